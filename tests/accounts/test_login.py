@@ -1,0 +1,194 @@
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from unionhub.core.models import AuditEntry
+
+LOGIN = "accounts:login"
+
+
+def post_login(client, username, password, url=LOGIN, **extra):
+    return client.post(reverse(url), {"username": username, "password": password}, **extra)
+
+
+def test_the_root_leads_to_a_chinese_sign_in_page(client, db):
+    response = client.get("/", follow=True, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.redirect_chain[-1][0] == reverse(LOGIN)
+    assert response.headers["Content-Language"] == "zh-hans"
+    assert 'lang="zh-hans"' in response.content.decode()
+    with translation.override("zh-hans"):
+        assert translation.gettext("Sign in") in response.content.decode()
+
+
+def test_staff_sign_in_with_username_and_land_on_the_console(client, officer, password):
+    response = post_login(client, "officer", password)
+    assert response.status_code == 302
+    assert client.get(response.url).url == reverse("core:dashboard")
+
+
+def test_staff_sign_in_with_their_mobile_number_in_any_spelling(client, officer, password):
+    officer.mobile = "13861800106"
+    officer.save()
+    response = post_login(client, "+86 138-6180-0106", password, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("core:dashboard")
+
+
+def test_workers_sign_in_with_their_mobile_and_land_on_the_portal(client, worker, password):
+    response = post_login(client, worker.mobile, password, url="portal:login", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
+    assert response.status_code == 200
+
+
+def test_a_wrong_password_gets_a_clear_message_and_no_session(client, officer):
+    response = post_login(client, "officer", "wrong-password")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    with translation.override("zh-hans"):
+        message = translation.gettext(
+            "The account or password is wrong. Check them and try again; "
+            "after several failed tries the account is locked for a while."
+        )
+    assert message in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client, officer, password):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, "officer", "wrong-password", REMOTE_ADDR="10.0.0.1")
+    response = post_login(client, "officer", password, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    with translation.override("zh-hans"):
+        from unionhub.accounts.views import _lockout_message
+
+        assert _lockout_message() in response.content.decode()
+
+
+def test_repeated_failures_from_one_address_lock_that_address(
+    client, officer, district_admin, password
+):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, f"nobody{i}", "wrong-password", REMOTE_ADDR="10.9.9.9")
+    locked = post_login(client, "admin1", password, REMOTE_ADDR="10.9.9.9")
+    assert locked.status_code == 429
+    elsewhere = post_login(client, "admin1", password, REMOTE_ADDR="10.9.9.10")
+    assert elsewhere.status_code == 302
+
+
+def test_the_lockout_expires_after_the_cool_off(client, officer, password, time_machine=None):
+    import datetime
+
+    import time_machine as tm
+
+    with tm.travel(
+        datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC), tick=False
+    ) as traveller:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            post_login(client, "officer", "wrong-password")
+        assert post_login(client, "officer", password).status_code == 429
+        traveller.shift(settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1))
+        assert post_login(client, "officer", password).status_code == 302
+
+
+def test_a_success_clears_earlier_failures(client, officer, password):
+    post_login(client, "officer", "wrong-password")
+    post_login(client, "officer", password)
+    assert not AccessAttempt.objects.filter(username="officer").exists()
+
+
+def test_the_api_token_endpoint_is_locked_out_too(client, officer, password):
+    url = reverse("api:auth-token")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "officer", "password": "wrong"})
+    response = client.post(url, {"username": "officer", "password": password})
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked_out"
+
+
+def test_sign_out_ends_the_session(client, officer, login):
+    client = login(officer)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("core:dashboard")).status_code == 302
+
+
+def test_changing_the_password_keeps_the_session_and_is_audited(client, officer, password, login):
+    client = login(officer)
+    response = client.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": password,
+            "new_password1": "Qianqiao#2026",
+            "new_password2": "Qianqiao#2026",
+        },
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("Qianqiao#2026")
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    entry = AuditEntry.objects.get(action="accounts.user.password_changed")
+    assert entry.actor == officer
+    assert "Qianqiao" not in str(entry.data)
+
+
+def test_a_weak_new_password_is_refused_with_a_message(client, officer, password, login):
+    client = login(officer)
+    response = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": password, "new_password1": "123", "new_password2": "123"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]
+    officer.refresh_from_db()
+    assert officer.check_password(password)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_language_switch_sets_the_cookie_and_remembers_it(client, officer, login, language):
+    client = login(officer)
+    response = client.post(
+        reverse("accounts:set-language"), {"language": language, "next": "/workers/"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/workers/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == language
+    officer.refresh_from_db()
+    assert officer.language == language
+    page = client.get(reverse("core:dashboard"))
+    assert page.headers["Content-Language"] == language
+
+
+def test_english_pages_speak_english(client, officer, login):
+    client = login(officer)
+    client.post(reverse("accounts:set-language"), {"language": "en", "next": "/"})
+    assert "Dashboard" in client.get(reverse("core:dashboard")).content.decode()
+
+
+def test_the_language_switch_refuses_a_foreign_redirect(client, db):
+    response = client.post(
+        reverse("accounts:set-language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.url == "/"
+
+
+def test_sign_in_restores_the_users_language(client, officer, password):
+    officer.language = "en"
+    officer.save()
+    response = post_login(client, "officer", password)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_changing_the_password_revokes_api_tokens(client, officer, password, login):
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=officer)
+    login(officer).post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": password,
+            "new_password1": "Yanqiao#2026",
+            "new_password2": "Yanqiao#2026",
+        },
+    )
+    assert not Token.objects.filter(user=officer).exists()

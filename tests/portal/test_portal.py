@@ -1,0 +1,73 @@
+import json
+
+from django.urls import reverse
+
+from tests.factories import FamilyMemberFactory
+
+
+def test_a_worker_sees_their_own_home_and_profile(tree, worker, login):
+    client = login(worker.user)
+    home = client.get(reverse("portal:home"))
+    assert home.status_code == 200
+    assert "王小明" in home.content.decode()
+    assert tree.station_a.name in home.content.decode()  # the service point above their union
+    FamilyMemberFactory(worker=worker, name="王子涵")
+    profile = client.get(reverse("portal:profile")).content.decode()
+    assert "王子涵" in profile
+    assert worker.id_number_masked in profile
+    assert worker.id_number not in profile
+
+
+def test_staff_are_sent_to_the_console(tree, officer, login):
+    response = login(officer).get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert login(officer).get(response.url).url == reverse("core:dashboard")
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, tree):
+    response = client.get(reverse("portal:home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response.url
+
+
+def test_a_worker_can_download_what_is_held_about_them(tree, worker, login):
+    FamilyMemberFactory(worker=worker, name="王子涵")
+    response = login(worker.user).get(reverse("portal:my-data"))
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["worker"]["id_number"] == worker.id_number
+    assert data["family"][0]["name"] == "王子涵"
+
+
+def test_a_worker_cannot_reach_staff_pages_or_api(tree, worker, login):
+    client = login(worker.user)
+    assert client.get(reverse("workers:worker-list")).status_code == 403
+    assert client.get(reverse("api:worker-list")).status_code == 403
+
+
+def test_me_answers_a_worker_with_their_masked_profile(tree, worker, login):
+    body = login(worker.user).get(reverse("api:me")).json()
+    assert body["is_staff_member"] is False
+    assert body["worker"]["id_number"] == worker.id_number_masked
+    assert body["memberships"] == []
+
+
+def test_me_answers_staff_with_their_roles(tree, officer, login):
+    body = login(officer).get(reverse("api:me")).json()
+    assert body["is_staff_member"] is True
+    assert body["worker"] is None
+    assert body["memberships"] == [
+        {
+            "organization": tree.station_a.pk,
+            "organization_name": tree.station_a.name,
+            "role": "station_staff",
+            "role_label": "指导站工作人员",
+        }
+    ]
+
+
+def test_the_portal_is_built_for_a_phone(tree, worker, login):
+    html = login(worker.user).get(reverse("portal:home")).content.decode()
+    assert 'name="viewport"' in html
+    assert 'class="bottom-nav"' in html
+    assert "bootstrap" not in html  # the portal ships its own small stylesheet

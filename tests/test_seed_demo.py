@@ -1,0 +1,63 @@
+"""`seed_demo` loads a realistic Huishan district and can run again without duplicating it."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from unionhub.core.access import access_for
+from unionhub.enterprises.models import Enterprise
+from unionhub.orgs.models import Membership, Organization
+from unionhub.workers.models import FamilyMember, Worker
+
+
+def test_seed_demo_builds_the_district_and_is_idempotent(db):
+    out = StringIO()
+    call_command("seed_demo", "--allow-production", stdout=out)
+    counts = (
+        Organization.objects.count(),
+        Enterprise.objects.count(),
+        Worker.objects.count(),
+        FamilyMember.objects.count(),
+        Membership.objects.count(),
+    )
+    assert Enterprise.objects.count() >= 40
+    assert Worker.objects.count() >= 500
+    assert FamilyMember.objects.count() >= 300
+    district = Organization.objects.get(kind="district")
+    assert district.name == "惠山区总工会"
+    for name in ("钱桥街道", "堰桥街道", "长安街道", "洛社镇"):
+        assert Organization.objects.filter(kind="street", name=name).exists()
+    station = Organization.objects.get(name="钱桥街道舜何社区产改指导站")
+    assert station.opened_on.isoformat() == "2024-10-10"
+    assert Organization.objects.filter(name__contains="惠山科创中心产业园").exists()
+    assert Organization.objects.filter(name__contains="惠山生命科技产业园").exists()
+    for name in ("无锡伟达五金有限公司", "惠记环保工程有限公司"):
+        assert Enterprise.objects.get(name=name).union is not None
+    assert Enterprise.objects.filter(size_class="large").exists()
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
+    assert Worker.objects.filter(user__isnull=False).count() >= 5
+    assert "hs_admin" in out.getvalue() and "Huishan@2026" in out.getvalue()
+
+    call_command("seed_demo", "--allow-production", stdout=StringIO())
+    assert counts == (
+        Organization.objects.count(),
+        Enterprise.objects.count(),
+        Worker.objects.count(),
+        FamilyMember.objects.count(),
+        Membership.objects.count(),
+    )
+    # A station's staff see their station's part of the demo, not the district's.
+    from django.contrib.auth import get_user_model
+
+    qq_staff = get_user_model().objects.get(username="qq_staff")
+    assert access_for(qq_staff).paths() == [station.path]
+    assert 0 < Worker.objects.visible_to(qq_staff).count() < Worker.objects.count()
+
+
+def test_seed_demo_refuses_a_production_database(db, settings):
+    import pytest
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=StringIO())

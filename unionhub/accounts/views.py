@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from unionhub.accounts.forms import (
+    LanguageForm,
+    LoginForm,
+    StyledPasswordChangeForm,
+    WorkerLoginForm,
+)
+from unionhub.accounts.services import user_change_password, user_set_language
+from unionhub.core.access import access_for
+
+
+def _lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _(
+        "Too many failed sign-ins for this account or from this network. "
+        "Sign-in is locked for %(minutes)d minutes; try again later or ask your union office."
+    ) % {"minutes": minutes}
+
+
+class LoginView(auth_views.LoginView):
+    """Staff and workers share one sign-in: staff land on the console, workers on the portal."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Speak the language the user chose last time.
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
+        return response
+
+
+class WorkerLoginView(LoginView):
+    template_name = "portal/login.html"
+    authentication_form = WorkerLoginForm
+
+    def get_default_redirect_url(self):
+        return reverse("portal:home")
+
+
+login = login_not_required(LoginView.as_view())
+worker_login = login_not_required(WorkerLoginView.as_view())
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """django-axes calls this when a sign-in is refused because of a lockout."""
+    message = _lockout_message()
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "locked_out", "detail": message}, status=429)
+    is_portal = request.path_info.startswith("/portal/")
+    form_class = WorkerLoginForm if is_portal else LoginForm
+    # An unbound form: validating the posted one would authenticate again and count a failure.
+    form = form_class(request, initial={"username": request.POST.get("username", "")})
+    template = "portal/login.html" if is_portal else "accounts/login.html"
+    return render(request, template, {"form": form, "lockout_message": message}, status=429)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Where a signed-in user belongs: the console for staff, the portal for workers."""
+    if access_for(request.user).is_staff_member:
+        return redirect("core:dashboard")
+    if hasattr(request.user, "worker_profile"):
+        return redirect("portal:home")
+    return render(request, "accounts/no_role.html", status=403)
+
+
+@login_not_required
+def root(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    return redirect("accounts:login")
+
+
+def password_change(request: HttpRequest, *, template: str = "accounts/password_change.html"):
+    form = StyledPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_change_password(actor=request.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:home")
+    return render(request, template, {"form": form})
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: remembers the choice in a cookie and on the user's account."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+        )
+        if request.user.is_authenticated:
+            user_set_language(actor=request.user, language=language)
+    return response

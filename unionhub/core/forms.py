@@ -1,0 +1,84 @@
+"""Form plumbing shared by every app: field styling, and the audit log filter."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StyledFormMixin:
+    """Adds the CSS classes our templates style (Bootstrap names, also styled by the portal)."""
+
+    required_css_class = "required"
+    error_css_class = "has-error"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class StyledModelForm(StyledFormMixin, forms.ModelForm):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class AuditFilterForm(StyledForm):
+    KIND_CHOICES = [
+        ("", _("All actions")),
+        ("workers.worker.id_revealed", _("Full ID number viewed")),
+        ("workers.", _("Worker records")),
+        ("enterprises.", _("Enterprises")),
+        ("orgs.", _("Organisations and roles")),
+        ("accounts.", _("Accounts")),
+    ]
+    kind = forms.ChoiceField(label=_("Action"), choices=KIND_CHOICES, required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filter(self, entries):
+        data = self.cleaned_data
+        kind = data.get("kind")
+        if kind:
+            entries = (
+                entries.filter(action__startswith=kind)
+                if kind.endswith(".")
+                else entries.filter(action=kind)
+            )
+        tz = timezone.get_current_timezone()
+        if data.get("since"):
+            start = datetime.datetime.combine(data["since"], datetime.time.min, tzinfo=tz)
+            entries = entries.filter(created_at__gte=start)
+        if data.get("until"):
+            end = datetime.datetime.combine(
+                data["until"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            )
+            entries = entries.filter(created_at__lt=end)
+        return entries

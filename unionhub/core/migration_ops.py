@@ -1,0 +1,98 @@
+"""Migration operations that differ by database."""
+
+from __future__ import annotations
+
+from django.db.migrations.operations.base import Operation
+
+
+class AppendOnlyTrigger(Operation):
+    """Make the database itself refuse UPDATE and DELETE on ``table`` (SQLite and PostgreSQL).
+
+    The ORM already refuses them (``core.models.AppendOnlyModel``); the trigger also stops raw SQL
+    and other clients. On PostgreSQL ``TRUNCATE`` (used by test tear-down) is not affected. SQLite
+    has no TRUNCATE and Django empties tables there with DELETE, so on SQLite, the embedded
+    development database, only UPDATE is refused by the database.
+    """
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def state_forwards(self, app_label, state) -> None:
+        pass
+
+    def _names(self) -> tuple[str, str]:
+        return f"{self.table}_no_update", f"{self.table}_no_delete"
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        vendor = schema_editor.connection.vendor
+        no_update, no_delete = self._names()
+        if vendor == "postgresql":
+            schema_editor.execute(
+                "CREATE OR REPLACE FUNCTION unionhub_refuse_change() RETURNS trigger AS $$ "
+                "BEGIN RAISE EXCEPTION 'rows of %% are append-only', TG_TABLE_NAME; END; "
+                "$$ LANGUAGE plpgsql"
+            )
+            for name, event in ((no_update, "UPDATE"), (no_delete, "DELETE")):
+                schema_editor.execute(
+                    f'CREATE TRIGGER "{name}" BEFORE {event} ON "{self.table}" '
+                    "FOR EACH ROW EXECUTE FUNCTION unionhub_refuse_change()"
+                )
+        elif vendor == "sqlite":
+            schema_editor.execute(
+                f'CREATE TRIGGER "{no_update}" BEFORE UPDATE ON "{self.table}" '
+                f"BEGIN SELECT RAISE(ABORT, 'rows of {self.table} are append-only'); END"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        vendor = schema_editor.connection.vendor
+        for name in self._names():
+            if vendor == "postgresql":
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{self.table}"')
+            elif vendor == "sqlite":
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+    def describe(self) -> str:
+        return f"Refuse UPDATE and DELETE on {self.table}"
+
+
+class PostgresOnlySQL(Operation):
+    """Raw SQL that only PostgreSQL runs (e.g. pg_trgm indexes); a no-op elsewhere."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, sql: list[str], reverse_sql: list[str]) -> None:
+        self.sql = sql
+        self.reverse_sql = reverse_sql
+
+    def state_forwards(self, app_label, state) -> None:
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in self.sql:
+                schema_editor.execute(statement)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in self.reverse_sql:
+                schema_editor.execute(statement)
+
+    def describe(self) -> str:
+        return "PostgreSQL-only SQL"
+
+
+def trigram_index(table: str, column: str) -> PostgresOnlySQL:
+    """A pg_trgm GIN index so that ``icontains`` on ``column`` does not scan the table (it helps
+    queries of three characters or more; shorter ones are narrowed by the scope filter)."""
+    name = f"{table}_{column}_trgm"
+    return PostgresOnlySQL(
+        sql=[
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}" gin_trgm_ops)',
+        ],
+        reverse_sql=[f'DROP INDEX IF EXISTS "{name}"'],
+    )

@@ -1,0 +1,108 @@
+"""What every capability shares: the append-only audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a row that may only be appended."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are inserted once and never changed or deleted through the ORM. On PostgreSQL a trigger
+    (see ``core.migrations_ops.AppendOnlyTrigger``) refuses it at the database as well."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user):
+        """Entries about organisations in the user's scope, for those who may read the audit log."""
+        from unionhub.core.access import Cap, access_for
+
+        return self.filter(access_for(user).q("organization__path", Cap.READ_AUDIT))
+
+
+class AuditEntry(AppendOnlyModel):
+    """Who did what to which record, when and from where. ``action`` is a dotted code such as
+    ``workers.worker.id_revealed``; ``data`` never holds a secret in clear (see ``core.audit``)."""
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target type"),
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=200, blank=True)
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["organization", "-created_at"], name="audit_org_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def description(self) -> str:
+        from unionhub.core.audit import describe
+
+        return describe(self)
+
+    @property
+    def change_rows(self):
+        from unionhub.core.audit import describe_changes
+
+        return describe_changes(self)

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from unionhub.core.money import format_yuan
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value: Decimal) -> str:
+    """``{{ amount|yuan }}`` → ``¥1,234.50``. Refuses floats and strings: money is a Decimal."""
+    return format_yuan(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with ``changes`` applied (for pagination and sorting links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ mapping|get_item:key }}`` for dictionaries keyed by a variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

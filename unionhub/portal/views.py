@@ -1,0 +1,282 @@
+"""The workers' mobile web: a worker sees only their own record."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from unionhub.accounts.views import password_change as account_password_change
+from unionhub.cases import services
+from unionhub.cases.forms import RatingForm, ReasonForm, WorkerRequestForm
+from unionhub.cases.models import Attachment, Case
+from unionhub.cases.views import serve_attachment, upload_from
+from unionhub.core.errors import DomainError
+from unionhub.core.views import add_domain_error
+from unionhub.orgs.models import Organization
+from unionhub.workers.models import Worker
+
+
+def worker_required(view):
+    """The page belongs to a worker: others are sent to where they belong."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        try:
+            worker = (
+                Worker.objects.select_related("organization", "enterprise", "district")
+                .prefetch_related("family")
+                .get(user=request.user)
+            )
+        except Worker.DoesNotExist:
+            return redirect("accounts:home")
+        request.worker = worker
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _service_point(worker: Worker) -> Organization | None:
+    """The nearest station (or street) above the worker's union, whose phone the worker can call."""
+    org = worker.organization
+    if org.kind in (Organization.Kind.STATION, Organization.Kind.STREET):
+        return org
+    return Organization.objects.get_parent(org)
+
+
+@worker_required
+def home(request: HttpRequest) -> HttpResponse:
+    worker = request.worker
+    open_cases = (
+        Case.objects.of_worker_user(request.user)
+        .open()
+        .select_related("category")
+        .only("public_id", "reference", "summary", "status", "category__name", "category__name_en")
+    )[:3]
+    return render(
+        request,
+        "portal/home.html",
+        {"worker": worker, "service_point": _service_point(worker), "open_cases": open_cases},
+    )
+
+
+@worker_required
+def profile(request: HttpRequest) -> HttpResponse:
+    worker = request.worker
+    return render(
+        request,
+        "portal/profile.html",
+        {"worker": worker, "consents": worker.consents.all()},
+    )
+
+
+@worker_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """PIPL: a worker can download what is held about them (their own full numbers included)."""
+    worker = request.worker
+    data = {
+        "exported_at": timezone.localtime().isoformat(),
+        "worker": {
+            "name": worker.name,
+            "gender": worker.get_gender_display(),
+            "birth_date": worker.birth_date.isoformat(),
+            "id_number": worker.id_number,
+            "mobile": worker.mobile,
+            "address": worker.address,
+            "enterprise": str(worker.enterprise) if worker.enterprise else None,
+            "union_organisation": str(worker.organization),
+            "member_number": worker.member_number,
+            "joined_on": worker.joined_on.isoformat() if worker.joined_on else None,
+            "hardship_level": worker.get_hardship_level_display(),
+        },
+        "family": [
+            {
+                "name": member.name,
+                "relation": member.get_relation_display(),
+                "birth_date": member.birth_date.isoformat() if member.birth_date else None,
+                "school": member.school,
+            }
+            for member in worker.family.all()
+        ],
+        "consents": [
+            {
+                "purpose": consent.get_purpose_display(),
+                "agreed_at": timezone.localtime(consent.granted_at).isoformat(),
+                "withdrawn_at": (
+                    timezone.localtime(consent.withdrawn_at).isoformat()
+                    if consent.withdrawn_at
+                    else None
+                ),
+            }
+            for consent in worker.consents.all()
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-unionhub-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@worker_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    return account_password_change(request, template="portal/password_change.html")
+
+
+# ---------------------------------------------------------------------------------------------
+# My requests
+
+
+def _my_case(request: HttpRequest, public_id) -> Case:
+    try:
+        return (
+            Case.objects.of_worker_user(request.user)
+            .select_related("category", "organization")
+            .get(public_id=public_id)
+        )
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@worker_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = (
+        Case.objects.of_worker_user(request.user)
+        .select_related("category")
+        .only(
+            "public_id", "reference", "summary", "status", "submitted_at", "category__name",
+            "category__name_en", "urgency",
+        )
+    )  # fmt: skip
+    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/case_list.html", {"page": page})
+
+
+@worker_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    initial = {"submission_key": uuid.uuid4()}
+    form = WorkerRequestForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            uploads = [upload_from(f) for f in data["attachments"]]
+            case = services.case_submit(
+                actor=request.user,
+                worker=request.worker,
+                category=data["category"],
+                channel=Case.Channel.MOBILE,
+                summary=data["summary"],
+                description=data["description"],
+                preferred_contact_time=data["preferred_contact_time"],
+                submission_key=data["submission_key"],
+                attachments=uploads,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("We have received your request %(reference)s.") % {"reference": case.reference},
+            )
+            return redirect("portal:case-detail", public_id=case.public_id)
+    return render(request, "portal/case_form.html", {"form": form})
+
+
+def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
+    actions = set(services.allowed_actions(case, request.user))
+    return {
+        "case": case,
+        # Only what was written for the worker: internal notes never have a public message.
+        "events": case.events.exclude(public_message="").only(
+            "created_at", "public_message", "public_params", "kind"
+        ),
+        "attachments": case.attachments.filter(visible_to_worker=True),
+        "actions": actions,
+        "rating_form": forms.get("rate") or RatingForm(),
+        "reason_form": forms.get("reason") or ReasonForm(),
+    }
+
+
+@worker_required
+def case_detail(request: HttpRequest, public_id) -> HttpResponse:
+    case = _my_case(request, public_id)
+    return render(request, "portal/case_detail.html", _case_context(request, case))
+
+
+@worker_required
+@require_POST
+def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
+    """The worker's own actions: withdraw, reopen, rate."""
+    case = _my_case(request, public_id)
+    forms = {}
+    try:
+        if action == "rate":
+            form = forms["rate"] = RatingForm(request.POST)
+            if form.is_valid():
+                services.case_rate(
+                    actor=request.user,
+                    case=case,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, _("Thank you for your rating."))
+        elif action == "withdraw":
+            services.case_withdraw(
+                actor=request.user, case=case, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Your request has been withdrawn."))
+        elif action == "reopen":
+            form = forms["reason"] = ReasonForm(request.POST)
+            if form.is_valid():
+                services.case_reopen(
+                    actor=request.user, case=case, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Your request has been reopened."))
+        else:
+            raise Http404
+    except DomainError as error:
+        form = next(iter(forms.values()), None)
+        if form is not None:
+            add_domain_error(form, error)
+        else:
+            messages.error(request, str(error.message))
+    if any(f.errors for f in forms.values()):
+        case = _my_case(request, public_id)
+        return render(
+            request, "portal/case_detail.html", _case_context(request, case, **forms), status=400
+        )
+    return redirect("portal:case-detail", public_id=case.public_id)
+
+
+@worker_required
+def attachment_download(request: HttpRequest, public_id, attachment_id) -> HttpResponse:
+    case = _my_case(request, public_id)
+    attachment = get_object_or_404(
+        Attachment, case=case, public_id=attachment_id, visible_to_worker=True
+    )
+    return serve_attachment(attachment)
+
+
+@worker_required
+def aid_list(request: HttpRequest) -> HttpResponse:
+    """ "Aid I received": every payment to the worker, with its status."""
+    from unionhub.funds.models import Disbursement
+
+    aid = (
+        Disbursement.objects.filter(worker=request.worker)
+        .exclude(status__in=[Disbursement.Status.CANCELLED])
+        .select_related("category", "fund")
+        .order_by("-requested_at")
+    )
+    page = Paginator(aid, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/aid_list.html", {"page": page})

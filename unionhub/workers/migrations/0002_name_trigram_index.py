@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from unionhub.core.migration_ops import trigram_index
+
+
+class Migration(migrations.Migration):
+    dependencies = [("workers", "0001_initial")]
+
+    operations = [trigram_index("workers_worker", "name")]
