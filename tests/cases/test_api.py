@@ -1,0 +1,154 @@
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from unionhub.cases import services
+from unionhub.cases.models import Case
+
+
+def detail(case, action=None):
+    if action:
+        return reverse(f"api:case-{action}", args=[case.public_id])
+    return reverse("api:case-detail", args=[case.public_id])
+
+
+def test_categories_are_listed_for_any_signed_in_user(tree, worker, login):
+    body = login(worker.user).get(reverse("api:service-category-list")).json()
+    codes = {row["code"] for row in body["results"]}
+    assert {"emergency_aid", "hardship_relief", "legal_aid"} <= codes
+
+
+def test_the_list_is_scoped_bounded_and_filtered(tree, officer, outsider, case, login):
+    body = login(officer).get(reverse("api:case-list")).json()
+    assert body["count"] == 1
+    assert body["count_is_capped"] is False
+    assert body["results"][0]["reference"] == case.reference
+    assert login(outsider).get(reverse("api:case-list")).json()["count"] == 0
+    assert login(outsider).get(detail(case)).status_code == 404
+    bad = login(officer).get(reverse("api:case-list"), {"organization": tree.station_b.pk})
+    assert bad.status_code == 400
+
+
+def test_staff_create_with_an_idempotency_key(tree, officer, worker, login):
+    client = login(officer)
+    payload = {
+        "worker": str(worker.public_id),
+        "category": "legal_aid",
+        "channel": "phone",
+        "summary": "被拖欠工资",
+        "description": "老板拖欠两个月工资，共一万二千元。",
+    }
+    first = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="abc-123")
+    again = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="abc-123")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
+    assert Case.objects.count() == 1
+
+
+def test_bad_input_answers_400_with_the_field(tree, officer, worker, login):
+    response = login(officer).post(
+        reverse("api:case-list"),
+        {
+            "worker": str(worker.public_id),
+            "category": "legal_aid",
+            "summary": " ",
+            "description": "x",
+        },
+    )
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+def test_a_worker_outside_the_scope_cannot_be_used(tree, outsider, worker, login):
+    response = login(outsider).post(
+        reverse("api:case-list"),
+        {
+            "worker": str(worker.public_id),
+            "category": "legal_aid",
+            "summary": "x",
+            "description": "一些描述",
+        },
+    )
+    assert response.status_code == 400
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "payload", "status"),
+    [
+        ("accept", {}, "accepted"),
+        ("reject", {"reason": "不符合条件"}, "rejected"),
+    ],
+)
+def test_transitions_are_post_actions(tree, officer, case, login, action, payload, status):
+    response = login(officer).post(detail(case, action), payload, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["status"] == status
+
+
+def test_the_full_path_through_the_api(tree, officer, worker, case, login):
+    staff = login(officer)
+    assert staff.post(detail(case, "accept")).status_code == 200
+    assert staff.post(detail(case, "start")).status_code == 200
+    visit = staff.post(
+        detail(case, "visit"),
+        {"summary": "上门探望", "counselling": "安慰鼓励"},
+        content_type="application/json",
+    )
+    assert visit.status_code == 200
+    resolved = staff.post(
+        detail(case, "resolve"), {"resolution": "已发放帮扶金"}, content_type="application/json"
+    )
+    assert resolved.json()["status"] == "resolved"
+    mine = login(worker.user)
+    rated = mine.post(
+        detail(case, "rate"), {"rating": 5, "comment": "谢谢"}, content_type="application/json"
+    )
+    assert rated.status_code == 200
+    assert rated.json()["rating"] == 5
+
+
+def test_a_wrong_move_answers_409_with_a_code(tree, officer, case, login):
+    response = login(officer).post(
+        detail(case, "resolve"), {"resolution": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    assert Case.objects.get(pk=case.pk).status == "submitted"
+
+
+def test_a_read_only_role_gets_403(tree, viewer, case, login):
+    assert login(viewer).get(detail(case)).status_code == 200
+    assert login(viewer).post(detail(case, "accept")).status_code == 403
+
+
+def test_a_worker_sees_only_their_own_requests_and_no_internal_notes(
+    tree, officer, outsider, worker, worker_b, case, login, hardship
+):
+    services.case_submit(
+        actor=outsider, worker=worker_b, category=hardship, channel="phone",
+        summary="别人的诉求", description="这是另一位职工的诉求。",
+    )  # fmt: skip
+    services.case_note(actor=officer, case=case, text="内部：家属情绪激动，注意沟通")
+    client = login(worker.user)
+    body = client.get(reverse("api:case-list")).json()
+    assert [row["reference"] for row in body["results"]] == [case.reference]
+    detail_body = client.get(detail(case)).json()
+    assert "内部" not in str(detail_body)
+    assert all(
+        set(event) == {"created_at", "kind", "public_message"} for event in detail_body["events"]
+    )
+    assert detail_body["followups"] == []
+
+
+def test_a_worker_opens_their_own_request_by_api(tree, worker, login):
+    response = login(worker.user).post(
+        reverse("api:case-list"),
+        {"category": "childcare", "summary": "暑期托管", "description": "孩子暑假无人照看。"},
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    assert response.status_code == 201
+    case = Case.objects.get()
+    assert case.worker == worker
+    assert case.channel == "mobile"

@@ -1,0 +1,104 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from unionhub.cases import services
+from unionhub.cases.models import Attachment
+from unionhub.core.errors import DomainError
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (183, 28, 28)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+
+
+def test_photos_and_pdfs_are_accepted_by_their_content(tree, case, officer):
+    photo = services.attachment_add(
+        actor=officer, case=case, upload=services.Upload(name="现场.png", content=png_bytes())
+    )
+    pdf = services.attachment_add(
+        actor=officer, case=case, upload=services.Upload(name="诊断书.pdf", content=PDF)
+    )
+    assert (photo.kind, photo.content_type) == ("image", "image/png")
+    assert (pdf.kind, pdf.content_type) == ("pdf", "application/pdf")
+    assert "诊断书" not in pdf.file.name  # stored under a random name
+    assert not photo.visible_to_worker
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("photo.jpg", EXE, "file_type"),  # a renamed executable
+        ("report.pdf", b"%PDF-1.4 but cut off", "file_type"),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "file_type"),
+        ("empty.jpg", b"", "empty_file"),
+    ],
+)
+def test_other_files_are_refused_whatever_their_name(tree, case, officer, name, content, code):
+    with pytest.raises(DomainError) as error:
+        services.attachment_add(
+            actor=officer, case=case, upload=services.Upload(name=name, content=content)
+        )
+    assert error.value.code == code
+    assert not Attachment.objects.exists()
+
+
+def test_a_file_too_large_is_refused(tree, case, officer, settings):
+    settings.UNIONHUB = {**settings.UNIONHUB, "ATTACHMENT_MAX_BYTES": 1000}
+    with pytest.raises(DomainError) as error:
+        services.attachment_add(
+            actor=officer, case=case, upload=services.Upload(name="big.pdf", content=PDF * 100)
+        )
+    assert error.value.code == "file_too_large"
+
+
+def test_at_most_five_files_come_with_a_submission(tree, submit):
+    uploads = [services.Upload(name=f"{i}.png", content=png_bytes()) for i in range(6)]
+    with pytest.raises(DomainError):
+        submit(attachments=uploads)
+
+
+def test_files_are_served_only_within_the_scope(tree, case, officer, outsider, worker, login):
+    attachment = services.attachment_add(
+        actor=officer, case=case, upload=services.Upload(name="a.png", content=png_bytes())
+    )
+    url = reverse("cases:attachment-download", args=[case.public_id, attachment.public_id])
+    response = login(officer).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert login(outsider).get(url).status_code == 404
+    portal = reverse("portal:attachment-download", args=[case.public_id, attachment.public_id])
+    assert login(worker.user).get(portal).status_code == 404  # staff-only file
+
+
+def test_the_worker_sees_their_own_photos(tree, worker, hardship, login):
+    case = services.case_submit(
+        actor=worker.user, worker=worker, category=hardship, channel="mobile",
+        summary="房屋漏水", description="宿舍屋顶漏水，被子都湿了。",
+        attachments=[services.Upload(name="屋顶.png", content=png_bytes())],
+    )  # fmt: skip
+    attachment = case.attachments.get()
+    assert attachment.visible_to_worker
+    url = reverse("portal:attachment-download", args=[case.public_id, attachment.public_id])
+    assert login(worker.user).get(url).status_code == 200
+
+
+def test_uploading_on_the_case_page(tree, case, officer, login):
+    response = login(officer).post(
+        reverse("cases:case-action", args=[case.public_id, "attach"]),
+        {"file": SimpleUploadedFile("x.exe.jpg", EXE), "visible_to_worker": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response.context["attach_form"].errors
+    assert not Attachment.objects.exists()

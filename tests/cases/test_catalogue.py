@@ -1,0 +1,101 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from unionhub.cases import services
+from unionhub.cases.models import ServiceCategory
+from unionhub.core.errors import DomainError
+from unionhub.core.models import AuditEntry
+
+
+def test_the_catalogue_is_seeded_with_the_categories_of_the_design(db):
+    codes = set(ServiceCategory.objects.values_list("code", flat=True))
+    assert codes == {
+        "emergency_aid", "hardship_relief", "medical_aid", "scholarship", "childcare",
+        "matchmaking", "job_training", "legal_aid", "counselling", "housing", "homecoming",
+        "laundry", "other",
+    }  # fmt: skip
+    emergency = ServiceCategory.objects.get(code="emergency_aid")
+    assert emergency.is_emergency and emergency.allows_payment
+    assert emergency.resolution_sla_hours == 24
+
+
+def test_a_district_admin_changes_deadlines_and_the_plan(tree, district_admin, hardship):
+    services.category_update(
+        actor=district_admin,
+        category=hardship,
+        response_sla_hours=12,
+        followup_plan=[{"kind": "call", "day": 2}],
+    )
+    hardship.refresh_from_db()
+    assert hardship.response_sla_hours == 12
+    assert hardship.followup_plan == [{"kind": "call", "day": 2}]
+    entry = AuditEntry.objects.get(action="cases.category.updated")
+    assert entry.data["changes"]["response_sla_hours"] == [24, 12]
+
+
+def test_station_staff_cannot_change_the_catalogue(tree, officer, hardship, login):
+    with pytest.raises(PermissionDenied):
+        services.category_update(actor=officer, category=hardship, response_sla_hours=1)
+    url = reverse("cases:category-edit", args=[hardship.pk])
+    assert login(officer).get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"response_sla_hours": 0}, "response_sla_hours"),
+        ({"response_sla_hours": 48, "resolution_sla_hours": 24}, "resolution_sla_hours"),
+        ({"followup_plan": [{"kind": "party", "day": 1}]}, "followup_plan"),
+        ({"followup_plan": [{"kind": "visit"}]}, "followup_plan"),
+        ({"name": " "}, "name"),
+    ],
+)
+def test_impossible_settings_are_refused(tree, district_admin, hardship, values, field):
+    with pytest.raises(DomainError) as error:
+        services.category_update(actor=district_admin, category=hardship, **values)
+    assert error.value.field == field
+    hardship.refresh_from_db()
+    assert hardship.response_sla_hours == 24
+
+
+def test_the_edit_page_saves_the_plan_rows(tree, district_admin, hardship, login):
+    data = {
+        "name": "困难帮扶",
+        "name_en": "Hardship relief",
+        "response_sla_hours": 24,
+        "resolution_sla_hours": 240,
+        "sort_order": 20,
+        "is_active": "on",
+        "allows_payment": "on",
+        "plan-TOTAL_FORMS": 2,
+        "plan-INITIAL_FORMS": 0,
+        "plan-0-kind": "visit",
+        "plan-0-day": 1,
+        "plan-1-kind": "call",
+        "plan-1-day": 30,
+        "plan-1-every": 30,
+        "plan-1-until": 90,
+    }
+    response = login(district_admin).post(reverse("cases:category-edit", args=[hardship.pk]), data)
+    assert response.status_code == 302
+    hardship.refresh_from_db()
+    assert hardship.followup_plan == [
+        {"kind": "visit", "day": 1},
+        {"kind": "call", "day": 30, "every": 30, "until": 90},
+    ]
+
+
+def test_a_follow_up_can_be_scheduled_by_hand(tree, officer, case, login):
+    services.case_accept(actor=officer, case=case)
+    response = login(officer).post(
+        reverse("cases:case-action", args=[case.public_id, "schedule_followup"]),
+        {"kind": "visit", "due_on": "2099-01-05"},
+    )
+    assert response.status_code == 302
+    assert case.followups.filter(due_on="2099-01-05", from_plan=False).exists()
+    past = login(officer).post(
+        reverse("cases:case-action", args=[case.public_id, "schedule_followup"]),
+        {"kind": "visit", "due_on": "2000-01-05"},
+    )
+    assert past.status_code == 400

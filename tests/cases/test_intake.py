@@ -1,0 +1,170 @@
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from tests.factories import make_id_number
+from unionhub.cases import services
+from unionhub.cases.models import Case
+from unionhub.core.errors import DomainError
+from unionhub.notifications.models import Notification
+from unionhub.workers.models import Worker
+
+
+def test_references_are_numbered_per_district_and_year(tree, submit):
+    tree.district.code = "HS"
+    tree.district.save()
+    first, second = submit(), submit()
+    year = first.submitted_at.year
+    assert first.reference == f"HS-{year}-000001"
+    assert second.reference == f"HS-{year}-000002"
+
+
+def test_the_same_submission_twice_opens_one_request(tree, submit):
+    key = uuid.uuid4()
+    first = submit(submission_key=key)
+    again = submit(submission_key=key)
+    assert first.pk == again.pk
+    assert Case.objects.count() == 1
+    assert submit(submission_key=uuid.uuid4()).pk != first.pk
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("summary", {"summary": "  "}),
+        ("description", {"description": "短"}),
+        ("channel", {"channel": "carrier-pigeon"}),
+        ("urgency", {"urgency": "whenever"}),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_opened(tree, submit, field, values):
+    with pytest.raises(DomainError) as error:
+        submit(**values)
+    assert error.value.field == field
+    assert not Case.objects.exists()
+
+
+def test_staff_cannot_open_requests_outside_their_scope(tree, outsider, worker, hardship):
+    with pytest.raises(PermissionDenied):
+        services.case_submit(
+            actor=outsider, worker=worker, category=hardship, channel="phone",
+            summary="x", description="一些描述内容", organization=tree.station_b,
+        )  # fmt: skip
+
+
+def test_a_worker_opens_their_own_request_from_the_phone(tree, worker, hardship, officer):
+    case = services.case_submit(
+        actor=worker.user, worker=worker, category=hardship, channel="walk_in",
+        summary="申请帮扶", description="家里老人生病，需要帮助。",
+    )  # fmt: skip
+    assert case.channel == Case.Channel.MOBILE
+    assert case.organization == worker.organization
+
+
+def test_submitting_tells_the_responsible_staff(tree, submit, officer):
+    case = submit()
+    # The union has no chair on the system: its station's staff are told.
+    assert Notification.objects.filter(recipient=officer, kind="case_submitted").exists()
+    assert case.reference in Notification.objects.get(recipient=officer).title
+
+
+def test_an_emergency_is_also_texted(
+    tree, submit, officer, emergency, settings, django_capture_on_commit_callbacks
+):
+    from unionhub.notifications.sms import MemorySmsBackend
+
+    settings.SMS_BACKEND = "unionhub.notifications.sms.MemorySmsBackend"
+    officer.mobile = "13861800106"
+    officer.save()
+    MemorySmsBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = submit(category=emergency)
+    assert [mobile for mobile, _text in MemorySmsBackend.outbox] == ["13861800106"]
+    assert case.reference in MemorySmsBackend.outbox[0][1]
+
+
+def test_an_ordinary_request_is_not_texted(
+    tree, submit, officer, settings, django_capture_on_commit_callbacks
+):
+    from unionhub.notifications.sms import MemorySmsBackend
+
+    settings.SMS_BACKEND = "unionhub.notifications.sms.MemorySmsBackend"
+    MemorySmsBackend.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    assert MemorySmsBackend.outbox == []
+
+
+def test_the_intake_page_finds_a_worker_and_opens_the_request(
+    tree, officer, worker, hardship, login
+):
+    client = login(officer)
+    found = client.get(reverse("cases:find-worker"), {"q": worker.mobile[-4:]})
+    assert worker.name in found.content.decode()
+    key = uuid.uuid4()
+    form = {
+        "worker": worker.public_id,
+        "category": hardship.pk,
+        "channel": "walk_in",
+        "urgency": "normal",
+        "summary": "家庭困难申请帮扶",
+        "description": "配偶下岗，孩子上学，收入不够开支。",
+        "submission_key": key,
+    }
+    first = client.post(reverse("cases:case-create"), form)
+    again = client.post(reverse("cases:case-create"), form)  # a double click
+    assert Case.objects.count() == 1
+    case = Case.objects.get()
+    assert first.url == again.url == reverse("cases:case-detail", args=[case.public_id])
+
+
+def test_the_intake_page_registers_a_new_worker_on_the_spot(tree, officer, hardship, login):
+    response = login(officer).post(
+        reverse("cases:case-create"),
+        {
+            "new_name": "陆海峰",
+            "new_id_number": make_id_number(),
+            "new_mobile": "13905108181",
+            "organization": tree.station_a.pk,
+            "category": hardship.pk,
+            "channel": "walk_in",
+            "urgency": "normal",
+            "summary": "申请困难帮扶",
+            "description": "外来务工人员，工伤后收入中断。",
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    assert response.status_code == 302
+    worker = Worker.objects.get(name="陆海峰")
+    assert Case.objects.get().worker == worker
+
+
+def test_a_bad_new_worker_stops_the_request_too(tree, officer, hardship, login):
+    response = login(officer).post(
+        reverse("cases:case-create"),
+        {
+            "new_name": "陆海峰",
+            "new_id_number": "320206199001011230",
+            "new_mobile": "13905108181",
+            "organization": tree.station_a.pk,
+            "category": hardship.pk,
+            "channel": "walk_in",
+            "urgency": "normal",
+            "summary": "申请困难帮扶",
+            "description": "外来务工人员，工伤后收入中断。",
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    assert response.status_code == 200
+    assert "new_id_number" in response.context["form"].errors
+    assert not Worker.objects.filter(name="陆海峰").exists()
+    assert not Case.objects.exists()
+
+
+def test_the_search_for_a_worker_never_leaves_the_scope(tree, officer, worker_b, login):
+    found = login(officer).get(reverse("cases:find-worker"), {"q": worker_b.mobile[-4:]})
+    assert worker_b.name not in found.content.decode()
+    choose = login(officer).get(reverse("cases:find-worker"), {"choose": worker_b.public_id})
+    assert choose.status_code == 404

@@ -1,0 +1,237 @@
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.factories import WorkerFactory
+from unionhub.cases import services
+from unionhub.cases.models import Case
+
+
+@pytest.fixture
+def other_case(tree, outsider, worker_b, hardship):
+    return services.case_submit(
+        actor=outsider, worker=worker_b, category=hardship, channel="phone",
+        summary="工资被拖欠", description="堰桥某厂拖欠三个月工资，共一万八千元。",
+    )  # fmt: skip
+
+
+def queue(client, **params):
+    return client.get(reverse("cases:case-list"), params)
+
+
+def refs(response) -> set[str]:
+    return {case.reference for case in response.context["page"]}
+
+
+def test_the_queue_shows_the_subtree_only_through_every_filter_and_search(
+    tree, officer, case, other_case, login
+):
+    client = login(officer)
+    assert refs(queue(client)) == {case.reference}
+    for params in (
+        {"q": other_case.reference.lower()},
+        {"q": "拖欠"},
+        {"q": other_case.worker_mobile_tail},
+        {"status": "all"},
+        {"organization": tree.station_b.pk},
+        {"sla": "on_time"},
+    ):
+        response = queue(client, **params)
+        assert other_case.reference not in refs(response), params
+        assert other_case.reference not in response.content.decode()
+
+
+def test_search_finds_reference_name_tail_and_words(tree, officer, case, login):
+    client = login(officer)
+    for term in (
+        case.reference,
+        case.reference[-6:],
+        case.worker_name,
+        case.worker_mobile_tail,
+        "透析",
+    ):
+        assert refs(queue(client, q=term)) == {case.reference}, term
+    assert refs(queue(client, q="不存在的词")) == set()
+
+
+def test_filters_by_status_assignee_and_deadline(tree, officer, case, submit, login):
+    client = login(officer)
+    services.case_accept(actor=officer, case=case)
+    other = submit(summary="另一件事")
+    assert refs(queue(client, status="accepted")) == {case.reference}
+    assert refs(queue(client, assignee="me")) == {case.reference}
+    assert refs(queue(client, assignee="none")) == {other.reference}
+    assert refs(queue(client, sla="breached")) == set()
+    mine = client.get(reverse("cases:case-mine"))
+    assert refs(mine) == {case.reference}
+
+
+def test_another_stations_request_answers_404_everywhere(tree, outsider, case, login):
+    client = login(outsider)
+    assert client.get(reverse("cases:case-detail", args=[case.public_id])).status_code == 404
+    action = reverse("cases:case-action", args=[case.public_id, "accept"])
+    assert client.post(action).status_code == 404
+    assert Case.objects.get(pk=case.pk).status == "submitted"
+
+
+def test_a_read_only_role_sees_the_request_but_no_actions(tree, viewer, case, login):
+    response = login(viewer).get(reverse("cases:case-detail", args=[case.public_id]))
+    assert response.status_code == 200
+    assert response.context["actions"] == set()
+    assert case.worker.mobile not in response.content.decode()
+    refused = login(viewer).post(reverse("cases:case-action", args=[case.public_id, "accept"]))
+    assert refused.status_code == 403
+
+
+def test_actions_happen_in_place_with_htmx(tree, officer, case, login):
+    client = login(officer)
+    url = reverse("cases:case-action", args=[case.public_id, "accept"])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"<html" not in response.content
+    assert Case.objects.get(pk=case.pk).status == "accepted"
+    note = client.post(
+        reverse("cases:case-action", args=[case.public_id, "note"]),
+        {"text": "已联系企业人事核实"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "已联系企业人事核实" in note.content.decode()
+
+
+def test_a_refused_action_shows_its_message_and_changes_nothing(tree, officer, case, login):
+    client = login(officer)
+    response = client.post(
+        reverse("cases:case-action", args=[case.public_id, "resolve"]),
+        {"resolution": "已解决"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response.context["resolve_form"].errors
+    assert Case.objects.get(pk=case.pk).status == "submitted"
+    empty = client.post(reverse("cases:case-action", args=[case.public_id, "note"]), {"text": " "})
+    assert empty.status_code == 400
+
+
+def test_referring_out_of_scope_sends_the_officer_back_to_the_queue(tree, officer, case, login):
+    response = login(officer).post(
+        reverse("cases:case-action", args=[case.public_id, "refer"]),
+        {"organization": tree.district.pk, "reason": "需要区总工会处理"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Redirect"] == reverse("cases:case-list")
+
+
+def test_bulk_assign_assigns_only_requests_in_scope(tree, officer, case, other_case, login):
+    from tests.conftest import staff
+    from unionhub.orgs.models import Membership
+
+    colleague = staff(tree.station_a, Membership.Role.STATION_STAFF, full_name="钱慧")
+    response = login(officer).post(
+        reverse("cases:case-bulk-assign"),
+        {"case": [case.public_id, other_case.public_id], "assignee": colleague.pk},
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).assignee == colleague
+    assert Case.objects.get(pk=other_case.pk).assignee is None
+
+
+def test_the_export_is_scoped_masked_and_formula_safe(tree, officer, submit, other_case, login):
+    dangerous = submit(summary='=HYPERLINK("http://evil","点击")')
+    response = login(officer).get(reverse("cases:case-export"), {"status": "all"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    references = {row[0] for row in rows[1:]}
+    assert references == {dangerous.reference}
+    row = rows[1]
+    worker = dangerous.worker
+    assert worker.mobile not in [str(v) for v in row]
+    assert worker.id_number_masked in row
+    cell = workbook.active.cell(row=2, column=14)
+    assert cell.data_type == "s"
+    assert cell.value.startswith("=HYPERLINK")
+
+
+def test_the_worker_page_shows_one_timeline(tree, officer, case, login):
+    services.case_accept(actor=officer, case=case)
+    services.case_log_contact(actor=officer, case=case, kind="visit", summary="上门探望")
+    response = login(officer).get(reverse("workers:worker-detail", args=[case.worker.public_id]))
+    titles = [item.kind for item in response.context["timeline"]]
+    assert len(titles) >= 3
+    assert case.reference in response.content.decode()
+
+
+def make_cases(tree, officer, hardship, count):
+    for i in range(count):
+        worker = WorkerFactory(organization=tree.union_a, enterprise=tree.enterprise_a)
+        services.case_submit(
+            actor=officer, worker=worker, category=hardship, channel="phone",
+            summary=f"困难帮扶{i}", description="家庭困难，申请帮扶。",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("url_name", "budget"),
+    [
+        # session, user, memberships, unread notifications, colleagues (assignee filter),
+        # the organisation filter's choices, bounded count, the page of requests
+        ("cases:case-list", 9),
+        # session, user, memberships, bounded count, the page of requests
+        ("api:case-list", 5),
+    ],
+)
+def test_the_queue_makes_the_same_number_of_queries_as_rows_grow(
+    tree, officer, hardship, login, count_queries, url_name, budget
+):
+    client = login(officer)
+    make_cases(tree, officer, hardship, 2)
+    client.get(reverse(url_name))
+    with count_queries() as small:
+        client.get(reverse(url_name))
+    make_cases(tree, officer, hardship, 30)
+    with count_queries() as large:
+        client.get(reverse(url_name))
+    assert len(large) == len(small) <= budget, [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_the_detail_page_makes_the_same_number_of_queries_as_the_timeline_grows(
+    tree, officer, case, login, count_queries
+):
+    client = login(officer)
+    services.case_accept(actor=officer, case=case)
+    url = reverse("cases:case-detail", args=[case.public_id])
+    client.get(url)
+    with count_queries() as small:
+        client.get(url)
+    for i in range(20):
+        services.case_note(actor=officer, case=case, text=f"跟进记录{i}")
+        services.case_log_contact(actor=officer, case=case, kind="call", summary=f"电话{i}")
+    with count_queries() as large:
+        client.get(url)
+    assert len(large) == len(small) <= 20, [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_the_queue_never_counts_past_its_bound(tree, officer, hardship, login, settings):
+    from unionhub.core.pagination import BoundedPaginator
+
+    make_cases(tree, officer, hardship, 6)
+    original = BoundedPaginator.count_limit
+    BoundedPaginator.count_limit = 5
+    try:
+        response = login(officer).get(reverse("cases:case-list"))
+        page = response.context["page"]
+        assert page.paginator.is_capped
+        assert page.paginator.count == 6  # it stopped counting at the bound + 1
+        assert len(page) == 5 or page.paginator.num_pages == 1
+    finally:
+        BoundedPaginator.count_limit = original
+
+
+def test_a_full_mobile_number_is_refused_but_a_reference_is_fine(tree, officer, case, login):
+    client = login(officer)
+    refused = queue(client, q=case.worker.mobile)
+    assert refs(refused) == set()
+    assert refused.context["form"].errors["q"]
+    assert refs(queue(client, q=case.reference)) == {case.reference}

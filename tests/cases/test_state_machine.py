@@ -1,0 +1,287 @@
+"""Every allowed and refused move, per role."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tests.conftest import staff
+from unionhub.cases import services
+from unionhub.cases.models import Case, CaseEvent, FollowUp
+from unionhub.core.errors import Conflict, DomainError
+from unionhub.core.models import AuditEntry
+from unionhub.orgs.models import Membership
+
+Status = Case.Status
+
+
+def run(action: str, case, actor, **extra):
+    """Call the service for ``action`` with sensible inputs."""
+    calls = {
+        "accept": lambda: services.case_accept(actor=actor, case=case),
+        "start": lambda: services.case_start(actor=actor, case=case),
+        "refer": lambda: services.case_refer(
+            actor=actor, case=case, organization=extra["target"], reason="需要区总工会处理"
+        ),
+        "resolve": lambda: services.case_resolve(actor=actor, case=case, resolution="已发放补助"),
+        "close": lambda: services.case_close(actor=actor, case=case),
+        "reject": lambda: services.case_reject(actor=actor, case=case, reason="不符合条件"),
+        "withdraw": lambda: services.case_withdraw(actor=actor, case=case),
+        "reopen": lambda: services.case_reopen(actor=actor, case=case, reason="问题又出现了"),
+    }
+    return calls[action]()
+
+
+def bring_to(status: str, case, officer, worker, target):
+    """Walk ``case`` to ``status`` along the allowed path."""
+    path = {
+        Status.SUBMITTED: [],
+        Status.ACCEPTED: ["accept"],
+        Status.IN_PROGRESS: ["accept", "start"],
+        Status.REFERRED: ["refer"],
+        Status.RESOLVED: ["accept", "start", "resolve"],
+        Status.CLOSED: ["accept", "start", "resolve", "close"],
+        Status.REJECTED: ["reject"],
+        Status.WITHDRAWN: ["withdraw"],
+    }[status]
+    for action in path:
+        actor = worker.user if action == "withdraw" else officer
+        case = run(action, case, actor, target=target)
+    return case
+
+
+ALLOWED = {action: (starts, end) for action, (starts, end) in services.TRANSITIONS.items()}
+
+
+@pytest.mark.parametrize("start", Status.values)
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_each_transition_is_allowed_exactly_from_its_statuses(
+    tree, officer, worker, submit, district_admin, start, action
+):
+    target = tree.station_a if start != Status.REFERRED else tree.union_a
+    case = bring_to(start, submit(), officer, worker, target=tree.street_a)
+    if action == "withdraw":
+        actor = worker.user
+    elif start == Status.REFERRED:
+        actor = district_admin  # referred to street A: the district's administrator handles it
+    else:
+        actor = officer
+    starts, end = ALLOWED[action]
+    if start in starts:
+        moved = run(action, case, actor, target=target)
+        assert moved.status == end
+        event = moved.events.filter(kind=CaseEvent.Kind.STATUS).last()
+        assert (event.from_status, event.to_status) == (start, end)
+    else:
+        before = Case.objects.get(pk=case.pk).status
+        with pytest.raises((Conflict, PermissionDenied)):
+            run(action, case, actor, target=target)
+        assert Case.objects.get(pk=case.pk).status == before
+
+
+@pytest.mark.parametrize("role", ["fund_approver", "fund_auditor"])
+def test_read_only_roles_cannot_move_a_request(tree, case, role):
+    reader = staff(tree.station_a, role)
+    for action in ("accept", "reject"):
+        with pytest.raises(PermissionDenied):
+            run(action, case, reader)
+    assert Case.objects.get(pk=case.pk).status == Status.SUBMITTED
+
+
+def test_an_outsider_cannot_touch_the_request(tree, case, outsider):
+    with pytest.raises(PermissionDenied):
+        services.case_accept(actor=outsider, case=case)
+    with pytest.raises(PermissionDenied):
+        services.case_note(actor=outsider, case=case, text="x")
+
+
+def test_staff_cannot_withdraw_or_rate_for_the_worker(tree, case, officer):
+    with pytest.raises(PermissionDenied):
+        services.case_withdraw(actor=officer, case=case)
+    case = run("resolve", run("start", run("accept", case, officer), officer), officer)
+    with pytest.raises(PermissionDenied):
+        services.case_rate(actor=officer, case=case, rating=5)
+
+
+def test_a_worker_cannot_move_someone_elses_request(tree, case, worker_b):
+    from tests.factories import UserFactory
+
+    worker_b.user = UserFactory()
+    worker_b.save()
+    with pytest.raises(PermissionDenied):
+        services.case_withdraw(actor=worker_b.user, case=case)
+
+
+def test_a_refused_move_says_why_in_chinese(tree, case, officer):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(Conflict) as error:
+        services.case_resolve(actor=officer, case=case, resolution="x")
+    assert error.value.code == "invalid_transition"
+    assert "已提交" in str(error.value.message)
+
+
+def test_accepting_starts_the_resolution_clock_and_schedules_the_plan(tree, case, officer):
+    with time_machine.travel(case.submitted_at + datetime.timedelta(hours=2), tick=False):
+        case = services.case_accept(actor=officer, case=case)
+    assert case.accepted_at is not None
+    assert case.sla_due_at == case.resolution_due_at
+    planned = list(case.followups.values_list("kind", "due_on"))
+    start = timezone.localtime(case.accepted_at).date()
+    assert planned == [
+        ("visit", start + datetime.timedelta(days=3)),
+        ("visit", start + datetime.timedelta(days=90)),
+        ("visit", start + datetime.timedelta(days=180)),
+        ("visit", start + datetime.timedelta(days=270)),
+        ("visit", start + datetime.timedelta(days=360)),
+    ]
+    assert AuditEntry.objects.filter(action="cases.case.accept", target_id=str(case.pk)).exists()
+
+
+def test_assigning_an_unaccepted_request_accepts_it(tree, case, officer):
+    colleague = staff(tree.station_a, Membership.Role.STATION_STAFF)
+    case = services.case_assign(actor=officer, case=case, assignee=colleague)
+    assert case.status == Status.ACCEPTED
+    assert case.assignee == colleague
+
+
+def test_only_colleagues_who_handle_the_request_can_be_assigned(
+    tree, case, officer, outsider, viewer
+):
+    for wrong in (outsider, viewer):
+        with pytest.raises(DomainError) as error:
+            services.case_assign(actor=officer, case=case, assignee=wrong)
+        assert error.value.field == "assignee"
+
+
+def test_a_whole_referral_moves_ownership_and_restarts_the_response_clock(
+    tree, case, officer, district_admin
+):
+    case = services.case_accept(actor=officer, case=case)
+    resolution_due = case.resolution_due_at
+    case = services.case_refer(
+        actor=officer, case=case, organization=tree.district, reason="需要大额救助"
+    )
+    assert case.status == Status.REFERRED
+    assert case.organization == tree.district
+    assert case.owner_path == tree.district.path
+    assert case.assignee is None
+    assert case.resolution_due_at == resolution_due
+    assert case.sla_due_at == case.response_due_at
+    assert not Case.objects.visible_to(officer).filter(pk=case.pk).exists()
+    case = services.case_accept(actor=district_admin, case=case)
+    assert case.status == Status.ACCEPTED
+
+
+def test_a_referral_stays_in_the_district(tree, case, officer):
+    from tests.factories import OrganizationFactory
+
+    elsewhere = OrganizationFactory(name="滨湖区总工会")
+    with pytest.raises(DomainError):
+        services.case_refer(actor=officer, case=case, organization=elsewhere, reason="x")
+    with pytest.raises(DomainError):
+        services.case_refer(actor=officer, case=case, organization=tree.union_a, reason="")
+
+
+def test_referring_part_opens_a_linked_request_at_the_other_organisation(
+    tree, case, officer, district_admin
+):
+    case = services.case_accept(actor=officer, case=case)
+    child = services.case_refer_part(
+        actor=officer,
+        case=case,
+        organization=tree.district,
+        summary="申请大额救助",
+        reason="企业工会已先行救助，需区总工会资金",
+    )
+    assert child.parent == case
+    assert child.organization == tree.district
+    assert child.status == Status.SUBMITTED
+    assert child.channel == Case.Channel.REFERRAL
+    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+    assert Case.objects.visible_to(district_admin).filter(pk=child.pk).exists()
+    assert not Case.objects.visible_to(officer).filter(pk=child.pk).exists()
+
+
+def test_reopening_is_refused_after_thirty_days(tree, case, officer, worker):
+    case = run("resolve", run("start", run("accept", case, officer), officer), officer)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        with pytest.raises(Conflict) as error:
+            services.case_reopen(actor=worker.user, case=case, reason="又出问题")
+        assert error.value.code == "reopen_too_late"
+    case = services.case_reopen(actor=worker.user, case=case, reason="补助还没到账")
+    assert case.status == Status.IN_PROGRESS
+    assert case.resolved_at is None
+    assert case.sla_due_at is not None
+
+
+def test_rating_is_once_and_between_one_and_five(tree, case, officer, worker):
+    case = run("resolve", run("start", run("accept", case, officer), officer), officer)
+    with pytest.raises(DomainError):
+        services.case_rate(actor=worker.user, case=case, rating=6)
+    case = services.case_rate(actor=worker.user, case=case, rating=5, comment="很及时")
+    assert case.rating == 5
+    with pytest.raises(Conflict):
+        services.case_rate(actor=worker.user, case=case, rating=4)
+
+
+def test_closing_schedules_the_check_back_call_and_it_is_recorded(tree, case, officer):
+    case = run(
+        "close",
+        run("resolve", run("start", run("accept", case, officer), officer), officer),
+        officer,
+    )
+    check = case.followups.get(kind=FollowUp.Kind.CHECK_BACK)
+    assert check.due_on == timezone.localdate() + datetime.timedelta(days=21)
+    services.followup_check_back(actor=officer, followup=check, outcome="held", summary="已稳定")
+    check.refresh_from_db()
+    assert (check.status, check.outcome) == ("done", "held")
+    with pytest.raises(Conflict):
+        services.followup_check_back(actor=officer, followup=check, outcome="held", summary="x")
+
+
+def test_a_visit_logged_against_a_follow_up_marks_it_done(tree, case, officer):
+    case = services.case_accept(actor=officer, case=case)
+    first = case.followups.order_by("due_on").first()
+    event = services.case_log_contact(
+        actor=officer,
+        case=case,
+        kind="visit",
+        summary="上门探望，送去慰问金",
+        counselling="鼓励积极面对",
+        followup=first,
+    )
+    first.refresh_from_db()
+    assert first.status == FollowUp.Status.DONE
+    assert first.done_by == officer
+    assert "鼓励积极面对" in event.body
+    assert event.public_text  # the worker sees that a visit took place, not the notes
+    assert "慰问金" not in event.public_text
+
+
+def test_rejecting_cancels_the_pending_follow_ups(tree, case, officer):
+    case = services.case_accept(actor=officer, case=case)
+    case = services.case_reject(actor=officer, case=case, reason="重复申请")
+    assert not case.followups.filter(status=FollowUp.Status.SCHEDULED).exists()
+    assert case.sla_due_at is None
+
+
+def test_every_move_writes_a_timeline_event(tree, case, officer):
+    before = case.events.count()
+    case = services.case_accept(actor=officer, case=case)
+    services.case_note(actor=officer, case=case, text="已核实")
+    assert case.events.count() == before + 2  # accepted, the note
+
+
+def test_the_workers_messages_are_rendered_in_the_readers_language(tree, case, officer, worker):
+    from django.utils import translation
+
+    case = run("resolve", run("start", run("accept", case, officer), officer), officer)
+    services.case_rate(actor=worker.user, case=case, rating=4)
+    event = case.events.get(kind=CaseEvent.Kind.RATING)
+    with translation.override("en"):
+        assert event.public_text == "You rated the service 4 out of 5."
+    with translation.override("zh-hans"):
+        assert event.public_text == "您对本次服务的评价为4分。"

@@ -1,0 +1,75 @@
+"""A worker asks for help on the phone; staff accept and resolve it; the worker rates it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import build_tree, staff
+from tests.factories import PASSWORD, UserFactory, WorkerFactory
+from unionhub.cases.models import Case
+from unionhub.orgs.models import Membership
+
+
+@pytest.fixture
+def people(transactional_db):
+    tree = build_tree()
+    chair = staff(
+        tree.union_a, Membership.Role.ENTERPRISE_CHAIR, username="wd_chair", full_name="尤国平"
+    )
+    worker = WorkerFactory(name="韩璐", organization=tree.union_a, enterprise=tree.enterprise_a)
+    worker.user = UserFactory(username="w-hanlu", full_name="韩璐", mobile=worker.mobile)
+    worker.save()
+    return tree, chair, worker
+
+
+def sign_in(page, url: str, username: str, label: str) -> None:
+    page.goto(url)
+    page.get_by_label(label).fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_request_from_the_phone_to_the_rating(people, live_server, open_page, shot):
+    _tree, _chair, worker = people
+    phone = open_page(phone=True)
+    sign_in(phone, live_server.url + "/portal/login/", worker.mobile, "手机号")
+    phone.get_by_role("link", name="申请帮助").first.click()
+    phone.get_by_label("困难帮扶").check()
+    phone.get_by_label("简要说明").fill("家里老人住院，需要帮扶")
+    phone.get_by_label("具体情况").fill("父亲突发脑梗住院，我要请假陪护，这个月收入少了一半。")
+    phone.get_by_label("方便联系的时间").fill("晚上七点后")
+    shot(phone, "request-1-worker-form-phone")
+    send = phone.get_by_role("button", name="提交")
+    send.click()
+    send.click(force=True) if send.is_visible() and send.is_enabled() else None  # a double tap
+    phone.wait_for_load_state("networkidle")
+    assert Case.objects.count() == 1
+    case = Case.objects.get()
+    assert phone.get_by_text(case.reference).first.is_visible()
+    shot(phone, "request-2-worker-submitted-phone")
+
+    desk = open_page()
+    sign_in(desk, live_server.url + "/accounts/login/", "wd_chair", "用户名或手机号")
+    desk.get_by_role("link", name="诉求", exact=True).click()
+    desk.get_by_role("link", name=case.reference).click()
+    desk.get_by_role("button", name="受理").click()
+    desk.get_by_text("已受理").first.wait_for()
+    desk.locator("summary", has_text="办结").click()
+    desk.get_by_label("办理结果").fill("已发放困难帮扶金2,000元，并协调企业调整排班。")
+    desk.locator("details[open]").get_by_role("button", name="办结").click()
+    desk.get_by_text("已办结").first.wait_for()
+    shot(desk, "request-3-staff-resolved")
+    assert Case.objects.get().status == "resolved"
+
+    phone.goto(live_server.url + f"/portal/requests/{case.public_id}/")
+    assert phone.get_by_text("您的诉求已办结").first.is_visible()
+    phone.get_by_text("5★").click()
+    phone.get_by_label("您还想告诉我们什么").fill("工会办事快，很贴心。")
+    phone.get_by_role("button", name="提交评价").click()
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator(".steps").get_by_text("您对本次服务的评价为5分。").is_visible()
+    shot(phone, "request-4-worker-rated-phone")
+    assert Case.objects.get().rating == 5
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone.console_errors == [] and desk.console_errors == []

@@ -1,0 +1,513 @@
+"""Worker requests over the API: the same services as the pages, one POST action per transition.
+
+Staff see the requests of their subtrees; a worker (e.g. through a mini-program) sees and opens
+their own, and may withdraw, reopen and rate them. Lists use the queue's filters.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from unionhub.cases import services
+from unionhub.cases.forms import QueueFilterForm
+from unionhub.cases.models import Case, CaseEvent, FollowUp, ServiceCategory
+from unionhub.core.access import access_for
+from unionhub.core.pagination import BoundedPageNumberPagination
+from unionhub.core.permissions import IsAuthenticatedUser
+from unionhub.orgs.models import Organization
+from unionhub.workers.models import Worker
+
+IDEMPOTENCY_NAMESPACE = uuid.UUID("9b0d5b1e-7f3c-4e7a-9a53-3c2f0a6b8e11")
+
+
+class ServiceCategorySerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ServiceCategory
+        fields = [
+            "id",
+            "code",
+            "label",
+            "name",
+            "name_en",
+            "description",
+            "response_sla_hours",
+            "resolution_sla_hours",
+            "is_emergency",
+            "allows_payment",
+            "followup_plan",
+        ]
+
+
+class ServiceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The catalogue of help on offer (any signed-in user, workers included)."""
+
+    serializer_class = ServiceCategorySerializer
+    permission_classes = [IsAuthenticatedUser]
+    queryset = ServiceCategory.objects.filter(is_active=True)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.get_full_name", default=None)
+    public_message = serializers.CharField(source="public_text")
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "created_at",
+            "kind",
+            "from_status",
+            "to_status",
+            "actor",
+            "body",
+            "public_message",
+        ]
+
+
+class PublicEventSerializer(serializers.ModelSerializer):
+    public_message = serializers.CharField(source="public_text")
+
+    class Meta:
+        model = CaseEvent
+        fields = ["created_at", "kind", "public_message"]
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "kind", "due_on", "status", "done_at", "outcome"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    category = serializers.CharField(source="category.code")
+    category_label = serializers.CharField(source="category.label")
+    worker = serializers.UUIDField(source="worker.public_id")
+    organization = serializers.IntegerField(source="organization_id")
+    organization_name = serializers.CharField(source="organization.name")
+    assignee_name = serializers.CharField(source="assignee.get_full_name", default=None)
+    sla_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "urgency",
+            "channel",
+            "category",
+            "category_label",
+            "summary",
+            "worker",
+            "worker_name",
+            "organization",
+            "organization_name",
+            "assignee_name",
+            "submitted_at",
+            "updated_at",
+            "sla_due_at",
+            "sla_state",
+        ]
+
+    def get_sla_state(self, case) -> str | None:
+        return case.sla_state()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    events = serializers.SerializerMethodField()
+    followups = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "description",
+            "preferred_contact_time",
+            "response_due_at",
+            "resolution_due_at",
+            "accepted_at",
+            "resolved_at",
+            "closed_at",
+            "resolution_summary",
+            "reject_reason",
+            "rating",
+            "rating_comment",
+            "events",
+            "followups",
+        ]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, case) -> list[dict]:
+        if self.context.get("as_worker"):
+            events = [e for e in case.events.all() if e.public_message]
+            return PublicEventSerializer(events, many=True).data
+        return EventSerializer(case.events.all(), many=True).data
+
+    @extend_schema_field(FollowUpSerializer(many=True))
+    def get_followups(self, case) -> list[dict]:
+        if self.context.get("as_worker"):
+            return []
+        return FollowUpSerializer(case.followups.all(), many=True).data
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    worker = serializers.UUIDField(
+        required=False, help_text="Staff: the worker's id. Workers open requests for themselves."
+    )
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=ServiceCategory.objects.filter(is_active=True)
+    )
+    channel = serializers.ChoiceField(choices=Case.Channel.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Case.Urgency.choices, default=Case.Urgency.NORMAL)
+    summary = serializers.CharField(max_length=100)
+    description = serializers.CharField()
+    preferred_contact_time = serializers.CharField(max_length=50, required=False, default="")
+    organization = serializers.IntegerField(required=False)
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(help_text="The colleague's user id.")
+
+
+class TextSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class ContactSerializer(serializers.Serializer):
+    summary = serializers.CharField()
+    counselling = serializers.CharField(required=False, default="")
+    happened_at = serializers.DateTimeField(required=False, default=None)
+    followup = serializers.IntegerField(required=False, default=None)
+
+
+class ReferSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ReferPartSerializer(ReferSerializer):
+    summary = serializers.CharField(max_length=100, required=False, default="")
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, default="")
+
+
+class CloseSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, default="")
+
+
+class RateSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, default="", max_length=500)
+
+
+def _idempotency_key(request) -> uuid.UUID | None:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return None
+    try:
+        return uuid.UUID(key)
+    except ValueError:
+        return uuid.uuid5(IDEMPOTENCY_NAMESPACE, key[:200])
+
+
+QUEUE_PARAMETERS = [
+    OpenApiParameter("q", str, description="Reference, worker's name, mobile tail or text."),
+    OpenApiParameter("status", str, description="A status, `all`, or empty for open requests."),
+    OpenApiParameter("sla", str, enum=Case.SlaState.values),
+    OpenApiParameter("category", int, description="Category id."),
+    OpenApiParameter("urgency", str, enum=Case.Urgency.values),
+    OpenApiParameter("organization", int, description="Owned by this organisation or below."),
+    OpenApiParameter("assignee", str, description="`me`, `none` or a user id."),
+    OpenApiParameter("since", OpenApiTypes.DATE),
+    OpenApiParameter("until", OpenApiTypes.DATE),
+    OpenApiParameter("sort", str, enum=["newest", "oldest", "due", "updated"]),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=QUEUE_PARAMETERS))
+class CaseViewSet(viewsets.GenericViewSet):
+    """Requests: list (the queue's filters), retrieve, create, and one POST per action."""
+
+    permission_classes = [IsAuthenticatedUser]
+    pagination_class = BoundedPageNumberPagination
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    serializer_class = CaseSerializer
+
+    @property
+    def as_worker(self) -> bool:
+        return not access_for(self.request.user).is_staff_member
+
+    def get_queryset(self):
+        if self.as_worker:
+            cases = Case.objects.of_worker_user(self.request.user)
+        else:
+            cases = Case.objects.visible_to(self.request.user)
+        return cases.select_related("category", "organization", "assignee", "worker")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "as_worker": self.as_worker}
+
+    def list(self, request):
+        cases = self.get_queryset()
+        if not self.as_worker:
+            form = QueueFilterForm(request.query_params, user=request.user, for_page=False)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            cases = form.filter(cases)
+        else:
+            cases = cases.order_by("-submitted_at", "-id")
+        page = self.paginate_queryset(cases)
+        data = CaseSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(responses=CaseDetailSerializer)
+    def retrieve(self, request, id=None):
+        return Response(self._detail(self.get_object()))
+
+    def _detail(self, case) -> dict:
+        case = (
+            self.get_queryset()
+            .prefetch_related(
+                Prefetch("events", CaseEvent.objects.select_related("actor")), "followups"
+            )
+            .get(pk=case.pk)
+        )
+        return CaseDetailSerializer(case, context=self.get_serializer_context()).data
+
+    @extend_schema(
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="Repeat a key to get the same request back, not a new one.",
+            )
+        ],
+    )
+    def create(self, request):
+        data = CaseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = request.user
+        if self.as_worker:
+            worker = Worker.objects.filter(user=user).first()
+            if worker is None:
+                raise PermissionDenied
+        else:
+            worker_id = values.get("worker")
+            worker = Worker.objects.visible_to(user).filter(public_id=worker_id).first()
+            if worker is None:
+                raise ValidationError({"worker": ["Unknown worker."]})
+        organization = None
+        if values.get("organization") and not self.as_worker:
+            organization = (
+                Organization.objects.visible_to(user).filter(pk=values["organization"]).first()
+            )
+            if organization is None:
+                raise ValidationError({"organization": ["Unknown organisation."]})
+        case = services.case_submit(
+            actor=user,
+            worker=worker,
+            category=values["category"],
+            channel=values.get("channel") or Case.Channel.PHONE,
+            urgency=values["urgency"],
+            summary=values["summary"],
+            description=values["description"],
+            preferred_contact_time=values["preferred_contact_time"],
+            organization=organization,
+            submission_key=_idempotency_key(request),
+        )
+        return Response(self._detail(case), status=status.HTTP_201_CREATED)
+
+    def _act(self, request, serializer_class, run):
+        case = self.get_object()
+        values = {}
+        if serializer_class is not None:
+            data = serializer_class(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+        run(case, values)
+        refreshed = self.get_queryset().filter(pk=case.pk).first()
+        if refreshed is None:  # referred out of the caller's scope
+            return Response({"id": str(case.public_id), "status": Case.Status.REFERRED})
+        return Response(self._detail(refreshed))
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, id=None):
+        return self._act(
+            request, None, lambda c, v: services.case_accept(actor=request.user, case=c)
+        )
+
+    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, id=None):
+        return self._act(
+            request, None, lambda c, v: services.case_start(actor=request.user, case=c)
+        )
+
+    @extend_schema(request=AssignSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, id=None):
+        from django.contrib.auth import get_user_model
+
+        def run(case, values):
+            assignee = get_user_model().objects.filter(pk=values["assignee"]).first()
+            services.case_assign(actor=request.user, case=case, assignee=assignee)
+
+        return self._act(request, AssignSerializer, run)
+
+    @extend_schema(request=TextSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def note(self, request, id=None):
+        return self._act(
+            request,
+            TextSerializer,
+            lambda c, v: services.case_note(actor=request.user, case=c, text=v["text"]),
+        )
+
+    def _contact(self, request, kind):
+        def run(case, values):
+            followup = None
+            if values.get("followup"):
+                followup = case.followups.filter(pk=values["followup"]).first()
+                if followup is None:
+                    raise ValidationError({"followup": ["Unknown follow-up."]})
+            services.case_log_contact(
+                actor=request.user,
+                case=case,
+                kind=kind,
+                summary=values["summary"],
+                counselling=values["counselling"],
+                happened_at=values["happened_at"],
+                followup=followup,
+            )
+
+        return self._act(request, ContactSerializer, run)
+
+    @extend_schema(request=ContactSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def call(self, request, id=None):
+        return self._contact(request, CaseEvent.Kind.CALL)
+
+    @extend_schema(request=ContactSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def visit(self, request, id=None):
+        return self._contact(request, CaseEvent.Kind.VISIT)
+
+    def _target(self, case, values):
+        district = case.owner_path[: Organization.steplen]
+        organization = Organization.objects.filter(
+            pk=values["organization"], path__startswith=district
+        ).first()
+        if organization is None:
+            raise ValidationError({"organization": ["Unknown organisation."]})
+        return organization
+
+    @extend_schema(request=ReferSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def refer(self, request, id=None):
+        return self._act(
+            request,
+            ReferSerializer,
+            lambda c, v: services.case_refer(
+                actor=request.user, case=c, organization=self._target(c, v), reason=v["reason"]
+            ),
+        )
+
+    @extend_schema(request=ReferPartSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="refer-part")
+    def refer_part(self, request, id=None):
+        return self._act(
+            request,
+            ReferPartSerializer,
+            lambda c, v: services.case_refer_part(
+                actor=request.user,
+                case=c,
+                organization=self._target(c, v),
+                summary=v["summary"],
+                reason=v["reason"],
+            ),
+        )
+
+    @extend_schema(request=ResolveSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, id=None):
+        return self._act(
+            request,
+            ResolveSerializer,
+            lambda c, v: services.case_resolve(
+                actor=request.user, case=c, resolution=v["resolution"]
+            ),
+        )
+
+    @extend_schema(request=CloseSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, id=None):
+        return self._act(
+            request,
+            CloseSerializer,
+            lambda c, v: services.case_close(actor=request.user, case=c, note=v["note"]),
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, id=None):
+        return self._act(
+            request,
+            ReasonSerializer,
+            lambda c, v: services.case_reject(actor=request.user, case=c, reason=v["reason"]),
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, id=None):
+        return self._act(
+            request,
+            ReasonSerializer,
+            lambda c, v: services.case_withdraw(actor=request.user, case=c, reason=v["reason"]),
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, id=None):
+        return self._act(
+            request,
+            ReasonSerializer,
+            lambda c, v: services.case_reopen(actor=request.user, case=c, reason=v["reason"]),
+        )
+
+    @extend_schema(request=RateSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, id=None):
+        return self._act(
+            request,
+            RateSerializer,
+            lambda c, v: services.case_rate(
+                actor=request.user, case=c, rating=v["rating"], comment=v["comment"]
+            ),
+        )

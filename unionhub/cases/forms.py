@@ -1,0 +1,470 @@
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unionhub.cases.models import Case, FollowUp, ServiceCategory
+from unionhub.core.access import Cap, access_for
+from unionhub.core.forms import DateInput, StyledForm
+from unionhub.orgs.models import Membership, Organization
+from unionhub.workers.forms import NUMBER_TAIL_PATTERN
+
+REFERENCE_PATTERN = r"[A-Za-z]{1,6}-[0-9]{4}-[0-9]{1,6}"
+
+SORTS = {
+    "newest": ("-submitted_at", "-id"),
+    "oldest": ("submitted_at", "id"),
+    "due": ("sla_due_at", "-submitted_at"),
+    "updated": ("-updated_at", "-id"),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each reaches the service, which checks them by content."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+def colleagues(user):
+    """Staff who handle requests somewhere in ``user``'s scope: the people one can assign to."""
+    User = get_user_model()
+    roles = [
+        Membership.Role.DISTRICT_ADMIN,
+        Membership.Role.STATION_STAFF,
+        Membership.Role.ENTERPRISE_CHAIR,
+    ]
+    return (
+        User.objects.filter(
+            access_for(user).q("memberships__organization__path", Cap.HANDLE_CASES),
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "id")
+    )
+
+
+class AssigneeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name()
+
+
+class QueueFilterForm(StyledForm):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        help_text=_("Reference, worker's name, last 4 digits of the mobile, or words in the text."),
+        # A reference, or text with at most six digits: full numbers never go into the URL.
+        widget=forms.TextInput(
+            attrs={"pattern": f"{REFERENCE_PATTERN}|{NUMBER_TAIL_PATTERN}", "autocomplete": "off"}
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open requests")), ("all", _("All")), *Case.Status.choices],
+    )
+    sla = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[("", _("Any")), *Case.SlaState.choices],
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        required=False,
+        queryset=ServiceCategory.objects.all(),
+        empty_label=_("All categories"),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any")), *Case.Urgency.choices]
+    )
+    organization = forms.ChoiceField(
+        label=_("Organisation"),
+        required=False,
+        help_text=_("Requests owned by this organisation or any below it."),
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    since = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("Submitted to"), required=False, widget=DateInput())
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("due", _("Deadline first")),
+            ("updated", _("Recently updated")),
+        ],
+    )
+
+    def __init__(self, *args, user, for_page: bool = True, **kwargs) -> None:
+        """On a page the organisation and assignee filters are drop-downs (one query each); the
+        API takes ids and checks only the ones given."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.colleagues: list = []
+        if for_page:
+            # Streets and stations of the user's scope (a district may hold thousands of unions).
+            organizations = (
+                Organization.objects.visible_to(user)
+                .exclude(kind=Organization.Kind.ENTERPRISE_UNION)
+                .values_list("id", "name", "depth")
+            )
+            self.fields["organization"].choices = [
+                ("", _("All my organisations")),
+                *(
+                    (str(pk), "\u3000" * max(depth - 2, 0) + name)
+                    for pk, name, depth in organizations
+                ),
+            ]
+            self.colleagues = list(colleagues(user))
+            self.fields["assignee"].choices = [
+                ("", _("Anyone")),
+                ("me", _("Assigned to me")),
+                ("none", _("Nobody yet")),
+                *((str(u.pk), u.get_full_name()) for u in self.colleagues),
+            ]
+        else:
+            self.fields["organization"] = forms.IntegerField(required=False)
+            self.fields["assignee"] = forms.CharField(required=False)
+
+    def clean_organization(self):
+        value = self.cleaned_data.get("organization")
+        if value in (None, ""):
+            return None
+        organization = Organization.objects.visible_to(self.user).filter(pk=value).first()
+        if organization is None:
+            raise forms.ValidationError(_("Choose one of your organisations."), code="invalid")
+        return organization
+
+    def clean_assignee(self):
+        value = (self.cleaned_data.get("assignee") or "").strip()
+        if value in ("", "me", "none"):
+            return value
+        if not value.isdigit() or not colleagues(self.user).filter(pk=int(value)).exists():
+            raise forms.ValidationError(_("Choose one of your colleagues."), code="invalid")
+        return value
+
+    def clean_q(self) -> str:
+        term = self.cleaned_data["q"].strip()
+        if sum(ch.isdigit() for ch in term) > 6 and not re.fullmatch(REFERENCE_PATTERN, term):
+            raise forms.ValidationError(
+                _(
+                    "To protect privacy, search with only the last 4–6 digits of a mobile or "
+                    "ID number."
+                ),
+                code="full_number",
+            )
+        return term
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filter(self, cases):
+        """Apply the filters to ``cases`` (already scoped to the user)."""
+        data = self.cleaned_data
+        status = data.get("status")
+        if status == "all":
+            pass
+        elif status:
+            cases = cases.filter(status=status)
+        else:
+            cases = cases.open()
+        now = timezone.now()
+        sla = data.get("sla")
+        if sla == Case.SlaState.BREACHED:
+            cases = cases.breached(now)
+        elif sla == Case.SlaState.DUE_SOON:
+            cases = cases.due_soon(now)
+        elif sla == Case.SlaState.ON_TIME:
+            cases = cases.on_time(now)
+        if data.get("category"):
+            cases = cases.filter(category=data["category"])
+        if data.get("urgency"):
+            cases = cases.filter(urgency=data["urgency"])
+        if data.get("organization"):
+            cases = cases.filter(owner_path__startswith=data["organization"].path)
+        assignee = data.get("assignee")
+        if assignee == "me":
+            cases = cases.filter(assignee=self.user)
+        elif assignee == "none":
+            cases = cases.filter(assignee__isnull=True)
+        elif assignee:
+            cases = cases.filter(assignee_id=int(assignee))
+        tz = timezone.get_current_timezone()
+        if data.get("since"):
+            start = datetime.datetime.combine(data["since"], datetime.time.min, tzinfo=tz)
+            cases = cases.filter(submitted_at__gte=start)
+        if data.get("until"):
+            end = datetime.datetime.combine(
+                data["until"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            )
+            cases = cases.filter(submitted_at__lt=end)
+        term = (data.get("q") or "").strip().lower()
+        if term:
+            # One lowercased column holds reference, name, mobile tail and text (trigram-indexed).
+            cases = cases.filter(search_text__contains=term)
+        return cases.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
+
+
+class IntakeForm(StyledForm):
+    """Staff intake: an existing worker (found by search) or a new one registered on the spot."""
+
+    worker = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    new_name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    new_id_number = forms.CharField(
+        label=_("ID number"),
+        required=False,
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    new_mobile = forms.CharField(
+        label=_("Mobile number"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=ServiceCategory.objects.filter(is_active=True)
+    )
+    channel = forms.ChoiceField(
+        label=_("Came in by"),
+        choices=[c for c in Case.Channel.choices if c[0] not in ("mobile", "referral")],
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Case.Urgency.choices)
+    summary = forms.CharField(label=_("Summary"), max_length=100)
+    description = forms.CharField(
+        label=_("What happened, what is needed"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    preferred_contact_time = forms.CharField(
+        label=_("Best time to contact"), required=False, max_length=50
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Owning organisation"),
+        required=False,
+        queryset=Organization.objects.none(),
+        help_text=_("Leave empty for the worker's own union or station."),
+    )
+    attachments = MultipleFileField(label=_("Photos or PDFs (up to 5)"), required=False)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.visible_to(
+            user, Cap.HANDLE_CASES
+        ).only("id", "name")
+
+    def clean(self):
+        data = super().clean()
+        new = [data.get("new_name"), data.get("new_id_number"), data.get("new_mobile")]
+        if not data.get("worker") and not all(new):
+            raise forms.ValidationError(
+                _("Find the worker, or fill in name, ID number and mobile to register them.")
+            )
+        return data
+
+
+class WorkerRequestForm(StyledForm):
+    """The worker's own request, on the phone."""
+
+    category = forms.ModelChoiceField(
+        label=_("What do you need help with?"),
+        queryset=ServiceCategory.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    summary = forms.CharField(label=_("In a few words"), max_length=100)
+    description = forms.CharField(
+        label=_("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    preferred_contact_time = forms.CharField(
+        label=_("When can we call you?"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. weekdays after 18:00")}),
+    )
+    attachments = MultipleFileField(label=_("Photos (up to 5)"), required=False)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class NoteForm(StyledForm):
+    text = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContactForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("call", _("Phone call")), ("visit", _("Visit"))],
+    )
+    happened_at = forms.DateTimeField(
+        label=_("When"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    summary = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    counselling = forms.CharField(
+        label=_("Counselling given"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    followup = forms.ModelChoiceField(
+        label=_("For the scheduled follow-up"), required=False, queryset=FollowUp.objects.none()
+    )
+
+    def __init__(self, *args, case=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["followup"].queryset = case.followups.filter(
+                status=FollowUp.Status.SCHEDULED
+            ).exclude(kind=FollowUp.Kind.CHECK_BACK)
+
+
+class AssignForm(StyledForm):
+    assignee = AssigneeChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = colleagues(user)
+
+
+class CloseForm(StyledForm):
+    note = forms.CharField(
+        label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(StyledForm):
+    resolution = forms.CharField(
+        label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReferForm(StyledForm):
+    organization = forms.ModelChoiceField(label=_("Refer to"), queryset=Organization.objects.none())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            # Any active organisation of the district: its union, streets, stations, unions.
+            district_path = case.owner_path[: Organization.steplen]
+            self.fields["organization"].queryset = (
+                Organization.objects.filter(path__startswith=district_path, is_active=True)
+                .exclude(pk=case.organization_id)
+                .only("id", "name", "depth", "path")
+            )
+
+
+class ReferPartForm(ReferForm):
+    summary = forms.CharField(label=_("What is referred"), max_length=100)
+
+    field_order = ["organization", "summary", "reason"]
+
+
+class AttachmentForm(StyledForm):
+    file = forms.FileField(
+        label=_("Photo or PDF"), widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf"})
+    )
+    visible_to_worker = forms.BooleanField(label=_("The worker may see it"), required=False)
+
+
+class ScheduleForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("visit", _("Visit")), ("call", _("Phone call"))]
+    )
+    due_on = forms.DateField(label=_("On"), widget=DateInput())
+
+
+class CheckBackForm(StyledForm):
+    followup = forms.ModelChoiceField(queryset=FollowUp.objects.none(), widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUp.Outcome.choices)
+    summary = forms.CharField(
+        label=_("What the worker said"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["followup"].queryset = case.followups.filter(
+                kind=FollowUp.Kind.CHECK_BACK, status=FollowUp.Status.SCHEDULED
+            )
+
+
+class RatingForm(StyledForm):
+    rating = forms.TypedChoiceField(
+        label=_("How was our service?"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to tell us"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CategoryForm(StyledForm):
+    name = forms.CharField(label=_("Name (Chinese)"), max_length=50)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=80)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    response_sla_hours = forms.IntegerField(label=_("Respond within (hours)"), min_value=1)
+    resolution_sla_hours = forms.IntegerField(label=_("Resolve within (hours)"), min_value=1)
+    is_emergency = forms.BooleanField(label=_("Emergency"), required=False)
+    allows_payment = forms.BooleanField(label=_("Money may be paid"), required=False)
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000)
+    is_active = forms.BooleanField(label=_("In use"), required=False)
+
+
+class PlanStepForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", "—"), ("visit", _("Visit")), ("call", _("Phone call"))],
+    )
+    day = forms.IntegerField(label=_("On day"), required=False, min_value=0, max_value=730)
+    every = forms.IntegerField(
+        label=_("Then every (days)"), required=False, min_value=1, max_value=365
+    )
+    until = forms.IntegerField(label=_("Until day"), required=False, min_value=0, max_value=730)
+
+
+PlanFormSet = formset_factory(PlanStepForm, extra=3, max_num=12)
+
+
+def plan_from_formset(formset) -> list[dict]:
+    steps = []
+    for data in formset.cleaned_data:
+        if not data or not data.get("kind") or data.get("day") is None:
+            continue
+        step = {"kind": data["kind"], "day": data["day"]}
+        if data.get("every"):
+            step["every"] = data["every"]
+            step["until"] = data.get("until") or data["day"]
+        steps.append(step)
+    return steps

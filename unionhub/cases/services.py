@@ -1,0 +1,1306 @@
+"""Every change to a worker request goes through here: pages, the API, the portal and the tasks call
+these functions, so the state machine, the permissions and the timeline live in one place.
+
+Each transition locks the case row, checks who may act and whether the move is allowed from the
+current status, changes the case, writes one ``CaseEvent`` and tells the people concerned (after the
+transaction commits). A refused move raises ``DomainError`` (``Conflict`` for a wrong status) with a
+translated message; acting without the right raises ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from unionhub.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseSequence,
+    FollowUp,
+    ServiceCategory,
+)
+from unionhub.core import audit
+from unionhub.core.access import Cap, access_for, require
+from unionhub.core.errors import Conflict, DomainError
+from unionhub.notifications.services import notify
+from unionhub.orgs.models import Membership, Organization
+from unionhub.workers.models import Consent, Worker
+
+Status = Case.Status
+Kind = CaseEvent.Kind
+LEAD_ROLES = (
+    Membership.Role.DISTRICT_ADMIN,
+    Membership.Role.STATION_STAFF,
+    Membership.Role.ENTERPRISE_CHAIR,
+)
+
+# The state machine: action → (statuses it may start from, status it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({Status.SUBMITTED, Status.REFERRED}), Status.ACCEPTED),
+    "start": (frozenset({Status.ACCEPTED}), Status.IN_PROGRESS),
+    "refer": (frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS}), Status.REFERRED),
+    "resolve": (frozenset({Status.ACCEPTED, Status.IN_PROGRESS}), Status.RESOLVED),
+    "close": (frozenset({Status.RESOLVED}), Status.CLOSED),
+    "reject": (frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.REFERRED}), Status.REJECTED),
+    "withdraw": (frozenset(Case.OPEN_STATUSES), Status.WITHDRAWN),
+    "reopen": (frozenset({Status.RESOLVED, Status.CLOSED}), Status.IN_PROGRESS),
+}
+# Actions that do not change the status, and the statuses they are allowed in.
+ACTIVITIES: dict[str, frozenset[str]] = {
+    "assign": frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS}),
+    "note": frozenset(Status.values),
+    # Calls and visits go on after resolution: the worker is visited until back on their feet.
+    "call": frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}),
+    "visit": frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}),
+    "refer_part": frozenset({Status.ACCEPTED, Status.IN_PROGRESS}),
+    "attach": frozenset(Case.OPEN_STATUSES) | {Status.RESOLVED},
+    "rate": frozenset({Status.RESOLVED, Status.CLOSED}),
+    "schedule_followup": frozenset(
+        {Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}
+    ),
+}
+# Who may take each action: staff who handle cases over the owning organisation, the worker whose
+# request it is, or both.
+STAFF_ACTIONS = {
+    "accept", "start", "refer", "resolve", "close", "reject", "reopen", "assign", "note", "call",
+    "visit", "refer_part", "attach", "schedule_followup",
+}  # fmt: skip
+WORKER_ACTIONS = {"withdraw", "reopen", "rate", "attach"}
+
+# What the worker reads on their phone. Stored untranslated (with its parameters) on the event and
+# translated when shown, so each worker reads it in their own language.
+PUBLIC_MESSAGES = {
+    Status.SUBMITTED: gettext_noop("Your request has been received."),
+    Status.ACCEPTED: gettext_noop("Your request has been accepted and is being handled."),
+    Status.IN_PROGRESS: gettext_noop("Staff are working on your request."),
+    Status.REFERRED: gettext_noop("Your request has been passed to %(organization)s."),
+    Status.RESOLVED: gettext_noop("Your request has been resolved. Please rate our service."),
+    Status.CLOSED: gettext_noop("Your request is closed."),
+    Status.REJECTED: gettext_noop("Your request could not be taken on: %(reason)s"),
+    Status.WITHDRAWN: gettext_noop("You withdrew your request."),
+    "visited": gettext_noop("Union staff visited you."),
+    "called": gettext_noop("Union staff called you."),
+    "checked_back": gettext_noop("Union staff called to check how you are doing."),
+    "rated": gettext_noop("You rated the service %(rating)d out of 5."),
+    "part_referred": gettext_noop("Part of your request was passed to %(organization)s."),
+    "file_added": gettext_noop("A file was added: %(name)s"),
+}
+
+
+def allowed_actions(case: Case, user) -> list[str]:
+    """The actions ``user`` may take on ``case`` now (what the page offers as buttons)."""
+    actions = []
+    for action in (*TRANSITIONS, *ACTIVITIES):
+        try:
+            _check(case, user, action)
+        except (DomainError, PermissionDenied):
+            continue
+        actions.append(action)
+    return actions
+
+
+def _is_workers_own(case: Case, user) -> bool:
+    return bool(user.is_authenticated and case.worker.user_id == user.pk)
+
+
+def _check(case: Case, actor, action: str) -> None:
+    """Raise unless ``actor`` may take ``action`` on ``case`` in its current status."""
+    as_staff = action in STAFF_ACTIONS and access_for(actor).can(Cap.HANDLE_CASES, case.owner_path)
+    as_worker = action in WORKER_ACTIONS and _is_workers_own(case, actor)
+    if not (as_staff or as_worker):
+        raise PermissionDenied
+    allowed = TRANSITIONS[action][0] if action in TRANSITIONS else ACTIVITIES[action]
+    if case.status not in allowed:
+        raise Conflict(
+            _("This request is %(status)s: it cannot be %(action)s now.")
+            % {"status": case.get_status_display(), "action": ACTION_LABELS[action]},
+            code="invalid_transition",
+        )
+    if action == "reopen":
+        limit = case.resolved_at + datetime.timedelta(days=settings.UNIONHUB["REOPEN_DAYS"])
+        if timezone.now() > limit:
+            raise Conflict(
+                _("A request can only be reopened within %(days)d days of its resolution.")
+                % {"days": settings.UNIONHUB["REOPEN_DAYS"]},
+                code="reopen_too_late",
+            )
+    if action == "rate" and case.rating is not None:
+        raise Conflict(_("You have already rated this request."), code="already_rated")
+
+
+ACTION_LABELS = {
+    "accept": gettext_lazy("accepted"),
+    "start": gettext_lazy("started"),
+    "refer": gettext_lazy("referred"),
+    "resolve": gettext_lazy("resolved"),
+    "close": gettext_lazy("closed"),
+    "reject": gettext_lazy("rejected"),
+    "withdraw": gettext_lazy("withdrawn"),
+    "reopen": gettext_lazy("reopened"),
+    "assign": gettext_lazy("assigned"),
+    "note": gettext_lazy("noted"),
+    "call": gettext_lazy("logged as called"),
+    "visit": gettext_lazy("logged as visited"),
+    "refer_part": gettext_lazy("partly referred"),
+    "attach": gettext_lazy("given attachments"),
+    "rate": gettext_lazy("rated"),
+    "schedule_followup": gettext_lazy("given a follow-up"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines
+
+
+def _hours(hours: int) -> datetime.timedelta:
+    return datetime.timedelta(hours=hours)
+
+
+def _warn_at(start: datetime.datetime, due: datetime.datetime) -> datetime.datetime:
+    return due - (due - start) * settings.UNIONHUB["DUE_SOON_SHARE"]
+
+
+def _set_clock(case: Case, *, start: datetime.datetime, due: datetime.datetime) -> None:
+    """Start a new deadline: ``due`` runs from ``start``; its breach will escalate afresh."""
+    case.sla_due_at = due
+    case.sla_warn_at = _warn_at(start, due)
+    case.escalation_level = 0
+    case.escalated_at = None
+
+
+def _stop_clock(case: Case) -> None:
+    case.sla_due_at = None
+    case.sla_warn_at = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def _next_reference(district: Organization, year: int) -> str:
+    """``HS-2026-000123``: numbered per district and year under a row lock, so two clerks never
+    get the same number."""
+    try:
+        sequence = CaseSequence.objects.select_for_update().get(district=district, year=year)
+    except CaseSequence.DoesNotExist:
+        try:
+            with transaction.atomic():
+                CaseSequence.objects.create(district=district, year=year)
+        except IntegrityError:
+            pass  # someone else created it first
+        sequence = CaseSequence.objects.select_for_update().get(district=district, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{district.code or 'UH'}-{year}-{sequence.last_number:06d}"
+
+
+def _search_text(reference: str, worker: Worker, summary: str, description: str) -> str:
+    return " ".join([reference, worker.name, worker.mobile_tail, summary, description]).lower()
+
+
+@dataclass
+class Upload:
+    """A file handed to a service: its name, content type claimed by the client, and bytes."""
+
+    name: str
+    content: bytes
+
+
+def case_submit(
+    *,
+    actor,
+    worker: Worker,
+    category: ServiceCategory,
+    channel: str,
+    summary: str,
+    description: str,
+    urgency: str = Case.Urgency.NORMAL,
+    organization: Organization | None = None,
+    preferred_contact_time: str = "",
+    submission_key: uuid.UUID | None = None,
+    attachments: list[Upload] = (),
+    submitted_at: datetime.datetime | None = None,
+) -> Case:
+    """Open a request for ``worker``: by the worker themselves (from the phone) or by staff who
+    may handle cases over the owning organisation (the worker's by default).
+
+    The deadlines start at submission: respond within the category's response hours, resolve
+    within its resolution hours (an emergency category is always an emergency). The same
+    ``submission_key`` from the same person returns the case already opened (double taps and
+    retries do not open a second one).
+    """
+    if submission_key is not None:
+        existing = Case.objects.filter(created_by=actor, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return _case_submit(
+                actor=actor,
+                worker=worker,
+                category=category,
+                channel=channel,
+                summary=summary,
+                description=description,
+                urgency=urgency,
+                organization=organization,
+                preferred_contact_time=preferred_contact_time,
+                submission_key=submission_key,
+                attachments=attachments,
+                submitted_at=submitted_at,
+            )
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        # The same submission raced us to the unique constraint: answer with the one that won.
+        return Case.objects.get(created_by=actor, submission_key=submission_key)
+
+
+def _case_submit(
+    *,
+    actor,
+    worker,
+    category,
+    channel,
+    summary,
+    description,
+    urgency,
+    organization,
+    preferred_contact_time,
+    submission_key,
+    attachments,
+    submitted_at,
+) -> Case:
+    by_worker = worker.user_id is not None and worker.user_id == actor.pk
+    owner = organization or worker.organization
+    if by_worker:
+        owner = worker.organization
+        channel = Case.Channel.MOBILE
+    else:
+        require(actor, Cap.HANDLE_CASES, owner)
+        # A worker outside the actor's scope may be helped only by one of the actor's organisations.
+        if not access_for(actor).can(Cap.VIEW, worker.organization.path):
+            raise PermissionDenied
+    if not category.is_active:
+        raise DomainError(_("This kind of help is no longer offered."), field="category")
+    if channel not in Case.Channel.values:
+        raise DomainError(_("Choose how the request came in."), field="channel")
+    summary = (summary or "").strip()
+    description = (description or "").strip()
+    if not summary:
+        raise DomainError(_("Say in a few words what the request is about."), field="summary")
+    if len(description) < 5:
+        raise DomainError(
+            _("Describe the situation in a few sentences (at least 5 characters)."),
+            field="description",
+        )
+    if category.is_emergency:
+        urgency = Case.Urgency.EMERGENCY
+    if urgency not in Case.Urgency.values:
+        raise DomainError(_("Choose an urgency."), field="urgency")
+    if len(attachments) > settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]:
+        raise DomainError(
+            _("Attach at most %(n)d files.")
+            % {"n": settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]},
+            field="attachments",
+        )
+    checked = [check_upload(upload) for upload in attachments]
+    now = submitted_at or timezone.now()
+    district = Organization.objects.get(path=owner.path[: Organization.steplen])
+    reference = _next_reference(district, timezone.localtime(now).year)
+    case = Case(
+        reference=reference,
+        district=district,
+        worker=worker,
+        category=category,
+        channel=channel,
+        urgency=urgency,
+        summary=summary[:100],
+        description=description,
+        preferred_contact_time=preferred_contact_time.strip()[:50],
+        organization=owner,
+        owner_path=owner.path,
+        submitted_at=now,
+        response_due_at=now + _hours(category.response_sla_hours),
+        resolution_due_at=now + _hours(category.resolution_sla_hours),
+        created_by=actor,
+        submission_key=submission_key,
+        worker_name=worker.name,
+        worker_mobile_tail=worker.mobile_tail,
+        search_text=_search_text(reference, worker, summary, description),
+    )
+    _set_clock(case, start=now, due=case.response_due_at)
+    case.save()
+    _event(
+        case,
+        actor,
+        Kind.SUBMITTED,
+        to_status=Status.SUBMITTED,
+        body=_("Entered through %(channel)s.") % {"channel": case.get_channel_display()},
+        public=PUBLIC_MESSAGES[Status.SUBMITTED],
+        at=now,
+    )
+    for upload, (kind, content_type, digest) in zip(attachments, checked, strict=True):
+        _store_attachment(case, actor, upload, kind, content_type, digest, visible=True)
+    audit.record(
+        actor=actor,
+        action="cases.case.submitted",
+        target=case,
+        organization=owner,
+        data={"reference": reference, "category": category.code, "urgency": urgency},
+    )
+    urgent = urgency == Case.Urgency.EMERGENCY
+    _notify_leads(
+        owner,
+        kind="case_submitted",
+        title=(
+            gettext_lazy("Emergency request %(reference)s: %(summary)s")
+            if urgent
+            else gettext_lazy("New request %(reference)s: %(summary)s")
+        ),
+        case=case,
+        sms=urgent,
+    )
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Transitions
+
+
+def _locked(case: Case) -> Case:
+    """Re-read the case under a row lock; every transition works on the locked copy."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("worker", "category", "organization")
+        .get(pk=case.pk)
+    )
+
+
+def _json_params(params) -> dict:
+    """Message values as JSON keeps them: numbers stay numbers (``%(rating)d``), the rest text."""
+    return {
+        key: value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
+        for key, value in (params or {}).items()
+    }
+
+
+def _event(case, actor, kind, *, body="", public="", params=None, at=None, **fields) -> CaseEvent:
+    """``public`` is one of ``PUBLIC_MESSAGES`` (untranslated); empty for staff-only events."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        body=body,
+        public_message=public,
+        public_params=_json_params(params) if public else {},
+        created_at=at or timezone.now(),
+        **fields,
+    )
+
+
+def _move(case: Case, actor, action: str, *, body="", params=None, **event_fields) -> CaseEvent:
+    old = case.status
+    case.status = TRANSITIONS[action][1]
+    event = _event(
+        case,
+        actor,
+        Kind.STATUS,
+        from_status=old,
+        to_status=case.status,
+        body=body,
+        public=PUBLIC_MESSAGES[case.status],
+        params=params,
+        **event_fields,
+    )
+    audit.record(
+        actor=actor,
+        action=f"cases.case.{action}",
+        target=case,
+        organization=case.organization,
+        data={"from": old, "to": case.status},
+    )
+    return event
+
+
+def _tell_worker(case: Case, title, *, sms: bool = False, params=None) -> None:
+    user = case.worker.user
+    if user is None:
+        return
+    wants_sms = (
+        sms
+        and case.worker.consents.filter(
+            purpose=Consent.Purpose.NOTIFICATIONS, withdrawn_at__isnull=True
+        ).exists()
+    )
+    from django.urls import reverse
+
+    notify(
+        recipients=[user],
+        kind="case_update",
+        title=title,
+        params={"reference": case.reference, **(params or {})},
+        url=reverse("portal:case-detail", args=[case.public_id]),
+        sms=wants_sms,
+    )
+
+
+def _responsible(organization: Organization) -> tuple[Organization | None, list]:
+    """The people who handle requests for ``organization``: its own leads, or, when it has none
+    (a small enterprise's union without a chair on the system), those of the nearest organisation
+    above it. Returns that organisation and its leads."""
+    User = get_user_model()
+    chain = [organization, *reversed(Organization.objects.get_ancestors(organization))]
+    for candidate in chain:
+        users = list(
+            User.objects.filter(
+                memberships__organization=candidate,
+                memberships__role__in=LEAD_ROLES,
+                is_active=True,
+            ).distinct()
+        )
+        if users:
+            return candidate, users
+    return None, []
+
+
+def _leads(organization: Organization) -> list:
+    return _responsible(organization)[1]
+
+
+def _notify_leads(organization, *, kind, title, case, sms=False, email=False, body="") -> None:
+    from django.urls import reverse
+
+    notify(
+        recipients=_leads(organization),
+        kind=kind,
+        title=title,
+        body=body,
+        params={
+            "reference": case.reference,
+            "summary": case.summary,
+            "owner": case.organization.name,
+        },
+        url=reverse("cases:case-detail", args=[case.public_id]),
+        sms=sms,
+        email=email,
+    )
+
+
+@transaction.atomic
+def case_accept(*, actor, case: Case) -> Case:
+    """Take the request on. Stops the response clock, starts the resolution clock, and schedules
+    the category's standard follow-up plan (once)."""
+    case = _locked(case)
+    _check(case, actor, "accept")
+    now = timezone.now()
+    if case.status == Status.REFERRED or case.assignee is None:
+        case.assignee = actor  # whoever accepts holds it until it is assigned on
+    _move(case, actor, "accept")
+    case.accepted_at = case.accepted_at or now
+    _set_clock(case, start=now, due=case.resolution_due_at)
+    case.save()
+    _schedule_plan(case, start=timezone.localdate(now))
+    _tell_worker(case, gettext_lazy("Your request %(reference)s has been accepted."), sms=True)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor, case: Case, assignee) -> Case:
+    """Give the request to ``assignee``, who must handle cases over the owning organisation.
+    Assigning a request nobody has accepted yet accepts it."""
+    case = _locked(case)
+    _check(case, actor, "assign")
+    if assignee is None or not access_for(assignee).can(Cap.HANDLE_CASES, case.owner_path):
+        raise DomainError(
+            _("Choose a colleague who handles requests for %(organization)s.")
+            % {"organization": case.organization},
+            field="assignee",
+            code="bad_assignee",
+        )
+    if case.status == Status.SUBMITTED:
+        case = case_accept(actor=actor, case=case)
+    previous = case.assignee
+    case.assignee = assignee
+    case.save(update_fields=["assignee", "updated_at"])
+    _event(
+        case,
+        actor,
+        Kind.ASSIGNED,
+        body=_("Assigned to %(name)s.") % {"name": assignee.get_full_name()},
+        data={"assignee": assignee.pk, "previous": previous.pk if previous else None},
+    )
+    if assignee.pk != actor.pk:
+        from django.urls import reverse
+
+        notify(
+            recipients=[assignee],
+            kind="case_assigned",
+            title=gettext_lazy("Request %(reference)s was assigned to you: %(summary)s"),
+            params={"reference": case.reference, "summary": case.summary},
+            url=reverse("cases:case-detail", args=[case.public_id]),
+        )
+    return case
+
+
+def cases_bulk_assign(*, actor, cases, assignee) -> tuple[int, list[str]]:
+    """Assign several requests; each is its own transaction. Returns how many were assigned and
+    the references that could not be, with the reason."""
+    done, refused = 0, []
+    for case in cases:
+        try:
+            case_assign(actor=actor, case=case, assignee=assignee)
+        except (DomainError, PermissionDenied) as error:
+            reason = str(error) if isinstance(error, DomainError) else _("not allowed")
+            refused.append(f"{case.reference}: {reason}")
+        else:
+            done += 1
+    return done, refused
+
+
+@transaction.atomic
+def case_start(*, actor, case: Case) -> Case:
+    case = _locked(case)
+    _check(case, actor, "start")
+    _move(case, actor, "start")
+    if case.assignee is None:
+        case.assignee = actor
+    case.save()
+    _tell_worker(case, gettext_lazy("Staff have started work on your request %(reference)s."))
+    return case
+
+
+def _text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, field=field, code="required")
+    return value
+
+
+@transaction.atomic
+def case_note(*, actor, case: Case, text: str) -> CaseEvent:
+    """An internal note: staff only, never shown to the worker."""
+    case = _locked(case)
+    _check(case, actor, "note")
+    text = _text(text, "text", _("Write the note."))
+    case.save(update_fields=["updated_at"])
+    return _event(case, actor, Kind.NOTE, body=text)
+
+
+@transaction.atomic
+def case_log_contact(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    summary: str,
+    counselling: str = "",
+    happened_at: datetime.datetime | None = None,
+    followup: FollowUp | None = None,
+) -> CaseEvent:
+    """Log a phone call or a visit (who, when, what was done, counselling given). With
+    ``followup``, it also marks that scheduled contact done. The worker sees that the contact
+    took place, not the notes."""
+    case = _locked(case)
+    action = "visit" if kind == Kind.VISIT else "call"
+    _check(case, actor, action)
+    summary = _text(summary, "summary", _("Say what was done."))
+    when = happened_at or timezone.now()
+    if when > timezone.now() + datetime.timedelta(minutes=5):
+        raise DomainError(_("A contact cannot be logged in the future."), field="happened_at")
+    if followup is not None:
+        followup = FollowUp.objects.select_for_update().get(pk=followup.pk, case=case)
+        if followup.status != FollowUp.Status.SCHEDULED:
+            raise Conflict(_("This follow-up has already been recorded."), code="followup_done")
+        followup.status = FollowUp.Status.DONE
+        followup.done_at = when
+        followup.done_by = actor
+        followup.summary = summary
+        followup.counselling = (counselling or "").strip()
+        followup.save()
+    case.save(update_fields=["updated_at"])
+    public = PUBLIC_MESSAGES["visited" if action == "visit" else "called"]
+    body = summary
+    if counselling:
+        body = _("%(summary)s\nCounselling: %(counselling)s") % {
+            "summary": summary,
+            "counselling": counselling.strip(),
+        }
+    return _event(
+        case,
+        actor,
+        Kind.VISIT if action == "visit" else Kind.CALL,
+        body=body,
+        public=public,
+        at=when,
+        data={"followup": followup.pk if followup else None},
+    )
+
+
+def _referral_target(case: Case, organization: Organization) -> Organization:
+    if organization is None or not organization.is_active:
+        raise DomainError(_("Choose the organisation to refer to."), field="organization")
+    if organization.pk == case.organization_id:
+        raise DomainError(
+            _("The request is already with %(organization)s.") % {"organization": organization},
+            field="organization",
+        )
+    if organization.path[: Organization.steplen] != case.owner_path[: Organization.steplen]:
+        raise DomainError(_("Requests are referred within the district."), field="organization")
+    return organization
+
+
+@transaction.atomic
+def case_refer(*, actor, case: Case, organization: Organization, reason: str) -> Case:
+    """Hand the whole request to another organisation of the district, which then owns it and must
+    accept it within the category's response time. The worker's resolution clock keeps running."""
+    case = _locked(case)
+    _check(case, actor, "refer")
+    target = _referral_target(case, organization)
+    reason = _text(reason, "reason", _("Say why the request is referred."))
+    source = case.organization
+    _move(
+        case,
+        actor,
+        "refer",
+        body=reason,
+        params={"organization": target.name},
+        data={"from": source.pk, "to": target.pk},
+    )
+    now = timezone.now()
+    case.organization = target
+    case.owner_path = target.path
+    case.assignee = None
+    case.response_due_at = now + _hours(case.category.response_sla_hours)
+    _set_clock(case, start=now, due=case.response_due_at)
+    case.save()
+    _notify_leads(
+        target,
+        kind="case_referred",
+        title=gettext_lazy("Request %(reference)s was referred to you: %(summary)s"),
+        case=case,
+        sms=case.urgency == Case.Urgency.EMERGENCY,
+    )
+    _tell_worker(
+        case,
+        gettext_lazy("Your request %(reference)s was passed to %(organization)s."),
+        params={"organization": target.name},
+    )
+    return case
+
+
+@transaction.atomic
+def case_refer_part(
+    *, actor, case: Case, organization: Organization, summary: str, reason: str
+) -> Case:
+    """Refer part of the request (e.g. a larger grant from the district union) as a linked request
+    owned by ``organization``; this request stays open with its owner."""
+    case = _locked(case)
+    _check(case, actor, "refer_part")
+    target = _referral_target(case, organization)
+    reason = _text(reason, "reason", _("Say what the other organisation is asked to do."))
+    child = _case_submit_referral(
+        actor=actor, parent=case, organization=target, summary=summary, description=reason
+    )
+    _event(
+        case,
+        actor,
+        Kind.REFERRAL,
+        body=_("Part referred to %(organization)s as %(reference)s: %(reason)s")
+        % {"organization": target, "reference": child.reference, "reason": reason},
+        public=PUBLIC_MESSAGES["part_referred"],
+        params={"organization": target.name},
+        data={"child": child.pk},
+    )
+    case.save(update_fields=["updated_at"])
+    return child
+
+
+def _case_submit_referral(*, actor, parent, organization, summary, description) -> Case:
+    now = timezone.now()
+    summary = (summary or parent.summary).strip()[:100]
+    reference = _next_reference(parent.district, timezone.localtime(now).year)
+    child = Case(
+        reference=reference,
+        district=parent.district,
+        worker=parent.worker,
+        category=parent.category,
+        channel=Case.Channel.REFERRAL,
+        urgency=parent.urgency,
+        summary=summary,
+        description=description,
+        organization=organization,
+        owner_path=organization.path,
+        parent=parent,
+        submitted_at=now,
+        response_due_at=now + _hours(parent.category.response_sla_hours),
+        resolution_due_at=now + _hours(parent.category.resolution_sla_hours),
+        created_by=actor,
+        worker_name=parent.worker_name,
+        worker_mobile_tail=parent.worker_mobile_tail,
+        search_text=_search_text(reference, parent.worker, summary, description),
+    )
+    _set_clock(child, start=now, due=child.response_due_at)
+    child.save()
+    _event(
+        child,
+        actor,
+        Kind.SUBMITTED,
+        to_status=Status.SUBMITTED,
+        body=_("Referred from %(reference)s by %(organization)s.")
+        % {"reference": parent.reference, "organization": parent.organization},
+        public=PUBLIC_MESSAGES[Status.SUBMITTED],
+    )
+    audit.record(
+        actor=actor,
+        action="cases.case.submitted",
+        target=child,
+        organization=organization,
+        data={"reference": reference, "parent": parent.reference},
+    )
+    _notify_leads(
+        organization,
+        kind="case_referred",
+        title=gettext_lazy("Request %(reference)s was referred to you: %(summary)s"),
+        case=child,
+        sms=child.urgency == Case.Urgency.EMERGENCY,
+    )
+    return child
+
+
+@transaction.atomic
+def case_resolve(*, actor, case: Case, resolution: str) -> Case:
+    """Record how the request was resolved; the worker is asked to rate the service."""
+    case = _locked(case)
+    _check(case, actor, "resolve")
+    case.resolution_summary = _text(resolution, "resolution", _("Say how it was resolved."))
+    _move(case, actor, "resolve", body=case.resolution_summary)
+    case.resolved_at = timezone.now()
+    if case.resolved_at > case.resolution_due_at and case.resolution_breached_at is None:
+        case.resolution_breached_at = case.resolution_due_at
+    _stop_clock(case)
+    case.save()
+    _tell_worker(
+        case,
+        gettext_lazy("Your request %(reference)s has been resolved. Please rate our service."),
+        sms=True,
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, note: str = "") -> Case:
+    """Close a resolved request and schedule the check-back call a few weeks later."""
+    case = _locked(case)
+    _check(case, actor, "close")
+    _move(case, actor, "close", body=(note or "").strip())
+    case.closed_at = timezone.now()
+    case.save()
+    due = timezone.localdate() + datetime.timedelta(days=settings.UNIONHUB["CHECK_BACK_DAYS"])
+    FollowUp.objects.create(case=case, kind=FollowUp.Kind.CHECK_BACK, due_on=due, from_plan=True)
+    _tell_worker(case, gettext_lazy("Your request %(reference)s is closed."))
+    return case
+
+
+@transaction.atomic
+def case_reject(*, actor, case: Case, reason: str) -> Case:
+    """Decline the request, saying why (the worker reads the reason)."""
+    case = _locked(case)
+    _check(case, actor, "reject")
+    case.reject_reason = _text(reason, "reason", _("Say why the request is rejected."))
+    _move(case, actor, "reject", body=case.reject_reason, params={"reason": case.reject_reason})
+    _stop_clock(case)
+    case.save()
+    _cancel_pending_followups(case)
+    _tell_worker(
+        case,
+        gettext_lazy("Your request %(reference)s could not be taken on: %(reason)s"),
+        params={"reason": case.reject_reason},
+    )
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
+    """The worker withdraws their own open request."""
+    case = _locked(case)
+    _check(case, actor, "withdraw")
+    _move(case, actor, "withdraw", body=(reason or "").strip())
+    _stop_clock(case)
+    case.save()
+    _cancel_pending_followups(case)
+    _notify_leads(
+        case.organization,
+        kind="case_withdrawn",
+        title=gettext_lazy("Request %(reference)s was withdrawn by the worker"),
+        case=case,
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor, case: Case, reason: str) -> Case:
+    """Reopen a resolved or closed request within the reopening window; a new resolution clock
+    starts."""
+    case = _locked(case)
+    _check(case, actor, "reopen")
+    reason = _text(reason, "reason", _("Say why the request is reopened."))
+    _move(case, actor, "reopen", body=reason)
+    now = timezone.now()
+    case.resolved_at = None
+    case.closed_at = None
+    case.rating = None
+    case.rating_comment = ""
+    case.rated_at = None
+    case.resolution_due_at = now + _hours(case.category.resolution_sla_hours)
+    _set_clock(case, start=now, due=case.resolution_due_at)
+    case.save()
+    if _is_workers_own(case, actor):
+        _notify_leads(
+            case.organization,
+            kind="case_reopened",
+            title=gettext_lazy("Request %(reference)s was reopened by the worker"),
+            case=case,
+        )
+    return case
+
+
+@transaction.atomic
+def case_rate(*, actor, case: Case, rating: int, comment: str = "") -> Case:
+    """The worker rates the service (1–5) once the request is resolved."""
+    case = _locked(case)
+    _check(case, actor, "rate")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise DomainError(_("Give between 1 and 5 stars."), field="rating", code="bad_rating")
+    case.rating = rating
+    case.rating_comment = (comment or "").strip()[:500]
+    case.rated_at = timezone.now()
+    case.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    _event(
+        case,
+        actor,
+        Kind.RATING,
+        body=case.rating_comment,
+        public=PUBLIC_MESSAGES["rated"],
+        params={"rating": rating},
+        data={"rating": rating},
+    )
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-ups
+
+
+def _plan_dates(plan: list[dict], start: datetime.date) -> list[tuple[str, datetime.date]]:
+    dates = []
+    for step in plan:
+        kind = step.get("kind", FollowUp.Kind.VISIT)
+        day = int(step.get("day", 0))
+        every = int(step.get("every", 0))
+        until = int(step.get("until", day))
+        while day <= until:
+            dates.append((kind, start + datetime.timedelta(days=day)))
+            if not every:
+                break
+            day += every
+    return sorted(dates, key=lambda item: item[1])
+
+
+def validate_plan(plan) -> list[dict]:
+    """The standard plan is a list of steps: kind (visit or call), day, optionally every and until
+    (days). Raises ``DomainError`` on anything else."""
+    if not isinstance(plan, list):
+        raise DomainError(_("The follow-up plan must be a list of steps."), field="followup_plan")
+    cleaned = []
+    for step in plan:
+        try:
+            kind = step["kind"]
+            day = int(step["day"])
+            every = int(step.get("every", 0))
+            until = int(step.get("until", day))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DomainError(
+                _("Each step needs a kind and a day (and may have every and until)."),
+                field="followup_plan",
+            ) from exc
+        if kind not in (FollowUp.Kind.VISIT, FollowUp.Kind.CALL) or not (
+            0 <= day <= 730 and 0 <= every <= 365 and day <= until <= 730
+        ):
+            raise DomainError(
+                _("A step is a visit or a call between day 0 and day 730."),
+                field="followup_plan",
+            )
+        step_clean = {"kind": kind, "day": day}
+        if every:
+            step_clean.update({"every": every, "until": until})
+        cleaned.append(step_clean)
+    return cleaned
+
+
+def _schedule_plan(case: Case, *, start: datetime.date) -> None:
+    if case.followups.filter(from_plan=True).exists():
+        return
+    FollowUp.objects.bulk_create(
+        FollowUp(case=case, kind=kind, due_on=due, from_plan=True)
+        for kind, due in _plan_dates(case.category.followup_plan, start)
+    )
+
+
+def _cancel_pending_followups(case: Case) -> None:
+    case.followups.filter(status=FollowUp.Status.SCHEDULED).update(status=FollowUp.Status.CANCELLED)
+
+
+@transaction.atomic
+def followup_schedule(*, actor, case: Case, kind: str, due_on: datetime.date) -> FollowUp:
+    """Schedule a visit or call by hand."""
+    case = _locked(case)
+    _check(case, actor, "schedule_followup")
+    if kind not in (FollowUp.Kind.VISIT, FollowUp.Kind.CALL):
+        raise DomainError(_("Choose a visit or a call."), field="kind")
+    if due_on is None or due_on < timezone.localdate():
+        raise DomainError(_("Choose a date from today on."), field="due_on")
+    followup = FollowUp.objects.create(case=case, kind=kind, due_on=due_on)
+    _event(
+        case,
+        actor,
+        Kind.FOLLOWUP,
+        body=_("%(kind)s scheduled for %(date)s.")
+        % {"kind": followup.get_kind_display(), "date": due_on.isoformat()},
+    )
+    return followup
+
+
+@transaction.atomic
+def followup_check_back(*, actor, followup: FollowUp, outcome: str, summary: str) -> FollowUp:
+    """Record the check-back call after closure: did the worker's situation hold?"""
+    followup = FollowUp.objects.select_for_update().select_related("case").get(pk=followup.pk)
+    case = followup.case
+    require(actor, Cap.HANDLE_CASES, case)
+    if followup.kind != FollowUp.Kind.CHECK_BACK or followup.status != FollowUp.Status.SCHEDULED:
+        raise Conflict(_("This check-back call has already been recorded."), code="followup_done")
+    if outcome not in FollowUp.Outcome.values:
+        raise DomainError(_("Choose the outcome of the call."), field="outcome")
+    followup.status = FollowUp.Status.DONE
+    followup.outcome = outcome
+    followup.summary = _text(summary, "summary", _("Say what the worker told you."))
+    followup.done_at = timezone.now()
+    followup.done_by = actor
+    followup.save()
+    _event(
+        case,
+        actor,
+        Kind.FOLLOWUP,
+        body=f"{followup.get_outcome_display()}: {followup.summary}",
+        public=PUBLIC_MESSAGES["checked_back"],
+        data={"followup": followup.pk, "outcome": outcome},
+    )
+    if outcome == FollowUp.Outcome.RELAPSED:
+        _notify_leads(
+            case.organization,
+            kind="case_relapsed",
+            title=gettext_lazy("Check-back on %(reference)s: the situation got worse again"),
+            case=case,
+        )
+    return followup
+
+
+# ---------------------------------------------------------------------------------------------
+# Attachments
+
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+def check_upload(upload: Upload) -> tuple[str, str, str]:
+    """Decide what a file is by its content, not its name: a JPEG, PNG or WebP image that really
+    decodes, or a PDF. Returns (kind, content type, sha256); raises ``DomainError`` otherwise."""
+    content = upload.content
+    limit = settings.UNIONHUB["ATTACHMENT_MAX_BYTES"]
+    if not content:
+        raise DomainError(_("The file is empty."), field="attachments", code="empty_file")
+    if len(content) > limit:
+        raise DomainError(
+            _("%(name)s is larger than %(mb)d MB.") % {"name": upload.name, "mb": limit // 2**20},
+            field="attachments",
+            code="file_too_large",
+        )
+    content_type = next((t for sig, t in _SIGNATURES if content.startswith(sig)), None)
+    if content_type is None and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        content_type = "image/webp"
+    refused = DomainError(
+        _("%(name)s is not a photo (JPEG, PNG, WebP) or a PDF.") % {"name": upload.name},
+        field="attachments",
+        code="file_type",
+    )
+    if content_type is None:
+        raise refused
+    if content_type.startswith("image/"):
+        import io
+
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise refused from exc
+        kind = Attachment.Kind.IMAGE
+    else:
+        if b"%%EOF" not in content[-2048:]:
+            raise refused
+        kind = Attachment.Kind.PDF
+    return kind, content_type, hashlib.sha256(content).hexdigest()
+
+
+def _store_attachment(case, actor, upload, kind, content_type, digest, *, visible) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-150:]
+    attachment = Attachment(
+        case=case,
+        kind=kind,
+        content_type=content_type,
+        original_name=name,
+        size=len(upload.content),
+        sha256=digest,
+        visible_to_worker=visible,
+        uploaded_by=actor,
+    )
+    attachment.file.save(name, ContentFile(upload.content), save=False)
+    attachment.save()
+    _event(
+        case,
+        actor,
+        Kind.ATTACHMENT,
+        body=name,
+        public=PUBLIC_MESSAGES["file_added"] if visible else "",
+        params={"name": name},
+        data={"attachment": attachment.pk},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor, case: Case, upload: Upload, visible_to_worker: bool = False
+) -> Attachment:
+    """Add a photo or PDF to the request. Files the worker adds are visible to them; staff decide
+    for their own."""
+    case = _locked(case)
+    _check(case, actor, "attach")
+    kind, content_type, digest = check_upload(upload)
+    if case.attachments.count() >= 20:
+        raise DomainError(_("A request can hold at most 20 files."), field="attachments")
+    visible = visible_to_worker or _is_workers_own(case, actor)
+    return _store_attachment(case, actor, upload, kind, content_type, digest, visible=visible)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping the queue's copies in step
+
+
+def cases_follow_worker(worker: Worker) -> int:
+    """After a worker's name or mobile number changed: refresh the copies the queue searches."""
+    cases = Case.objects.filter(worker=worker)
+    return cases.update(
+        worker_name=worker.name,
+        worker_mobile_tail=worker.mobile_tail,
+        search_text=Lower(
+            Concat(
+                F("reference"),
+                Value(f" {worker.name} {worker.mobile_tail} "),
+                F("summary"),
+                Value(" "),
+                F("description"),
+            )
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalation and reminders (run by the scheduler through the tasks in tasks.py)
+
+
+def escalate_breached(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Escalate open requests whose current deadline has passed, each breach once per level:
+    first the owning organisation's leads, then, when as long again (half the window, at least an
+    hour) has passed, the parent organisation's. Safe to run as often as wanted."""
+    now = now or timezone.now()
+    counts = {"owner": 0, "parent": 0}
+    candidates = Case.objects.open().filter(sla_due_at__lt=now, escalation_level__lt=2)
+    for case_id in candidates.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            case = _locked(Case(pk=case_id))
+            if not case.is_open or case.sla_due_at is None or case.sla_due_at >= now:
+                continue
+            counts_key = _escalate_one(case, now)
+            if counts_key:
+                counts[counts_key] += 1
+    return counts
+
+
+def _escalate_one(case: Case, now: datetime.datetime) -> str | None:
+    awaiting_response = case.status in Case.AWAITING_RESPONSE
+    # The deadline's whole window, recovered from when it turned "due soon".
+    window = (case.sla_due_at - case.sla_warn_at) / settings.UNIONHUB["DUE_SOON_SHARE"]
+    parent_after = max(window * settings.UNIONHUB["ESCALATE_PARENT_SHARE"], _hours(1))
+    if case.escalation_level == 0:
+        if awaiting_response:
+            case.response_breached_at = case.response_breached_at or case.sla_due_at
+        else:
+            case.resolution_breached_at = case.resolution_breached_at or case.sla_due_at
+        case.escalation_level = 1
+        case.escalated_at = now
+        case.save()
+        alerted, _users = _responsible(case.organization)
+        message = (
+            _("The response deadline passed; %(organization)s was alerted.")
+            if awaiting_response
+            else _("The resolution deadline passed; %(organization)s was alerted.")
+        )
+        _event(
+            case,
+            None,
+            Kind.ESCALATION,
+            body=message % {"organization": alerted or case.organization},
+            data={"level": 1, "deadline": case.sla_due_at.isoformat()},
+        )
+        _notify_leads(
+            case.organization,
+            kind="case_breached",
+            title=gettext_lazy("Overdue: request %(reference)s (%(summary)s)"),
+            case=case,
+            email=True,
+        )
+        return "owner"
+    if case.escalation_level == 1 and now >= case.sla_due_at + parent_after:
+        alerted, _users = _responsible(case.organization)
+        parent = Organization.objects.get_parent(alerted or case.organization)
+        case.escalation_level = 2
+        case.escalated_at = now
+        case.save()
+        _event(
+            case,
+            None,
+            Kind.ESCALATION,
+            body=_("Still overdue; %(organization)s was alerted.")
+            % {"organization": parent or case.organization},
+            data={"level": 2},
+        )
+        if parent is not None:
+            _notify_leads(
+                parent,
+                kind="case_escalated",
+                title=gettext_lazy("Escalated: request %(reference)s is overdue at %(owner)s"),
+                case=case,
+                email=True,
+                body="",
+            )
+        return "parent"
+    return None
+
+
+def remind_due_followups(*, today: datetime.date | None = None) -> int:
+    """Tell the assignee (or the owning organisation's leads) about each follow-up due today or
+    overdue, once."""
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    reminded = 0
+    due = (
+        FollowUp.objects.due(today)
+        .filter(reminded_at__isnull=True)
+        .select_related("case", "case__assignee", "case__organization")
+    )
+    for followup in due.iterator():
+        case = followup.case
+        if case.status in (Status.REJECTED, Status.WITHDRAWN):
+            continue
+        recipients = [case.assignee] if case.assignee else list(_leads(case.organization))
+        notify(
+            recipients=recipients,
+            kind="followup_due",
+            title=gettext_lazy("%(kind)s due for %(reference)s (%(name)s) on %(date)s"),
+            params={
+                "kind": followup.get_kind_display(),
+                "reference": case.reference,
+                "name": case.worker_name,
+                "date": followup.due_on.isoformat(),
+            },
+            url=reverse("cases:case-detail", args=[case.public_id]),
+        )
+        FollowUp.objects.filter(pk=followup.pk).update(reminded_at=timezone.now())
+        reminded += 1
+    return reminded
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue
+
+CATEGORY_FIELDS = [
+    "name",
+    "name_en",
+    "description",
+    "response_sla_hours",
+    "resolution_sla_hours",
+    "is_emergency",
+    "allows_payment",
+    "followup_plan",
+    "sort_order",
+    "is_active",
+]
+
+
+@transaction.atomic
+def category_update(*, actor, category: ServiceCategory, **values) -> ServiceCategory:
+    """Change a service category (district union administrators). New deadlines apply to requests
+    submitted from now on."""
+    if not access_for(actor).can(Cap.MANAGE_CATALOGUE):
+        raise PermissionDenied
+    unknown = set(values) - set(CATEGORY_FIELDS)
+    if unknown:
+        raise TypeError(f"category_update got unexpected fields {sorted(unknown)}")
+    if "followup_plan" in values:
+        values["followup_plan"] = validate_plan(values["followup_plan"])
+    response = values.get("response_sla_hours", category.response_sla_hours)
+    resolution = values.get("resolution_sla_hours", category.resolution_sla_hours)
+    if not response or response < 1:
+        raise DomainError(_("Respond within at least one hour."), field="response_sla_hours")
+    if not resolution or resolution < response:
+        raise DomainError(
+            _("The time to resolve cannot be shorter than the time to respond."),
+            field="resolution_sla_hours",
+        )
+    if "name" in values and not values["name"].strip():
+        raise DomainError(_("Enter the category's name."), field="name")
+    before = audit.snapshot(category, CATEGORY_FIELDS)
+    for field, value in values.items():
+        setattr(category, field, value)
+    diff = audit.changes(category, CATEGORY_FIELDS, before)
+    if diff:
+        category.save()
+        audit.record(
+            actor=actor,
+            action="cases.category.updated",
+            target=category,
+            organization=None,
+            data={"code": category.code, "changes": diff},
+        )
+    return category

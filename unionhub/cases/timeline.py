@@ -1,0 +1,46 @@
+"""The requests' part of a worker's timeline (staff side): every event of their requests that the
+viewing user may see, newest first."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from unionhub.cases.models import Case, CaseEvent
+from unionhub.core.timeline import TimelineItem
+
+
+def case_events(worker, user, limit: int) -> list[TimelineItem]:
+    visible = Case.objects.visible_to(user).filter(worker=worker).values("pk")
+    events = (
+        CaseEvent.objects.filter(case__in=visible)
+        .select_related("case", "actor")
+        .only(
+            "created_at", "kind", "body", "public_message", "to_status", "case__reference",
+            "case__public_id", "case__summary", "actor__full_name", "actor__username",
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )  # fmt: skip
+    items = []
+    for event in events:
+        title = (
+            event.case.summary
+            if event.kind == CaseEvent.Kind.SUBMITTED
+            else (
+                event.get_kind_display()
+                if not event.to_status
+                else Case.Status(event.to_status).label
+            )
+        )
+        detail = event.body if event.kind != CaseEvent.Kind.SUBMITTED else ""
+        by = event.actor.get_full_name() if event.actor else ""
+        items.append(
+            TimelineItem(
+                at=event.created_at,
+                kind=str(event.get_kind_display()),
+                title=str(title),
+                detail=f"{by}: {detail}" if by and detail else detail or by,
+                url=reverse("cases:case-detail", args=[event.case.public_id]),
+                reference=event.case.reference,
+            )
+        )
+    return items

@@ -1,0 +1,512 @@
+"""The staff request desk: queue, intake, the case page with its actions, attachments, catalogue."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from unionhub.cases import services
+from unionhub.cases.export import queue_xlsx_response
+from unionhub.cases.forms import (
+    AssignForm,
+    AttachmentForm,
+    CategoryForm,
+    CheckBackForm,
+    CloseForm,
+    ContactForm,
+    IntakeForm,
+    NoteForm,
+    PlanFormSet,
+    QueueFilterForm,
+    ReasonForm,
+    ReferForm,
+    ReferPartForm,
+    ResolveForm,
+    ScheduleForm,
+    plan_from_formset,
+)
+from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
+from unionhub.core.access import Cap, access_for, get_object_for_user, require
+from unionhub.core.errors import DomainError
+from unionhub.core.pagination import BoundedPaginator
+from unionhub.core.views import add_domain_error, render_page, staff_required
+from unionhub.workers.models import Worker
+
+QUEUE_PAGE_SIZE = 25
+QUEUE_FIELDS = (
+    "public_id", "reference", "summary", "status", "urgency", "channel", "submitted_at",
+    "sla_due_at", "sla_warn_at", "worker_name", "worker_mobile_tail", "updated_at",
+    "category__name", "category__name_en", "organization__name", "assignee__full_name",
+    "assignee__username",
+)  # fmt: skip
+
+
+def queue_queryset(request: HttpRequest, form: QueueFilterForm):
+    cases = Case.objects.visible_to(request.user)
+    cases = form.filter(cases) if form.is_valid() else cases.none()
+    return cases
+
+
+@staff_required
+def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
+    """The queue: open requests of the user's scope, filtered, searched, sorted, 25 a page. The
+    count stops at 1,000 so a page costs the same at a million requests."""
+    data = request.GET.copy()
+    if mine and "assignee" not in data:
+        data["assignee"] = "me"
+    form = QueueFilterForm(data, user=request.user)
+    cases = (
+        queue_queryset(request, form)
+        .select_related("category", "organization", "assignee")
+        .only(*QUEUE_FIELDS)
+    )
+    page = BoundedPaginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "mine": mine,
+        "can_handle": access_for(request.user).can(Cap.HANDLE_CASES),
+        "colleagues": form.colleagues,  # the bulk-assign choices: already loaded by the form
+        "query": request.GET.urlencode(),
+    }
+    return render_page(request, "cases/case_list.html", "cases/partials/_case_table.html", context)
+
+
+@staff_required
+def case_export(request: HttpRequest) -> HttpResponse:
+    """The filtered queue as XLSX, numbers masked."""
+    form = QueueFilterForm(request.GET, user=request.user)
+    cases = queue_queryset(request, form)
+    return queue_xlsx_response(cases)
+
+
+@staff_required
+@require_POST
+def case_bulk_assign(request: HttpRequest) -> HttpResponse:
+    require(request.user, Cap.HANDLE_CASES)
+    form = AssignForm(request.POST, user=request.user)
+    ids = []
+    for value in request.POST.getlist("case"):
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    cases = list(Case.objects.visible_to(request.user).filter(public_id__in=ids))
+    if not cases:
+        messages.error(request, _("Tick the requests to assign first."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose whom to assign them to."))
+    else:
+        done, refused = services.cases_bulk_assign(
+            actor=request.user, cases=cases, assignee=form.cleaned_data["assignee"]
+        )
+        if done:
+            messages.success(
+                request,
+                _("%(count)d requests assigned to %(name)s.")
+                % {"count": done, "name": form.cleaned_data["assignee"].get_full_name()},
+            )
+        for line in refused:
+            messages.warning(request, line)
+    back = request.POST.get("next") or reverse("cases:case-list")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("cases:case-list")
+    return redirect(back)
+
+
+# ---------------------------------------------------------------------------------------------
+# The case page
+
+
+def _get_case(request: HttpRequest, public_id) -> Case:
+    return get_object_for_user(
+        Case.objects.select_related(
+            "worker", "worker__organization", "worker__enterprise", "category", "organization",
+            "assignee", "parent", "created_by",
+        ),
+        request.user,
+        public_id=public_id,
+    )  # fmt: skip
+
+
+def _detail_context(request: HttpRequest, case: Case, forms: dict | None = None) -> dict:
+    user = request.user
+    actions = set(services.allowed_actions(case, user))
+    events = case.events.select_related("actor")
+    followups = list(case.followups.select_related("done_by"))
+    plan = [f for f in followups if f.kind != FollowUp.Kind.CHECK_BACK]
+    done = sum(1 for f in plan if f.status == FollowUp.Status.DONE)
+    upcoming = next((f for f in plan if f.status == FollowUp.Status.SCHEDULED), None)
+    forms = forms or {}
+    from unionhub.funds.models import Disbursement
+
+    money_hours = None
+    if case.money_reached_at:
+        money_hours = round((case.money_reached_at - case.submitted_at).total_seconds() / 3600, 1)
+    context = {
+        "case": case,
+        "disbursements": Disbursement.objects.filter(case=case).select_related("fund"),
+        "can_request_aid": access_for(user).can(Cap.REQUEST_FUNDS, case.owner_path)
+        and case.status not in (Case.Status.REJECTED, Case.Status.WITHDRAWN),
+        "money_hours": money_hours,
+        "events": events,
+        "attachments": case.attachments.all(),
+        "followups": followups,
+        "plan_progress": {"done": done, "total": len(plan), "next": upcoming},
+        "check_backs": [f for f in followups if f.kind == FollowUp.Kind.CHECK_BACK],
+        "referrals": case.referrals.only(
+            "public_id", "reference", "status", "organization__name"
+        ).select_related("organization"),
+        "actions": actions,
+    }
+    blank = {
+        "assign": lambda: AssignForm(user=user),
+        "note": NoteForm,
+        "contact": lambda: ContactForm(case=case),
+        "refer": lambda: ReferForm(case=case),
+        "refer_part": lambda: ReferPartForm(case=case),
+        "resolve": ResolveForm,
+        "reject": ReasonForm,
+        "reopen": ReasonForm,
+        "close": CloseForm,
+        "attach": AttachmentForm,
+        "schedule_followup": ScheduleForm,
+        "check_back": lambda: CheckBackForm(case=case),
+    }
+    for name, make in blank.items():
+        context[f"{name}_form"] = forms.get(name) or make()
+    return context
+
+
+@staff_required
+def case_detail(request: HttpRequest, public_id) -> HttpResponse:
+    case = _get_case(request, public_id)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _act(action: str, case: Case, request: HttpRequest):
+    """Run ``action`` from the posted form. Returns (form or None, result); the form carries the
+    errors when the input or the rule refused."""
+    user, post = request.user, request.POST
+    simple = {
+        "accept": services.case_accept,
+        "start": services.case_start,
+    }
+    if action in simple:
+        return None, simple[action](actor=user, case=case)
+    specs = {
+        "assign": (
+            lambda: AssignForm(post, user=user),
+            lambda d: services.case_assign(actor=user, case=case, assignee=d["assignee"]),
+        ),
+        "note": (
+            lambda: NoteForm(post),
+            lambda d: services.case_note(actor=user, case=case, text=d["text"]),
+        ),
+        "contact": (
+            lambda: ContactForm(post, case=case),
+            lambda d: services.case_log_contact(
+                actor=user,
+                case=case,
+                kind=d["kind"],
+                summary=d["summary"],
+                counselling=d["counselling"],
+                happened_at=d["happened_at"],
+                followup=d["followup"],
+            ),
+        ),
+        "refer": (
+            lambda: ReferForm(post, case=case),
+            lambda d: services.case_refer(
+                actor=user, case=case, organization=d["organization"], reason=d["reason"]
+            ),
+        ),
+        "refer_part": (
+            lambda: ReferPartForm(post, case=case),
+            lambda d: services.case_refer_part(
+                actor=user,
+                case=case,
+                organization=d["organization"],
+                summary=d["summary"],
+                reason=d["reason"],
+            ),
+        ),
+        "resolve": (
+            lambda: ResolveForm(post),
+            lambda d: services.case_resolve(actor=user, case=case, resolution=d["resolution"]),
+        ),
+        "close": (
+            lambda: CloseForm(post),
+            lambda d: services.case_close(actor=user, case=case, note=d["note"]),
+        ),
+        "reject": (
+            lambda: ReasonForm(post),
+            lambda d: services.case_reject(actor=user, case=case, reason=d["reason"]),
+        ),
+        "reopen": (
+            lambda: ReasonForm(post),
+            lambda d: services.case_reopen(actor=user, case=case, reason=d["reason"]),
+        ),
+        "schedule_followup": (
+            lambda: ScheduleForm(post),
+            lambda d: services.followup_schedule(
+                actor=user, case=case, kind=d["kind"], due_on=d["due_on"]
+            ),
+        ),
+        "check_back": (
+            lambda: CheckBackForm(post, case=case),
+            lambda d: services.followup_check_back(
+                actor=user, followup=d["followup"], outcome=d["outcome"], summary=d["summary"]
+            ),
+        ),
+        "attach": (
+            lambda: AttachmentForm(post, request.FILES),
+            lambda d: services.attachment_add(
+                actor=user,
+                case=case,
+                upload=upload_from(d["file"]),
+                visible_to_worker=d["visible_to_worker"],
+            ),
+        ),
+    }
+    if action not in specs:
+        raise Http404
+    make_form, run = specs[action]
+    form = make_form()
+    if not form.is_valid():
+        return form, None
+    try:
+        return form, run(form.cleaned_data)
+    except DomainError as error:
+        add_domain_error(form, error)
+        return form, None
+
+
+def upload_from(uploaded) -> services.Upload:
+    """Read an uploaded file, refusing more than the limit without reading it all."""
+    limit = settings.UNIONHUB["ATTACHMENT_MAX_BYTES"]
+    if uploaded.size > limit:
+        raise DomainError(
+            _("%(name)s is larger than %(mb)d MB.") % {"name": uploaded.name, "mb": limit // 2**20},
+            field="file",
+            code="file_too_large",
+        )
+    return services.Upload(name=uploaded.name, content=uploaded.read(limit + 1))
+
+
+@staff_required
+@require_POST
+def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
+    """Every action on the case page posts here; htmx gets the updated page body back."""
+    case = _get_case(request, public_id)
+    try:
+        form, result = _act(action, case, request)
+    except DomainError as error:  # a transition without a form (accept, start)
+        messages.error(request, str(error.message))
+        form, result = None, None
+    failed = form is not None and form.errors
+    if not failed:
+        if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+            # Referred out of the user's scope: nothing more to show here.
+            messages.success(
+                request, _("The request was referred to %(org)s.") % {"org": result.organization}
+            )
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("cases:case-list")
+                return response
+            return redirect("cases:case-list")
+        if action not in ("note",):
+            messages.success(request, _("Done."))
+    case = _get_case(request, public_id)
+    context = _detail_context(request, case, {action: form} if failed else None)
+    context["open_action"] = action if failed else ""
+    if request.htmx:
+        return render(request, "cases/partials/_case_main.html", context)
+    if failed:
+        return render(request, "cases/case_detail.html", context, status=400)
+    return redirect("cases:case-detail", public_id=case.public_id)
+
+
+@staff_required
+def attachment_download(request: HttpRequest, public_id, attachment_id) -> HttpResponse:
+    case = _get_case(request, public_id)
+    attachment = get_object_or_404(Attachment, case=case, public_id=attachment_id)
+    return serve_attachment(attachment)
+
+
+def serve_attachment(attachment: Attachment) -> FileResponse:
+    """Stream an attachment that the caller has been allowed to see; never from a public URL."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.kind == Attachment.Kind.PDF,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+@staff_required
+def find_worker(request: HttpRequest) -> HttpResponse:
+    """htmx: workers of the user's scope matching a name, pinyin or number tail."""
+    from unionhub.workers.forms import WorkerSearchForm
+
+    chosen = request.GET.get("choose")
+    if chosen:
+        try:
+            worker = (
+                Worker.objects.visible_to(request.user)
+                .select_related("enterprise", "organization")
+                .get(public_id=uuid.UUID(chosen))
+            )
+        except (ValueError, Worker.DoesNotExist) as exc:
+            raise Http404 from exc
+        return render(
+            request, "cases/partials/_chosen_worker.html", {"worker": worker, "oob": True}
+        )
+    form = WorkerSearchForm(request.GET)
+    workers = Worker.objects.none()
+    if form.is_valid() and form.cleaned_data.get("q"):
+        workers = form.filter(
+            Worker.objects.visible_to(request.user).select_related("enterprise", "organization")
+        )[:10]
+    return render(
+        request, "cases/partials/_worker_matches.html", {"form": form, "workers": workers}
+    )
+
+
+@staff_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, Cap.HANDLE_CASES)
+    user = request.user
+    initial = {"submission_key": uuid.uuid4(), "urgency": Case.Urgency.NORMAL}
+    chosen = None
+    worker_param = request.GET.get("worker")
+    if worker_param:
+        try:
+            chosen = Worker.objects.visible_to(user).get(public_id=uuid.UUID(worker_param))
+            initial["worker"] = chosen.public_id
+        except (ValueError, Worker.DoesNotExist):
+            chosen = None
+    form = IntakeForm(request.POST or None, request.FILES or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = _intake(user, data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Request %(reference)s opened.") % {"reference": case.reference}
+            )
+            return redirect("cases:case-detail", public_id=case.public_id)
+    if form.is_bound and form.cleaned_data.get("worker"):
+        chosen = (
+            Worker.objects.visible_to(user).filter(public_id=form.cleaned_data["worker"]).first()
+        )
+    return render(request, "cases/case_form.html", {"form": form, "chosen": chosen})
+
+
+@transaction.atomic
+def _intake(user, data) -> Case:
+    from unionhub.workers.services import worker_create
+
+    if data.get("worker"):
+        worker = Worker.objects.visible_to(user).filter(public_id=data["worker"]).first()
+        if worker is None:
+            raise DomainError(_("Find the worker again: that record is not available."))
+    else:
+        organization = data.get("organization")
+        if organization is None:
+            raise DomainError(
+                _("Choose the owning organisation for a newly registered worker."),
+                field="organization",
+            )
+        try:
+            worker = worker_create(
+                actor=user,
+                name=data["new_name"],
+                id_number=data["new_id_number"],
+                mobile=data["new_mobile"],
+                organization=organization,
+            )
+        except DomainError as error:
+            error.field = {"name": "new_name", "id_number": "new_id_number"}.get(
+                error.field, "new_mobile" if error.field == "mobile" else error.field
+            )
+            raise
+    uploads = [upload_from(f) for f in data.get("attachments") or []]
+    return services.case_submit(
+        actor=user,
+        worker=worker,
+        category=data["category"],
+        channel=data["channel"],
+        urgency=data["urgency"],
+        summary=data["summary"],
+        description=data["description"],
+        preferred_contact_time=data.get("preferred_contact_time", ""),
+        organization=data.get("organization"),
+        submission_key=data["submission_key"],
+        attachments=uploads,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalogue
+
+
+@staff_required
+def category_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cases/servicecategory_list.html",
+        {
+            "categories": ServiceCategory.objects.all(),
+            "can_edit": access_for(request.user).can(Cap.MANAGE_CATALOGUE),
+        },
+    )
+
+
+@staff_required
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access_for(request.user).can(Cap.MANAGE_CATALOGUE):
+        raise PermissionDenied
+    category = get_object_or_404(ServiceCategory, pk=pk)
+    initial = {name: getattr(category, name) for name in services.CATEGORY_FIELDS}
+    form = CategoryForm(request.POST or None, initial=initial)
+    plan = PlanFormSet(request.POST or None, initial=category.followup_plan, prefix="plan")
+    if request.method == "POST" and form.is_valid() and plan.is_valid():
+        try:
+            services.category_update(
+                actor=request.user,
+                category=category,
+                followup_plan=plan_from_formset(plan),
+                **form.cleaned_data,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The category has been saved."))
+            return redirect("cases:category-list")
+    return render(
+        request,
+        "cases/servicecategory_form.html",
+        {"form": form, "plan": plan, "category": category},
+    )
