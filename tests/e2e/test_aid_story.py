@@ -1,0 +1,106 @@
+"""A chair asks for money against a request at night; two approvers approve on their phones; it
+is paid; the worker sees the aid on the phone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import build_tree, staff
+from tests.factories import PASSWORD, UserFactory, WorkerFactory
+from tests.funds.conftest import make_fund
+from unionhub.cases import services as case_services
+from unionhub.cases.models import ServiceCategory
+from unionhub.funds import services
+from unionhub.funds.models import Disbursement
+from unionhub.orgs.models import Membership
+
+Role = Membership.Role
+
+
+@pytest.fixture
+def story(transactional_db):
+    tree = build_tree()
+    chair = staff(tree.union_a, Role.ENTERPRISE_CHAIR, username="hz_chair", full_name="许建新")
+    first = staff(tree.union_a, Role.FUND_APPROVER, username="hz_approver1", full_name="冯立群")
+    second = staff(tree.union_a, Role.FUND_APPROVER, username="hz_approver2", full_name="唐美玲")
+    worker = WorkerFactory(name="曹涛勇", organization=tree.union_a, enterprise=tree.enterprise_a)
+    worker.user = UserFactory(username="w-cty", full_name="曹涛勇", mobile=worker.mobile)
+    worker.save()
+    fund = make_fund(tree.union_a, code="hz-ygfz", name="华锦重工员工扶助基金", officers=[chair])
+    services.donation_record(
+        actor=chair, fund=fund, donor_kind="person", donor_name="许国华",
+        amount=Decimal("500000.00"), channel="bank_transfer",
+        received_on=__import__("datetime").date.today(), idempotency_key="founder",
+    )  # fmt: skip
+    case = case_services.case_submit(
+        actor=chair, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="家中突发火灾，急需救助",
+        description="工友来电：晚上十点家中失火，本人烧伤送医。",
+    )  # fmt: skip
+    case = case_services.case_accept(actor=chair, case=case)
+    return chair, first, second, worker, fund, case
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_request_two_approvals_payment_and_the_worker_sees_it(story, live_server, open_page, shot):
+    _chair, _first, _second, worker, fund, case = story
+    base = live_server.url
+
+    desk = open_page()
+    sign_in(desk, base, "hz_chair")
+    desk.goto(base + f"/cases/{case.public_id}/")
+    desk.get_by_role("link", name="申请帮扶款").click()
+    desk.get_by_label("支出基金").select_option(label=fund.name)
+    desk.get_by_label("金额（元）").first.fill("300000")
+    desk.get_by_label("紧急：立即通知审批人").check()
+    desk.get_by_label("用款理由").fill("家中火灾，本人烧伤住院，房屋财物损毁。")
+    desk.get_by_role("button", name="提交审批").click()
+    desk.wait_for_load_state("networkidle")
+    disbursement = Disbursement.objects.get()
+    assert disbursement.status == "requested"
+    shot(desk, "aid-1-requested")
+
+    for username in ("hz_approver1", "hz_approver2"):
+        phone = open_page(phone=True)
+        sign_in(phone, base, username)
+        phone.goto(base + "/funds/approvals/")
+        card = phone.locator(".approval-card").first
+        assert "¥300,000.00" in card.inner_text()
+        shot(phone, f"aid-2-{username}-phone")
+        card.get_by_role("button", name="同意", exact=True).click()
+        phone.wait_for_load_state("networkidle")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    disbursement.refresh_from_db()
+    assert disbursement.status == "approved"
+
+    desk.goto(base + f"/funds/payments/{disbursement.public_id}/")
+    desk.get_by_label("支付凭证号").fill("HS20251209000001")
+    desk.get_by_role("button", name="登记支付").click()
+    desk.wait_for_load_state("networkidle")
+    disbursement.refresh_from_db()
+    assert disbursement.status == "paid"
+    fund.refresh_from_db()
+    assert fund.balance == Decimal("200000.00")
+    shot(desk, "aid-3-paid")
+
+    mine = open_page(phone=True)
+    mine.goto(base + "/portal/login/")
+    mine.get_by_label("手机号").fill(worker.mobile)
+    mine.get_by_label("密码").fill(PASSWORD)
+    mine.get_by_role("button", name="登录", exact=True).click()
+    mine.wait_for_load_state("networkidle")
+    mine.get_by_role("link", name="我收到的帮扶").click()
+    assert mine.get_by_text("¥300,000.00").is_visible()
+    assert mine.get_by_text("已支付").first.is_visible()
+    shot(mine, "aid-4-worker-phone")
+    for page in (desk, mine):
+        assert page.console_errors == []

@@ -1,0 +1,187 @@
+"""Money under concurrency, on PostgreSQL: row locks keep many simultaneous payments, donations and
+transfers from overdrawing a fund, paying twice or deadlocking, and the database itself refuses a
+negative balance and any change to a posted entry.
+
+Each test commits for real (``transactional_db``) so that threads, each on its own connection,
+see each other's work; the catalogue that migrations load is restored before each test
+(``django_db_serialized_rollback``). On SQLite these tests are skipped (tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from tests.funds.conftest import key, make_fund
+from unionhub.core.errors import Conflict
+from unionhub.funds import services
+from unionhub.funds.models import Disbursement, Donation, Fund, LedgerEntry
+
+TIMEOUT = 60  # seconds: far more than any of these needs unless something is stuck
+
+
+@pytest.fixture
+def real_commits(transactional_db, django_db_serialized_rollback):
+    """Real transactions, with the migrations' data (the service catalogue) in place."""
+
+
+def run_together(calls, timeout: float = TIMEOUT) -> list[tuple[str, object]]:
+    """Run each call in its own thread, connected first and then released all at once.
+
+    Returns ``("ok", result)`` or ``("error", exception)`` per call, in order. Fails if any thread
+    is still running after ``timeout`` seconds (a deadlock, or a lock never released)."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[tuple[str, object] | None] = [None] * len(calls)
+
+    def run(index: int, call) -> None:
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=timeout)
+            outcomes[index] = ("ok", call())
+        except BaseException as exc:
+            outcomes[index] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, call), daemon=True)
+        for index, call in enumerate(calls)
+    ]
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = sum(thread.is_alive() for thread in threads)
+    assert not stuck, f"{stuck} of {len(threads)} threads still running after {timeout}s"
+    return outcomes
+
+
+def errors_of(outcomes) -> list[BaseException]:
+    return [value for kind, value in outcomes if kind == "error"]
+
+
+def balance(fund: Fund) -> Decimal:
+    fund.refresh_from_db()
+    return fund.balance
+
+
+@pytest.mark.postgres
+def test_twenty_concurrent_payments_pay_exactly_what_the_fund_holds(
+    real_commits, funded, approved, chair
+):
+    payments = [approved(funded, "1000.00") for _ in range(20)]
+    assert all(p.status == "approved" for p in payments)
+
+    def pay(pk: int):
+        return lambda: services.disbursement_pay(
+            actor=chair, disbursement=Disbursement.objects.get(pk=pk), idempotency_key=key()
+        )
+
+    outcomes = run_together([pay(p.pk) for p in payments])
+
+    paid = [value for kind, value in outcomes if kind == "ok"]
+    refused = errors_of(outcomes)
+    unexpected = [e for e in refused if not isinstance(e, Conflict)]
+    assert not unexpected, unexpected
+    assert len(paid) == 10
+    assert all(d.status == "paid" for d in paid)
+    assert len(refused) == 10
+    assert {e.code for e in refused} == {"insufficient_balance"}
+    assert balance(funded) == Decimal("0.00")
+    assert LedgerEntry.objects.filter(fund=funded, kind="disbursement").count() == 10
+    statuses = Disbursement.objects.filter(fund=funded).values_list("status", flat=True)
+    assert sorted(statuses) == ["approved"] * 10 + ["paid"] * 10
+    assert services.verify(funded) == []
+
+
+@pytest.mark.postgres
+def test_the_same_payment_sent_eight_times_at_once_is_paid_once(
+    real_commits, funded, approved, chair
+):
+    payment = approved(funded, "1000.00")
+    same = key()
+
+    def pay():
+        return services.disbursement_pay(
+            actor=chair, disbursement=Disbursement.objects.get(pk=payment.pk), idempotency_key=same
+        )
+
+    outcomes = run_together([pay] * 8)
+
+    assert errors_of(outcomes) == []
+    assert {value.pk for _kind, value in outcomes} == {payment.pk}
+    assert LedgerEntry.objects.filter(disbursement=payment).count() == 1
+    assert LedgerEntry.objects.filter(fund=funded).count() == 2  # the donation and the payment
+    payment.refresh_from_db()
+    assert payment.status == "paid"
+    assert balance(funded) == Decimal("9000.00")
+    assert services.verify(funded) == []
+
+
+@pytest.mark.postgres
+def test_ten_donations_sent_at_once_with_one_key_book_one_donation(real_commits, fund, donate):
+    same = key()
+    outcomes = run_together([lambda: donate(fund, "500.00", idempotency_key=same)] * 10)
+
+    assert errors_of(outcomes) == []
+    assert len({value.pk for _kind, value in outcomes}) == 1
+    assert Donation.objects.filter(fund=fund).count() == 1
+    assert LedgerEntry.objects.filter(fund=fund).count() == 1
+    assert balance(fund) == Decimal("500.00")
+    assert services.verify(fund) == []
+
+
+@pytest.mark.postgres
+def test_transfers_both_ways_at_once_neither_deadlock_nor_lose_money(
+    real_commits, tree, funded, donate, chair
+):
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    donate(other, "10000.00")
+
+    def move(source: Fund, target: Fund, amount: str):
+        return lambda: services.fund_transfer(
+            actor=chair, source=source, target=target, amount=Decimal(amount), memo="调剂",
+            idempotency_key=key(),
+        )  # fmt: skip
+
+    calls = [move(funded, other, "100.00"), move(other, funded, "70.00")] * 10
+    outcomes = run_together(calls, timeout=30)
+
+    assert errors_of(outcomes) == []
+    assert balance(funded) + balance(other) == Decimal("20000.00")
+    assert (funded.balance, other.balance) == (Decimal("9700.00"), Decimal("10300.00"))
+    assert LedgerEntry.objects.filter(kind="transfer").count() == 40
+    assert services.verify(funded) == []
+    assert services.verify(other) == []
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_a_negative_balance_even_in_raw_sql(real_commits, funded):
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE funds_fund SET balance = -1 WHERE id = %s", [funded.pk])
+    assert balance(funded) == Decimal("10000.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE funds_ledgerentry SET amount = 1 WHERE id = %s",
+        "DELETE FROM funds_ledgerentry WHERE id = %s",
+    ],
+)
+def test_the_database_refuses_to_change_or_delete_a_posted_entry(real_commits, funded, sql):
+    entry = LedgerEntry.objects.get(fund=funded)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [entry.pk])
+    again = LedgerEntry.objects.get(pk=entry.pk)
+    assert (again.amount, again.balance_after) == (Decimal("10000.00"), Decimal("10000.00"))

@@ -1,0 +1,206 @@
+import datetime
+import uuid
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.funds.conftest import key
+from unionhub.funds import services
+from unionhub.funds.models import Disbursement, Donation, LedgerEntry
+
+
+def test_funds_outside_the_subtree_answer_404(tree, funded, fund_b, outsider, officer, login):
+    client = login(outsider)
+    for url in (
+        reverse("funds:fund-detail", args=[funded.code]),
+        reverse("funds:fund-ledger", args=[funded.code]),
+        reverse("funds:donation-create", args=[funded.code]),
+        reverse("funds:fund-export", args=[funded.code, "ledger"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    listed = {f.code for f in login(officer).get(reverse("funds:fund-list")).context["page"]}
+    assert listed == {funded.code}
+
+
+def test_the_api_is_scoped_and_an_auditor_cannot_write(
+    tree, funded, approved, auditor, outsider, login
+):
+    disbursement = approved(funded, "100.00")
+    assert login(outsider).get(reverse("api:fund-detail", args=[funded.pk])).status_code == 404
+    body = login(auditor).get(reverse("api:fund-list")).json()
+    assert [row["code"] for row in body["results"]] == [funded.code]
+    assert body["results"][0]["balance"] == "10000.00"
+    pay = reverse("api:disbursement-pay", args=[disbursement.public_id])
+    refused = login(auditor).post(pay, {}, HTTP_IDEMPOTENCY_KEY="k1")
+    assert refused.status_code == 403
+    donation = login(auditor).post(
+        reverse("api:donation-list"),
+        {"fund": funded.code, "donor_kind": "anonymous", "amount": "10.00", "channel": "cash",
+         "received_on": timezone.localdate().isoformat()},
+        HTTP_IDEMPOTENCY_KEY="k2",
+    )  # fmt: skip
+    assert donation.status_code == 400  # the fund is not one they may book on
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_the_same_post_with_the_same_key_posts_once(tree, funded, approved, chair, login):
+    disbursement = approved(funded, "700.00")
+    client = login(chair)
+    url = reverse("api:disbursement-pay", args=[disbursement.public_id])
+    first = client.post(url, {"payment_reference": "回单001"}, HTTP_IDEMPOTENCY_KEY="same")
+    again = client.post(url, {"payment_reference": "回单001"}, HTTP_IDEMPOTENCY_KEY="same")
+    assert first.status_code == again.status_code == 200
+    assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
+    funded.refresh_from_db()
+    assert funded.balance == Decimal("9300.00")
+    donate_url = reverse("api:donation-list")
+    payload = {"fund": funded.code, "donor_kind": "anonymous", "amount": "88.00",
+               "channel": "wechat", "received_on": timezone.localdate().isoformat()}  # fmt: skip
+    a = client.post(donate_url, payload, HTTP_IDEMPOTENCY_KEY="gift")
+    b = client.post(donate_url, payload, HTTP_IDEMPOTENCY_KEY="gift")
+    assert a.status_code == b.status_code == 201
+    assert a.json()["receipt_number"] == b.json()["receipt_number"]
+    assert Donation.objects.count() == 2  # the fixture's and this one
+    missing = client.post(donate_url, payload)
+    assert missing.status_code == 400
+
+
+def test_the_api_decides_and_answers_409_for_a_wrong_move(
+    tree, funded, request_payment, approver1, login
+):
+    disbursement = request_payment(funded, "500.00")
+    client = login(approver1)
+    url = reverse("api:disbursement-approve", args=[disbursement.public_id])
+    assert client.post(url, {"comment": "同意"}).json()["status"] == "approved"
+    again = client.post(url, {})
+    assert again.status_code == 409
+    assert again.json()["code"] == "invalid_transition"
+
+
+def test_paying_from_the_page_twice_pays_once(tree, funded, approved, chair, login):
+    disbursement = approved(funded, "1500.00")
+    client = login(chair)
+    url = reverse("funds:disbursement-action", args=[disbursement.public_id, "pay"])
+    form_key = uuid.uuid4()
+    client.post(url, {"idempotency_key": form_key, "payment_reference": "现金"})
+    client.post(url, {"idempotency_key": form_key, "payment_reference": "现金"})
+    assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
+    assert Disbursement.objects.get(pk=disbursement.pk).status == "paid"
+
+
+def test_an_overdraw_from_the_page_shows_the_message_and_changes_nothing(
+    tree, funded, approved, chair, login
+):
+    disbursement = approved(funded, "10000.01")
+    response = login(chair).post(
+        reverse("funds:disbursement-action", args=[disbursement.public_id, "pay"]),
+        {"idempotency_key": uuid.uuid4()},
+    )
+    assert response.status_code == 400
+    assert response.context["pay_form"].non_field_errors()
+    funded.refresh_from_db()
+    assert funded.balance == Decimal("10000.00")
+
+
+def test_the_approvers_queue_puts_urgent_first_and_hides_their_own(
+    tree, funded, request_payment, approver1, login
+):
+    request_payment(funded, "100.00")
+    urgent = request_payment(funded, "5000.00", urgent=True)
+    waiting = list(login(approver1).get(reverse("funds:approval-queue")).context["waiting"])
+    assert waiting[0] == urgent
+    assert len(waiting) == 2
+
+
+def test_a_donation_from_the_page_issues_a_printable_receipt(tree, fund, chair, login):
+    client = login(chair)
+    response = client.post(
+        reverse("funds:donation-create", args=[fund.code]),
+        {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
+         "amount": "100000.00", "channel": "bank_transfer",
+         "received_on": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    donation = Donation.objects.get()
+    assert response.url == reverse("funds:donation-receipt", args=[donation.public_id])
+    receipt = client.get(response.url).content.decode()
+    assert donation.receipt_number in receipt and "¥100,000.00" in receipt
+
+
+def test_a_bad_amount_on_the_page_is_explained(tree, fund, chair, login):
+    response = login(chair).post(
+        reverse("funds:donation-create", args=[fund.code]),
+        {"idempotency_key": uuid.uuid4(), "donor_kind": "anonymous", "amount": "12.345",
+         "channel": "cash", "received_on": timezone.localdate().isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "amount" in response.context["form"].errors
+    assert not Donation.objects.exists()
+
+
+def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, chair, client):
+    today = timezone.localdate()
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    url = reverse("disclosure-public", args=[disclosure.token])
+    shown = client.get(url)
+    assert shown.status_code == 200
+    assert "无锡伟达五金有限公司" in shown.content.decode()
+    with time_machine.travel(disclosure.window_ends_at + datetime.timedelta(seconds=1)):
+        assert client.get(url).status_code == 404
+    services.disclosure_withdraw(actor=chair, disclosure=disclosure)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url_name", ["funds:fund-ledger", "funds:fund-detail", "api:fund-ledger"])
+def test_ledger_and_statement_make_the_same_number_of_queries_as_entries_grow(
+    tree, funded, donate, chair, approved, login, count_queries, url_name
+):
+    client = login(chair)
+    arg = funded.pk if url_name.startswith("api") else funded.code
+    url = reverse(url_name, args=[arg])
+    client.get(url)
+    with count_queries() as small:
+        client.get(url)
+    for _ in range(15):
+        donate(funded, "100.00", donor_kind="anonymous")
+        services.disbursement_pay(
+            actor=chair, disbursement=approved(funded, "50.00"), idempotency_key=key()
+        )
+    with count_queries() as large:
+        client.get(url)
+    assert len(large) == len(small) <= 12, [q["sql"][:100] for q in large.captured_queries]
+
+
+def test_the_worker_sees_their_aid_on_the_phone(tree, funded, approved, chair, worker, login):
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "2000.00"), idempotency_key=key()
+    )
+    html = login(worker.user).get(reverse("portal:aid-list")).content.decode()
+    assert "¥2,000.00" in html
+    assert funded.name in html
+
+
+def test_beneficiary_exports_are_masked_unless_asked_and_allowed(
+    tree, funded, approved, chair, officer, worker, login
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "2000.00"), idempotency_key=key()
+    )
+    url = reverse("funds:fund-export", args=[funded.code, "beneficiaries"])
+
+    def names(client, **params):
+        response = client.get(url, params)
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+    assert names(login(officer)) == ["王*明"]
+    assert names(login(officer), names="full") == ["王*明"]  # station staff may not unmask
+    assert names(login(chair), names="full") == [worker.name]

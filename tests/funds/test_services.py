@@ -1,0 +1,532 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from tests.conftest import staff
+from tests.funds.conftest import key, make_fund
+from unionhub.cases import services as case_services
+from unionhub.cases.models import Case, ServiceCategory
+from unionhub.core.errors import Conflict, DomainError
+from unionhub.core.models import AppendOnlyError
+from unionhub.core.money import MoneySum
+from unionhub.funds import services
+from unionhub.funds.models import Disbursement, Donation, LedgerEntry
+from unionhub.notifications.models import Notification
+from unionhub.orgs.models import Membership
+
+
+def balance(fund) -> Decimal:
+    fund.refresh_from_db()
+    return fund.balance
+
+
+# ---- donations ---------------------------------------------------------------------------------
+
+
+def test_a_donation_is_booked_with_a_receipt_and_an_entry(fund, donate, chair):
+    donation = donate(fund, "100000.00", donor_kind="person", donor_name="许国华")
+    year = datetime.date.today().year
+    assert donation.receipt_number == f"WD-FZ-{year}-000001"
+    assert balance(fund) == Decimal("100000.00")
+    entry = LedgerEntry.objects.get(donation=donation)
+    assert (entry.kind, entry.amount, entry.balance_after) == (
+        "donation", Decimal("100000.00"), Decimal("100000.00"),
+    )  # fmt: skip
+    assert donate(fund, "5.00").receipt_number.endswith("000002")
+
+
+def test_the_same_donation_key_books_once(fund, donate):
+    same = key()
+    first = donate(fund, "200.00", idempotency_key=same)
+    again = donate(fund, "200.00", idempotency_key=same)
+    assert first.pk == again.pk
+    assert Donation.objects.count() == 1
+    assert balance(fund) == Decimal("200.00")
+
+
+@pytest.mark.parametrize(
+    ("amount", "field"),
+    [("0", "amount"), ("-5", "amount"), ("0.005", "amount"), ("abc", "amount")],
+)
+def test_a_bad_amount_is_refused_and_nothing_is_booked(fund, donate, amount, field):
+    with pytest.raises(DomainError) as error:
+        donate(fund, amount)
+    assert error.value.field == field
+    assert not LedgerEntry.objects.exists()
+    assert balance(fund) == 0
+
+
+def test_a_float_never_becomes_money(fund, donate):
+    with pytest.raises(DomainError):
+        donate(fund, 0.1)
+    assert not LedgerEntry.objects.exists()
+
+
+def test_a_named_donor_needs_a_name_and_an_anonymous_one_keeps_none(fund, donate):
+    with pytest.raises(DomainError) as error:
+        donate(fund, donor_kind="person", donor_name=" ")
+    assert error.value.field == "donor_name"
+    anonymous = donate(fund, "50.00", donor_kind="anonymous", donor_name="某某")
+    assert anonymous.donor_name == ""
+    assert anonymous.public_donor == "匿名" or anonymous.public_donor == "Anonymous"
+
+
+def test_only_those_who_manage_the_fund_book_donations(fund, donate, officer, auditor, outsider):
+    for actor in (officer, auditor, outsider):
+        with pytest.raises(PermissionDenied):
+            donate(fund, actor=actor)
+
+
+# ---- approvals ----------------------------------------------------------------------------------
+
+
+def test_the_requester_never_approves_their_own_request(tree, funded, request_payment):
+    approver_and_requester = staff(tree.station_a, Membership.Role.FUND_APPROVER)
+    Membership.objects.create(
+        user=approver_and_requester, organization=tree.station_a, role="station_staff"
+    )
+    from unionhub.core.access import access_for
+
+    access_for(approver_and_requester, refresh=True)
+    disbursement = request_payment(funded, "500.00", actor=approver_and_requester)
+    with pytest.raises(DomainError) as error:
+        services.disbursement_approve(actor=approver_and_requester, disbursement=disbursement)
+    assert error.value.code == "own_request"
+
+
+def test_up_to_the_threshold_one_approver_is_enough(funded, request_payment, approver1):
+    disbursement = request_payment(funded, "2000.00")
+    disbursement = services.disbursement_approve(actor=approver1, disbursement=disbursement)
+    assert disbursement.status == "approved"
+
+
+def test_above_the_threshold_two_different_approvers_are_needed(
+    funded, request_payment, approver1, approver2
+):
+    disbursement = request_payment(funded, "2000.01")
+    disbursement = services.disbursement_approve(actor=approver1, disbursement=disbursement)
+    assert disbursement.status == "requested"
+    with pytest.raises(Conflict):
+        services.disbursement_approve(actor=approver1, disbursement=disbursement)
+    disbursement = services.disbursement_approve(actor=approver2, disbursement=disbursement)
+    assert disbursement.status == "approved"
+
+
+def test_an_approver_who_said_yes_cannot_then_reject_alone(
+    funded, request_payment, approver1, approver2
+):
+    disbursement = request_payment(funded, "5000.00")
+    services.disbursement_approve(actor=approver1, disbursement=disbursement)
+    with pytest.raises(Conflict) as refused:
+        services.disbursement_reject(actor=approver1, disbursement=disbursement, comment="改主意")
+    assert refused.value.code == "already_approved"
+    disbursement.refresh_from_db()
+    assert disbursement.status == "requested"
+    assert disbursement.approvals.count() == 1
+    rejected = services.disbursement_reject(
+        actor=approver2, disbursement=disbursement, comment="材料不全"
+    )
+    assert rejected.status == "rejected"
+
+
+def test_only_approvers_approve_and_a_payment_needs_approval(
+    funded, request_payment, chair, officer
+):
+    disbursement = request_payment(funded)
+    for actor in (chair, officer):
+        with pytest.raises(PermissionDenied):
+            services.disbursement_approve(actor=actor, disbursement=disbursement)
+    with pytest.raises(Conflict):
+        services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+    assert balance(funded) == Decimal("10000.00")
+
+
+def test_a_rejection_needs_a_reason_and_ends_the_request(funded, request_payment, approver1):
+    disbursement = request_payment(funded)
+    with pytest.raises(DomainError):
+        services.disbursement_reject(actor=approver1, disbursement=disbursement, comment="")
+    disbursement = services.disbursement_reject(
+        actor=approver1, disbursement=disbursement, comment="材料不全"
+    )
+    assert disbursement.status == "rejected"
+    with pytest.raises(Conflict):
+        services.disbursement_approve(actor=approver1, disbursement=disbursement)
+
+
+def test_an_urgent_request_tells_the_approvers_at_once(funded, request_payment, approver1):
+    request_payment(funded, "5000.00", urgent=True)
+    note = Notification.objects.get(recipient=approver1)
+    assert note.kind == "disbursement_requested"
+
+
+def test_a_category_the_fund_does_not_pay_is_refused(funded, request_payment):
+    with pytest.raises(DomainError) as error:
+        request_payment(funded, category=ServiceCategory.objects.get(code="scholarship"))
+    assert error.value.code == "category_not_allowed"
+    with pytest.raises(DomainError) as error:
+        request_payment(funded, category=ServiceCategory.objects.get(code="legal_aid"))
+    assert error.value.code == "category_no_payment"
+
+
+# ---- payment ------------------------------------------------------------------------------------
+
+
+def test_paying_posts_one_entry_and_refuses_an_overdraw(funded, approved, chair, worker):
+    first = approved(funded, "6000.00")
+    services.disbursement_pay(actor=chair, disbursement=first, idempotency_key="pay-1")
+    services.disbursement_pay(actor=chair, disbursement=first, idempotency_key="pay-1")  # retry
+    assert balance(funded) == Decimal("4000.00")
+    assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
+    second = approved(funded, "4000.01")
+    with pytest.raises(Conflict) as error:
+        services.disbursement_pay(actor=chair, disbursement=second, idempotency_key="pay-2")
+    assert error.value.code == "insufficient_balance"
+    assert "4,000.00" in str(error.value.message)
+    assert balance(funded) == Decimal("4000.00")
+    assert Disbursement.objects.get(pk=second.pk).status == "approved"
+
+
+def test_a_paid_emergency_stops_the_24_hour_clock(tree, funded, chair, officer, worker, approved):
+    emergency = ServiceCategory.objects.get(code="emergency_aid")
+    case = case_services.case_submit(
+        actor=officer, worker=worker, category=emergency, channel="phone",
+        summary="家中火灾", description="夜里家中失火，本人烧伤住院。",
+    )  # fmt: skip
+    case = case_services.case_accept(actor=officer, case=case)
+    disbursement = approved(funded, "3000.00", case=case)
+    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+    case.refresh_from_db()
+    assert case.money_reached_at is not None
+    assert case.sla_due_at is None
+    assert case.is_open  # follow-ups continue
+    assert case.events.filter(kind="payment").exclude(public_message="").exists()
+
+
+# ---- emergency advances -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def emergency_case(tree, officer, worker):
+    case = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="工伤住院", description="车间事故，手部受伤住院。",
+    )  # fmt: skip
+    return case
+
+
+def advance(fund, case, actor, amount="20000.00", **extra):
+    values = {
+        "actor": actor, "fund": fund, "case": case, "amount": Decimal(amount),
+        "method": "cash", "reason": "垫付住院押金", "idempotency_key": key(),
+    }  # fmt: skip
+    values.update(extra)
+    return services.emergency_advance(**values)
+
+
+def test_an_officer_advances_up_to_the_cap_at_once(funded, emergency_case, chair):
+    disbursement = advance(funded, emergency_case, chair, "9000.00")
+    assert disbursement.status == "paid" and disbursement.is_advance
+    assert disbursement.is_unratified
+    assert balance(funded) == Decimal("1000.00")
+    assert disbursement.ratify_due_at - disbursement.paid_at == datetime.timedelta(days=3)
+
+
+def test_an_advance_above_the_cap_is_refused(fund, donate, emergency_case, chair):
+    donate(fund, "50000.00")
+    with pytest.raises(DomainError) as error:
+        advance(fund, emergency_case, chair, "20000.01")
+    assert error.value.code == "above_advance_cap"
+    assert balance(fund) == Decimal("50000.00")
+
+
+def test_only_named_officers_advance_and_only_for_emergencies(
+    tree, funded, emergency_case, case, officer, chair
+):
+    with pytest.raises(PermissionDenied):
+        advance(funded, emergency_case, officer, "100.00")
+    with pytest.raises(DomainError) as error:
+        advance(funded, case, chair, "100.00")
+    assert error.value.code == "not_emergency"
+
+
+def test_two_approvers_other_than_the_payer_ratify_an_advance(
+    funded, emergency_case, chair, approver1, approver2
+):
+    disbursement = advance(funded, emergency_case, chair, "5000.00")
+    with pytest.raises(PermissionDenied):
+        services.advance_ratify(actor=chair, disbursement=disbursement)
+    disbursement = services.advance_ratify(actor=approver1, disbursement=disbursement)
+    assert disbursement.is_unratified
+    with pytest.raises(Conflict):
+        services.advance_ratify(actor=approver1, disbursement=disbursement)
+    disbursement = services.advance_ratify(actor=approver2, disbursement=disbursement)
+    assert not disbursement.is_unratified
+
+
+def test_an_advance_not_ratified_in_time_escalates_to_the_parent_once(
+    tree, funded, emergency_case, chair
+):
+    station_lead = staff(tree.station_a, Membership.Role.DISTRICT_ADMIN, username="lead")
+    disbursement = advance(funded, emergency_case, chair, "5000.00")
+    assert services.escalate_unratified_advances(now=disbursement.ratify_due_at) == 0
+    later = disbursement.ratify_due_at + datetime.timedelta(minutes=1)
+    assert services.escalate_unratified_advances(now=later) == 1
+    assert services.escalate_unratified_advances(now=later) == 0
+    assert Notification.objects.filter(recipient=station_lead, kind="advance_unratified").exists()
+    assert Disbursement.objects.unratified_advances().filter(pk=disbursement.pk).exists()
+
+
+# ---- reversal, transfer, period close -----------------------------------------------------------
+
+
+def test_a_reversal_books_the_opposite_and_keeps_the_original(funded, approved, chair):
+    disbursement = approved(funded, "3000.00")
+    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+    entry = LedgerEntry.objects.get(disbursement=disbursement, kind="disbursement")
+    reversal = services.entry_reverse(
+        actor=chair, entry=entry, reason="重复支付", idempotency_key=key()
+    )
+    assert reversal.amount == Decimal("3000.00")
+    assert reversal.reverses == entry
+    assert balance(funded) == Decimal("10000.00")
+    assert Disbursement.objects.get(pk=disbursement.pk).status == "reversed"
+    with pytest.raises(Conflict):
+        services.entry_reverse(actor=chair, entry=entry, reason="再次", idempotency_key=key())
+    with pytest.raises(DomainError):
+        services.entry_reverse(actor=chair, entry=reversal, reason="x", idempotency_key=key())
+    assert services.verify(funded) == []
+
+
+def test_reversing_a_donation_cannot_overdraw(funded, approved, chair, donate):
+    donation = Donation.objects.get()
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "9000.00"), idempotency_key=key()
+    )
+    entry = LedgerEntry.objects.get(donation=donation, kind="donation")
+    with pytest.raises(Conflict):
+        services.entry_reverse(actor=chair, entry=entry, reason="退回捐款", idempotency_key=key())
+    assert balance(funded) == Decimal("1000.00")
+
+
+def test_a_transfer_books_both_entries_or_neither(tree, funded, chair):
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    out, into = services.fund_transfer(
+        actor=chair, source=funded, target=other, amount=Decimal("2500.00"), memo="调剂",
+        idempotency_key="t-1",
+    )  # fmt: skip
+    assert (balance(funded), balance(other)) == (Decimal("7500.00"), Decimal("2500.00"))
+    assert out.transfer_id == into.transfer_id
+    with pytest.raises(Conflict):
+        services.fund_transfer(
+            actor=chair, source=funded, target=other, amount=Decimal("7500.01"), memo="调剂",
+            idempotency_key="t-2",
+        )  # fmt: skip
+    assert (balance(funded), balance(other)) == (Decimal("7500.00"), Decimal("2500.00"))
+    services.entry_reverse(actor=chair, entry=into, reason="调错了", idempotency_key=key())
+    assert (balance(funded), balance(other)) == (Decimal("10000.00"), Decimal("0.00"))
+
+
+def test_a_transfer_needs_rights_over_both_funds(funded, fund_b, chair):
+    with pytest.raises(PermissionDenied):
+        services.fund_transfer(
+            actor=chair, source=funded, target=fund_b, amount=Decimal("1.00"), memo="x",
+            idempotency_key=key(),
+        )  # fmt: skip
+
+
+def test_a_closed_period_takes_no_more_entries(fund, donate, chair):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(fund, "100.00", received_on=yesterday - datetime.timedelta(days=5))
+    services.period_close(actor=chair, fund=fund, through=yesterday)
+    with pytest.raises(DomainError) as error:
+        donate(fund, "100.00", received_on=yesterday)
+    assert error.value.code == "period_closed"
+    with pytest.raises(DomainError):
+        services.period_close(
+            actor=chair, fund=fund, through=yesterday - datetime.timedelta(days=1)
+        )
+    with pytest.raises(DomainError):
+        services.period_close(actor=chair, fund=fund, through=timezone.localdate())
+    # A mistake in the closed period is corrected by a reversal booked today.
+    entry = LedgerEntry.objects.get()
+    reversal = services.entry_reverse(
+        actor=chair, entry=entry, reason="退款", idempotency_key=key()
+    )
+    assert reversal.entry_date == timezone.localdate()
+
+
+def test_posted_entries_cannot_be_changed_or_deleted(funded):
+    entry = LedgerEntry.objects.get()
+    entry.amount = Decimal("1.00")
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        LedgerEntry.objects.all().update(memo="x")
+    with pytest.raises(AppendOnlyError):
+        LedgerEntry.objects.all().delete()
+
+
+def test_the_database_refuses_a_negative_balance(funded):
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE funds_fund SET balance = -1 WHERE id = %s", [funded.pk])
+
+
+# ---- disclosure -------------------------------------------------------------------------------
+
+
+def test_a_disclosure_masks_names_and_keeps_anonymous_donors_anonymous(
+    funded, approved, chair, donate, worker
+):
+    donate(funded, "300.00", donor_kind="anonymous")
+    donate(funded, "500.00", donor_kind="person", donor_name="王小明")
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "800.00"), idempotency_key=key()
+    )
+    today = timezone.localdate()
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    names = set(disclosure.lines.values_list("name", flat=True))
+    assert "王*明" in names
+    assert worker.name not in names
+    assert "王小明" not in names
+    beneficiary = disclosure.lines.get(kind="beneficiary")
+    assert beneficiary.name == "王*明"  # the worker fixture is 王小明 as well
+
+
+def test_working_days_skip_weekends():
+    friday = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
+    assert services.add_working_days(friday, 5).date() == datetime.date(2026, 11, 27)
+
+
+def test_an_objection_is_recorded_only_inside_the_window(funded, chair):
+    today = timezone.localdate()
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    services.objection_record(actor=chair, disclosure=disclosure, content="金额有疑问")
+    with pytest.raises(DomainError):
+        services.objection_record(
+            actor=chair,
+            disclosure=disclosure,
+            content="太晚了",
+            received_at=disclosure.window_ends_at + datetime.timedelta(hours=1),
+        )
+
+
+# ---- fund review --------------------------------------------------------------------------------
+
+
+def test_the_same_seed_draws_the_same_sample():
+    ids = list(range(1, 101))
+    first = services.draw_sample(ids, Decimal("0.30"), 20261124)
+    assert first == services.draw_sample(list(reversed(ids)), Decimal("0.30"), 20261124)
+    assert len(first) == 30
+    assert first != services.draw_sample(ids, Decimal("0.30"), 20261125)
+    assert services.draw_sample([7], Decimal("0.10"), 1) == [7]
+    assert services.draw_sample([], Decimal("0.30"), 1) == []
+
+
+def test_a_review_samples_checks_finds_and_closes(funded, approved, chair, auditor):
+    for _ in range(6):
+        services.disbursement_pay(
+            actor=chair, disbursement=approved(funded, "500.00"), idempotency_key=key()
+        )
+    today = timezone.localdate()
+    review = services.audit_open(
+        actor=auditor, fund=funded, period_start=today, period_end=today, share="0.5", seed=42
+    )
+    assert review.population == 6
+    assert review.items.count() == 3
+    again = services.audit_open(
+        actor=auditor, fund=funded, period_start=today, period_end=today, share="0.5", seed=42
+    )
+    assert list(review.items.values_list("disbursement", flat=True)) == list(
+        again.items.values_list("disbursement", flat=True)
+    )
+    with pytest.raises(DomainError):
+        services.audit_close(actor=auditor, review=review, conclusion="合规")
+    for item in review.items.all():
+        services.audit_check(
+            actor=auditor, item=item, checks={"approvals": True, "eligibility": True,
+                                              "evidence": True, "amount": True},
+            evidence_note="审批单、回单齐全",
+        )  # fmt: skip
+    finding = services.finding_add(
+        actor=auditor, review=review, description="台账登记不及时", severity="low",
+        owner=chair, deadline=today + datetime.timedelta(days=10),
+    )  # fmt: skip
+    services.finding_rectify(actor=chair, finding=finding, note="已补登")
+    services.audit_close(actor=auditor, review=review, conclusion="资金使用规范。")
+    review.refresh_from_db()
+    assert review.status == "closed"
+
+
+def test_an_auditor_reads_but_never_writes_money(funded, approved, auditor, emergency_case):
+    disbursement = approved(funded, "100.00")
+    with pytest.raises(PermissionDenied):
+        services.disbursement_pay(actor=auditor, disbursement=disbursement, idempotency_key=key())
+    with pytest.raises(PermissionDenied):
+        services.donation_record(
+            actor=auditor, fund=funded, donor_kind="anonymous", amount=Decimal("1.00"),
+            channel="cash", received_on=timezone.localdate(), idempotency_key=key(),
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.disbursement_approve(actor=auditor, disbursement=disbursement)
+
+
+def test_verify_ledger_reports_a_tampered_balance(funded, capsys):
+    from django.core.management import call_command
+
+    call_command("verify_ledger")
+    assert "All 1 funds balance" in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE funds_fund SET balance = balance + 1 WHERE id = %s", [funded.pk])
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("verify_ledger")
+    assert exit_code.value.code == 1
+    assert "entries sum to" in capsys.readouterr().err
+
+
+def test_statement_adds_up(funded, approved, chair, donate):
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "1234.56"), idempotency_key=key()
+    )
+    donate(funded, "0.44", donor_kind="anonymous")
+    today = timezone.localdate()
+    statement = services.statement(funded, today, today)
+    assert statement["opening"] == 0
+    assert statement["total_in"] == Decimal("10000.44")
+    assert statement["total_out"] == Decimal("1234.56")
+    assert statement["closing"] == balance(funded) == Decimal("8765.88")
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        later = services.statement(funded, timezone.localdate(), timezone.localdate())
+    assert later["opening"] == later["closing"] == Decimal("8765.88")
+
+
+def test_case_fixture_is_not_an_emergency(case):
+    assert case.urgency != Case.Urgency.EMERGENCY
+
+
+@pytest.mark.django_db
+def test_sums_of_money_are_exact_on_every_database(fund, donate):
+    """SQLite keeps decimals as floating point, where ten 0.10s and a 0.01 make
+    1.0099999999999998; the ledger's sums, statement and verification stay exact."""
+    for amount in ["0.10"] * 10 + ["0.01"]:
+        donate(fund, amount)
+    total = LedgerEntry.objects.filter(fund=fund).aggregate(s=MoneySum("amount"))["s"]
+    assert total == Decimal("1.01") and total.as_tuple().exponent == -2
+    assert LedgerEntry.objects.filter(pk=0).aggregate(s=MoneySum("amount"))["s"] is None
+    today = datetime.date.today()
+    report = services.statement(fund, today.replace(day=1), today)
+    assert report["total_in"] == report["closing"] == Decimal("1.01")
+    fund.refresh_from_db()
+    assert fund.balance == Decimal("1.01")
+    assert services.verify(fund) == []

@@ -1,0 +1,362 @@
+"""Funds over the API. Every POST that moves money takes an ``Idempotency-Key`` header: the same
+key posts once, and a retry gets the first answer back."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from unionhub.cases.models import Case, ServiceCategory
+from unionhub.core.access import Cap
+from unionhub.core.pagination import BoundedPageNumberPagination
+from unionhub.enterprises.models import Enterprise
+from unionhub.funds import services
+from unionhub.funds.models import Approval, Disbursement, Donation, Fund, LedgerEntry
+from unionhub.workers.models import Worker
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="A unique key per intended posting; repeating it never posts twice.",
+)
+
+
+def idempotency_key(request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        raise ValidationError({"Idempotency-Key": ["This header is required for money moves."]})
+    return f"api:{request.user.pk}:{key[:80]}"
+
+
+class FundSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name")
+    unratified_advances = serializers.IntegerField(source="unratified", read_only=True)
+
+    class Meta:
+        model = Fund
+        fields = [
+            "id",
+            "code",
+            "name",
+            "organization",
+            "organization_name",
+            "balance",
+            "approval_tiers",
+            "advance_cap",
+            "closed_through",
+            "is_active",
+            "unratified_advances",
+        ]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerEntry
+        fields = [
+            "id",
+            "kind",
+            "amount",
+            "balance_after",
+            "entry_date",
+            "posted_at",
+            "memo",
+            "donation",
+            "disbursement",
+            "reverses",
+        ]
+
+
+class FundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Funds of the caller's organisations, with their balances."""
+
+    serializer_class = FundSerializer
+
+    def get_queryset(self):
+        from django.db.models import Count, Q
+
+        return (
+            Fund.objects.visible_to(self.request.user)
+            .select_related("organization")
+            .annotate(
+                unratified=Count(
+                    "disbursements",
+                    filter=Q(
+                        disbursements__is_advance=True,
+                        disbursements__status=Disbursement.Status.PAID,
+                        disbursements__ratified_at__isnull=True,
+                    ),
+                )
+            )
+            .order_by("organization__path", "name")
+        )
+
+    @extend_schema(responses=EntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
+    def ledger(self, request, pk=None):
+        """The fund's entries, newest first, with the balance after each."""
+        fund = self.get_object()
+        entries = LedgerEntry.objects.filter(fund=fund).order_by("-posted_at", "-id")
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(EntrySerializer(page, many=True).data)
+
+
+class DonationSerializer(serializers.ModelSerializer):
+    fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.none())
+    donor_enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=Enterprise.objects.none(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Donation
+        fields = [
+            "public_id",
+            "fund",
+            "receipt_number",
+            "donor_kind",
+            "donor_name",
+            "donor_enterprise",
+            "amount",
+            "channel",
+            "received_on",
+            "collection",
+            "note",
+        ]
+        read_only_fields = ["public_id", "receipt_number"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["fund"].queryset = Fund.objects.visible_to(request.user, Cap.MANAGE_FUNDS)
+            self.fields["donor_enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+
+
+class DonationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = DonationSerializer
+    lookup_field = "public_id"
+
+    def get_queryset(self):
+        return Donation.objects.visible_to(self.request.user).select_related("fund")
+
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER])
+    def create(self, request):
+        data = DonationSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        donation = services.donation_record(
+            actor=request.user, idempotency_key=idempotency_key(request), **values
+        )
+        return Response(DonationSerializer(donation).data, status=status.HTTP_201_CREATED)
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    approver = serializers.CharField(source="approver.get_full_name")
+
+    class Meta:
+        model = Approval
+        fields = ["approver", "decision", "is_ratification", "comment", "decided_at"]
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    fund = serializers.CharField(source="fund.code")
+    worker = serializers.UUIDField(source="worker.public_id")
+    worker_name = serializers.CharField(source="worker.name")
+    case = serializers.UUIDField(source="case.public_id", allow_null=True, default=None)
+    category = serializers.CharField(source="category.code")
+    requested_by = serializers.CharField(source="requested_by.get_full_name")
+    approvals = ApprovalSerializer(many=True, read_only=True)
+    is_unratified = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Disbursement
+        fields = [
+            "id",
+            "fund",
+            "case",
+            "worker",
+            "worker_name",
+            "category",
+            "amount",
+            "method",
+            "status",
+            "urgent",
+            "is_advance",
+            "is_unratified",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "approved_at",
+            "paid_at",
+            "payment_reference",
+            "ratify_due_at",
+            "ratified_at",
+            "approvals",
+        ]
+
+
+class DisbursementCreateSerializer(serializers.Serializer):
+    fund = serializers.CharField(help_text="The fund's code.")
+    case = serializers.UUIDField(required=False, help_text="The request it pays for.")
+    worker = serializers.UUIDField(required=False, help_text="Needed when there is no request.")
+    category = serializers.CharField(required=False, help_text="Category code (no request).")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    method = serializers.ChoiceField(choices=Disbursement.Method.choices)
+    reason = serializers.CharField()
+    urgent = serializers.BooleanField(default=False)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class PaySerializer(serializers.Serializer):
+    payment_reference = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
+    """Payments of the caller's funds; POST actions decide, pay and cancel."""
+
+    serializer_class = DisbursementSerializer
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    pagination_class = BoundedPageNumberPagination
+
+    def get_queryset(self):
+        disbursements = (
+            Disbursement.objects.visible_to(self.request.user)
+            .select_related("fund", "worker", "case", "category", "requested_by")
+            .prefetch_related("approvals__approver")
+        )
+        status_filter = self.request.query_params.get("status")
+        if status_filter in Disbursement.Status.values:
+            disbursements = disbursements.filter(status=status_filter)
+        return disbursements.order_by("-urgent", "-requested_at", "-id")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Disbursement.Status.values),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=DisbursementCreateSerializer,
+        responses={201: DisbursementSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def create(self, request):
+        data = DisbursementCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = request.user
+        fund = Fund.objects.visible_to(user).filter(code=values["fund"]).first()
+        if fund is None:
+            raise ValidationError({"fund": ["Unknown fund."]})
+        case = None
+        worker = None
+        category = None
+        if values.get("case"):
+            case = Case.objects.visible_to(user).filter(public_id=values["case"]).first()
+            if case is None:
+                raise ValidationError({"case": ["Unknown request."]})
+            worker = case.worker
+        else:
+            worker = Worker.objects.visible_to(user).filter(public_id=values.get("worker")).first()
+            category = ServiceCategory.objects.filter(code=values.get("category") or "").first()
+            if worker is None:
+                raise ValidationError({"worker": ["Unknown worker."]})
+        disbursement = services.disbursement_request(
+            actor=user,
+            fund=fund,
+            case=case,
+            worker=worker,
+            category=category,
+            amount=values["amount"],
+            method=values["method"],
+            reason=values["reason"],
+            urgent=values["urgent"],
+            idempotency_key=idempotency_key(request),
+        )
+        return Response(self._fresh(disbursement), status=status.HTTP_201_CREATED)
+
+    def _fresh(self, disbursement) -> dict:
+        return DisbursementSerializer(self.get_queryset().get(pk=disbursement.pk)).data
+
+    def _act(self, request, serializer_class, run):
+        disbursement = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        run(disbursement, data.validated_data)
+        return Response(self._fresh(disbursement))
+
+    @extend_schema(request=CommentSerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, id=None):
+        return self._act(
+            request,
+            CommentSerializer,
+            lambda d, v: services.disbursement_approve(
+                actor=request.user, disbursement=d, comment=v["comment"]
+            ),
+        )
+
+    @extend_schema(request=CommentSerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, id=None):
+        return self._act(
+            request,
+            CommentSerializer,
+            lambda d, v: services.disbursement_reject(
+                actor=request.user, disbursement=d, comment=v["comment"]
+            ),
+        )
+
+    @extend_schema(
+        request=PaySerializer, responses=DisbursementSerializer, parameters=[IDEMPOTENCY_HEADER]
+    )
+    @action(detail=True, methods=["post"])
+    def pay(self, request, id=None):
+        key = idempotency_key(request)
+        return self._act(
+            request,
+            PaySerializer,
+            lambda d, v: services.disbursement_pay(
+                actor=request.user,
+                disbursement=d,
+                payment_reference=v["payment_reference"],
+                idempotency_key=key,
+            ),
+        )
+
+    @extend_schema(request=CancelSerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, id=None):
+        return self._act(
+            request,
+            CancelSerializer,
+            lambda d, v: services.disbursement_cancel(
+                actor=request.user, disbursement=d, reason=v["reason"]
+            ),
+        )
+
+    @extend_schema(request=CommentSerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def ratify(self, request, id=None):
+        return self._act(
+            request,
+            CommentSerializer,
+            lambda d, v: services.advance_ratify(
+                actor=request.user, disbursement=d, comment=v["comment"]
+            ),
+        )

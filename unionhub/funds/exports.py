@@ -1,0 +1,101 @@
+"""Excel exports of a fund: its statement, its ledger, its beneficiaries (masked by default)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from unionhub.core.masking import mask_name
+from unionhub.core.xlsx import xlsx_response
+from unionhub.funds.models import Disbursement, Fund, LedgerEntry
+
+
+def statement_xlsx(statement: dict):
+    fund = statement["fund"]
+    rows = [
+        [_("Opening balance"), "", statement["opening"]],
+        *([_("Money in"), label, amount] for label, amount in statement["money_in"]),
+        [_("Total in"), "", statement["total_in"]],
+        *([_("Money out"), label, amount] for label, amount in statement["money_out"]),
+        [_("Total out"), "", statement["total_out"]],
+        [_("Closing balance"), "", statement["closing"]],
+    ]
+    name = f"{fund.code}-statement-{statement['start']:%Y%m%d}-{statement['end']:%Y%m%d}.xlsx"
+    return xlsx_response(
+        filename=name,
+        sheet_title=_("Statement"),
+        headers=[fund.name, _("Item"), _("Amount (yuan)")],
+        rows=rows,
+    )
+
+
+def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
+    entries = (
+        LedgerEntry.objects.filter(fund=fund, entry_date__gte=start, entry_date__lte=end)
+        .select_related("donation", "disbursement__worker", "created_by")
+        .order_by("posted_at", "id")
+    )
+
+    def rows():
+        for entry in entries.iterator(chunk_size=2000):
+            who = ""
+            if entry.donation_id:
+                who = entry.donation.public_donor
+            elif entry.disbursement_id:
+                who = mask_name(entry.disbursement.worker.name)
+            yield [
+                entry.entry_date,
+                entry.posted_at,
+                entry.get_kind_display(),
+                who,
+                entry.memo,
+                entry.amount,
+                entry.balance_after,
+                entry.created_by.get_full_name(),
+            ]
+
+    return xlsx_response(
+        filename=f"{fund.code}-ledger-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        sheet_title=_("Ledger"),
+        headers=[
+            _("Booked on"),
+            _("Posted at"),
+            _("Kind"),
+            _("Donor or beneficiary"),
+            _("Memo"),
+            _("Amount (yuan)"),
+            _("Balance after"),
+            _("By"),
+        ],
+        rows=rows(),
+    )
+
+
+def beneficiaries_xlsx(fund: Fund, start: datetime.date, end: datetime.date, *, masked: bool):
+    tz = timezone.get_current_timezone()
+    paid = (
+        Disbursement.objects.filter(
+            fund=fund,
+            status=Disbursement.Status.PAID,
+            paid_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+            paid_at__lt=datetime.datetime.combine(
+                end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            ),
+        )
+        .select_related("worker", "category")
+        .order_by("paid_at")
+    )
+
+    def rows():
+        for d in paid.iterator(chunk_size=2000):
+            name = mask_name(d.worker.name) if masked else d.worker.name
+            yield [d.paid_at, name, d.category.label, d.amount, d.get_method_display()]
+
+    return xlsx_response(
+        filename=f"{fund.code}-beneficiaries-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        sheet_title=_("Beneficiaries"),
+        headers=[_("Paid at"), _("Beneficiary"), _("Category"), _("Amount (yuan)"), _("Method")],
+        rows=rows(),
+    )

@@ -1,0 +1,241 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unionhub.core.access import Cap
+from unionhub.core.forms import DateInput, StyledForm
+from unionhub.enterprises.models import Enterprise
+from unionhub.funds.models import AuditFinding, AuditItem, Disbursement, Donation, Fund
+
+
+class IdempotentForm(StyledForm):
+    """Carries a key drawn when the form is shown, so a repeated submission books once."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def key(self) -> str:
+        return str(self.cleaned_data["idempotency_key"])
+
+
+class MoneyInput(forms.TextInput):
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+def money_field(label, **kwargs) -> forms.DecimalField:
+    """Yuan with two decimals; the service rounds nothing and refuses more precision."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        widget=MoneyInput(),
+        **kwargs,
+    )
+
+
+class PeriodForm(StyledForm):
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    @staticmethod
+    def default_initial() -> dict:
+        today = timezone.localdate()
+        return {"start": today.replace(month=1, day=1), "end": today}
+
+
+class DonationForm(IdempotentForm):
+    donor_kind = forms.ChoiceField(label=_("Donor"), choices=Donation.DonorKind.choices)
+    donor_name = forms.CharField(label=_("Donor's name"), max_length=100, required=False)
+    donor_enterprise = forms.ModelChoiceField(
+        label=_("Donor enterprise"), queryset=Enterprise.objects.none(), required=False
+    )
+    amount = money_field(_("Amount (yuan)"))
+    channel = forms.ChoiceField(label=_("Received through"), choices=Donation.Channel.choices)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=DateInput(), initial=timezone.localdate
+    )
+    collection = forms.CharField(
+        label=_("Collection"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 2026年春节职工爱心募捐"),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["donor_enterprise"].queryset = Enterprise.objects.visible_to(user).only(
+            "id", "name"
+        )
+
+
+class DisbursementRequestForm(IdempotentForm):
+    fund = forms.ModelChoiceField(label=_("From fund"), queryset=Fund.objects.none())
+    amount = money_field(_("Amount (yuan)"))
+    method = forms.ChoiceField(label=_("Payment method"), choices=Disbursement.Method.choices)
+    urgent = forms.BooleanField(
+        label=_("Urgent: approvers are told at once and see it first"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Why the money is needed"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        funds = Fund.objects.visible_to(user, Cap.REQUEST_FUNDS).filter(is_active=True)
+        # An ancestor's fund (e.g. the district's hardship fund) is asked through a referral of
+        # part of the request; here, the funds of the user's own organisations.
+        self.fields["fund"].queryset = funds.select_related("organization")
+        self.case = case
+
+
+class AdvanceForm(IdempotentForm):
+    fund = forms.ModelChoiceField(label=_("From fund"), queryset=Fund.objects.none())
+    amount = money_field(_("Amount (yuan)"))
+    method = forms.ChoiceField(label=_("Payment method"), choices=Disbursement.Method.choices)
+    reason = forms.CharField(
+        label=_("Why it cannot wait"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = user.advance_funds.filter(is_active=True)
+
+
+class CommentForm(StyledForm):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PayForm(IdempotentForm):
+    payment_reference = forms.CharField(
+        label=_("Payment reference"),
+        max_length=60,
+        required=False,
+        help_text=_("Bank slip or receipt number; for cash, who received it."),
+    )
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReverseForm(IdempotentForm):
+    reason = forms.CharField(
+        label=_("Why the entry is reversed"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransferForm(IdempotentForm):
+    target = forms.ModelChoiceField(label=_("To fund"), queryset=Fund.objects.none())
+    amount = money_field(_("Amount (yuan)"))
+    memo = forms.CharField(label=_("What for"), max_length=200)
+
+    def __init__(self, *args, user, source: Fund, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            Fund.objects.visible_to(user, Cap.MANAGE_FUNDS)
+            .filter(is_active=True)
+            .exclude(pk=source.pk)
+        )
+
+
+class CloseForm(StyledForm):
+    through = forms.DateField(label=_("Close the books through"), widget=DateInput())
+
+
+class DisclosureForm(StyledForm):
+    title = forms.CharField(label=_("Title"), max_length=150, required=False)
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
+
+
+class ObjectionForm(StyledForm):
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    raised_by = forms.CharField(label=_("Raised by"), max_length=100, required=False)
+    content = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HandlingForm(StyledForm):
+    handling = forms.CharField(
+        label=_("How it was handled"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AuditOpenForm(StyledForm):
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    share = forms.DecimalField(
+        label=_("Share to sample"), min_value=0.01, max_value=1, decimal_places=2, initial="0.30"
+    )
+    seed = forms.IntegerField(
+        label=_("Random seed"),
+        required=False,
+        min_value=0,
+        help_text=_("Leave empty for a new one; it is recorded so the sample can be redrawn."),
+    )
+
+
+class AuditCheckForm(StyledForm):
+    evidence_note = forms.CharField(
+        label=_("Evidence seen"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in AuditItem.CHECKS.items():
+            self.fields[key] = forms.BooleanField(label=label, required=False)
+
+    def checks(self) -> dict:
+        return {key: self.cleaned_data.get(key, False) for key in AuditItem.CHECKS}
+
+
+class FindingForm(StyledForm):
+    description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
+    severity = forms.ChoiceField(label=_("Severity"), choices=AuditFinding.Severity.choices)
+    owner = forms.ModelChoiceField(
+        label=_("Who rectifies it"), queryset=get_user_model().objects.none()
+    )
+    deadline = forms.DateField(
+        label=_("Rectify by"),
+        widget=DateInput(),
+        initial=lambda: timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+    def __init__(self, *args, fund: Fund, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from unionhub.orgs.models import Organization
+
+        chain = [fund.organization, *Organization.objects.get_ancestors(fund.organization)]
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organization__in=chain, is_active=True)
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["owner"].label_from_instance = lambda user: user.get_full_name()
+
+
+class RectifyForm(StyledForm):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConclusionForm(StyledForm):
+    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,604 @@
+"""Aid funds as a ledger: funds, append-only entries, donations, disbursements and their approvals,
+public disclosures (公示) and fund reviews (经审).
+
+A fund's ``balance`` moves only through ``funds/services.py``, in the same transaction as the ledger
+entry and with the fund row locked; the database refuses a negative balance and (on PostgreSQL) any
+change to a posted entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from unionhub.core.models import AppendOnlyModel, AppendOnlyQuerySet
+from unionhub.core.money import MoneyField
+
+
+def _scope(queryset, user, field: str, capability: str | None):
+    from unionhub.core.access import Cap, access_for
+
+    return queryset.filter(access_for(user).q(field, capability or Cap.VIEW))
+
+
+class FundQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str | None = None) -> FundQuerySet:
+        return _scope(self, user, "organization__path", capability)
+
+
+class Fund(models.Model):
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        on_delete=models.PROTECT,
+        related_name="funds",
+        verbose_name=_("owning organisation"),
+    )
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    purpose = models.TextField(_("fund purpose"), blank=True)
+    allowed_categories = models.ManyToManyField(
+        "cases.ServiceCategory",
+        blank=True,
+        related_name="funds",
+        verbose_name=_("may pay for"),
+        help_text=_("Leave empty for every category that allows payments."),
+    )
+    balance = MoneyField(_("balance"), default=Decimal("0.00"), editable=False)
+    # [{"up_to": "2000.00", "approvers": 1}, {"up_to": null, "approvers": 2}]: the first tier whose
+    # limit the amount does not exceed gives the number of different approvers needed.
+    approval_tiers = models.JSONField(_("approval tiers"), default=list)
+    advance_cap = MoneyField(_("emergency advance cap"), default=Decimal("0.00"))
+    advance_officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="advance_funds",
+        verbose_name=_("on-duty officers who may pay emergency advances"),
+    )
+    ratify_within_days = models.PositiveSmallIntegerField(
+        _("ratify advances within (days)"), default=3
+    )
+    disclosure_working_days = models.PositiveSmallIntegerField(
+        _("disclosure window (working days)"), default=5
+    )
+    closed_through = models.DateField(_("books closed through"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = FundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        ordering = ["organization__path", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(balance__gte=0), name="fund_balance_not_negative"),
+            models.CheckConstraint(
+                condition=Q(advance_cap__gte=0), name="fund_advance_cap_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_path(self) -> str:
+        return self.organization.path
+
+    def approvals_needed(self, amount: Decimal) -> int:
+        for tier in self.approval_tiers or []:
+            limit = tier.get("up_to")
+            if limit is None or amount <= Decimal(str(limit)):
+                return int(tier.get("approvers", 1))
+        return 2
+
+
+class LedgerEntryQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user, capability: str | None = None) -> LedgerEntryQuerySet:
+        return _scope(self, user, "fund__organization__path", capability)
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One posting. Money in is positive, money out negative; ``balance_after`` is the fund's
+    balance once this entry was posted (the statement's running balance)."""
+
+    class Kind(models.TextChoices):
+        DONATION = "donation", _("Donation")
+        DISBURSEMENT = "disbursement", _("Disbursement")
+        TRANSFER = "transfer", _("Transfer")
+        REVERSAL = "reversal", _("Reversal")
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("fund")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount = MoneyField(_("amount"))
+    balance_after = MoneyField(_("balance after"))
+    entry_date = models.DateField(_("booked on"))
+    posted_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    donation = models.ForeignKey(
+        "Donation", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    disbursement = models.ForeignKey(
+        "Disbursement", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
+    transfer_id = models.UUIDField(_("transfer"), null=True, blank=True, db_index=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("reverses"),
+    )
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["posted_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0), name="ledger_balance_after_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="donation") | Q(amount__gt=0), name="ledger_donation_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="disbursement") | Q(amount__lt=0),
+                name="ledger_disbursement_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fund", "entry_date", "id"], name="ledger_fund_date_idx"),
+            models.Index(fields=["fund", "posted_at", "id"], name="ledger_fund_posted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.entry_date} {self.amount}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.fund.organization.path
+
+
+class DonationQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str | None = None) -> DonationQuerySet:
+        return _scope(self, user, "fund__organization__path", capability)
+
+
+class Donation(models.Model):
+    class DonorKind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        ANONYMOUS = "anonymous", _("Anonymous")
+
+    class Channel(models.TextChoices):
+        CASH = "cash", _("Cash")
+        BANK = "bank_transfer", _("Bank transfer")
+        WECHAT = "wechat", _("WeChat Pay")
+        ALIPAY = "alipay", _("Alipay")
+        PAYROLL = "payroll", _("Payroll deduction")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="donations", verbose_name=_("fund")
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True)
+    donor_kind = models.CharField(_("donor"), max_length=12, choices=DonorKind.choices)
+    donor_name = models.CharField(_("donor's name"), max_length=100, blank=True)
+    donor_enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("donor enterprise"),
+    )
+    amount = MoneyField(_("amount"))
+    channel = models.CharField(_("received through"), max_length=14, choices=Channel.choices)
+    received_on = models.DateField(_("received on"))
+    collection = models.CharField(_("collection"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["fund", "received_on"], name="donation_fund_date_idx")]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+    @property
+    def scope_path(self) -> str:
+        return self.fund.organization.path
+
+    @property
+    def public_donor(self) -> str:
+        """How the donor appears on a public list: enterprises by name, people masked, anonymous
+        donors anonymous."""
+        from unionhub.core.masking import mask_name
+
+        if self.donor_kind == self.DonorKind.ANONYMOUS:
+            return str(_("Anonymous"))
+        if self.donor_kind == self.DonorKind.ENTERPRISE:
+            return self.donor_name
+        return mask_name(self.donor_name)
+
+
+class DisbursementQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str | None = None) -> DisbursementQuerySet:
+        return _scope(self, user, "fund__organization__path", capability)
+
+    def unratified_advances(self) -> DisbursementQuerySet:
+        return self.filter(
+            is_advance=True, status=Disbursement.Status.PAID, ratified_at__isnull=True
+        )
+
+
+class Disbursement(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("payment status", "Requested")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+        REJECTED = "rejected", pgettext_lazy("payment status", "Rejected")
+        CANCELLED = "cancelled", pgettext_lazy("payment status", "Cancelled")
+        REVERSED = "reversed", _("Reversed")
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash")
+        BANK = "bank_transfer", _("Bank transfer")
+        IN_KIND = "in_kind", _("In kind")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="disbursements", verbose_name=_("fund")
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disbursements",
+        verbose_name=_("request"),
+    )
+    worker = models.ForeignKey(
+        "workers.Worker",
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("beneficiary"),
+    )
+    category = models.ForeignKey(
+        "cases.ServiceCategory",
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        verbose_name=_("category"),
+    )
+    amount = MoneyField(_("amount"))
+    method = models.CharField(_("payment method"), max_length=14, choices=Method.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    is_advance = models.BooleanField(_("emergency advance"), default=False)
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paid by"),
+    )
+    payment_reference = models.CharField(_("payment reference"), max_length=60, blank=True)
+    closed_reason = models.CharField(
+        _("reason for rejection or cancellation"), max_length=300, blank=True
+    )
+    ratify_due_at = models.DateTimeField(_("ratify by"), null=True, blank=True)
+    ratified_at = models.DateTimeField(_("ratified at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+
+    objects = DisbursementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("disbursement")
+        verbose_name_plural = _("disbursements")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_at__isnull=True) | Q(paid_at__gte=F("requested_at")),
+                name="disbursement_paid_after_request",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-urgent", "requested_at"], name="disb_queue_idx"),
+            models.Index(fields=["fund", "paid_at"], name="disb_fund_paid_idx"),
+            models.Index(fields=["worker", "-requested_at"], name="disb_worker_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} · {self.worker} · {self.amount}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.fund.organization.path
+
+    @property
+    def is_unratified(self) -> bool:
+        return self.is_advance and self.status == self.Status.PAID and self.ratified_at is None
+
+
+class Approval(AppendOnlyModel):
+    """An approver's decision on a request, or their ratification of an emergency advance."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", pgettext_lazy("payment decision", "Reject")
+
+    disbursement = models.ForeignKey(
+        Disbursement, on_delete=models.PROTECT, related_name="approvals"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    is_ratification = models.BooleanField(_("ratifies an advance"), default=False)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disbursement", "approver", "is_ratification"], name="approval_once_each"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.approver} {self.decision}"
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str | None = None) -> DisclosureQuerySet:
+        return _scope(self, user, "fund__organization__path", capability)
+
+    def showing(self, now=None) -> DisclosureQuerySet:
+        """Published and inside their window: what the public link shows."""
+        now = now or timezone.now()
+        return self.filter(published_at__lte=now, window_ends_at__gt=now, withdrawn_at__isnull=True)
+
+
+class Disclosure(models.Model):
+    """A published list (公示) of a fund's beneficiaries and donors for a period."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("fund")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    published_at = models.DateTimeField(_("published at"))
+    window_ends_at = models.DateTimeField(_("shown until"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope_path(self) -> str:
+        return self.fund.organization.path
+
+    def is_showing(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.withdrawn_at is None and self.published_at <= now < self.window_ends_at
+
+
+class DisclosureLine(models.Model):
+    """One line of a published list, frozen at publication (names already masked)."""
+
+    class Kind(models.TextChoices):
+        BENEFICIARY = "beneficiary", _("Beneficiary")
+        DONOR = "donor", _("Donor")
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    amount = MoneyField(_("amount"))
+    on = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["kind", "on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.amount}"
+
+
+class DisclosureObjection(models.Model):
+    """An objection received while a list was public (异议), and how it was handled."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="objections")
+    received_at = models.DateTimeField(_("received at"))
+    raised_by = models.CharField(_("raised by"), max_length=100, blank=True)
+    content = models.TextField(_("objection"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    handling = models.TextField(_("how it was handled"), blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["received_at", "id"]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class FundAuditQuerySet(models.QuerySet):
+    def visible_to(self, user, capability: str | None = None) -> FundAuditQuerySet:
+        return _scope(self, user, "fund__organization__path", capability)
+
+
+class FundAudit(models.Model):
+    """A fund review (经审) of one fund's period: a seeded random sample of its disbursements, a
+    checklist per sampled payment, findings and their rectification, and a closing report."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="audits", verbose_name=_("fund")
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    share = models.DecimalField(_("share sampled"), max_digits=4, decimal_places=2)
+    seed = models.BigIntegerField(_("random seed"))
+    population = models.PositiveIntegerField(_("payments in the period"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default="open")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+
+    objects = FundAuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fund review")
+        verbose_name_plural = _("fund reviews")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gt=0) & Q(share__lte=1), name="audit_share_between_0_and_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} {self.period_start}–{self.period_end}"
+
+    @property
+    def scope_path(self) -> str:
+        return self.fund.organization.path
+
+
+class AuditItem(models.Model):
+    """One sampled payment and its checklist."""
+
+    CHECKS = {
+        "approvals": _("Approved by the required number of approvers, none of them the requester"),
+        "eligibility": _("The beneficiary and the category fit the fund's purpose"),
+        "evidence": _("Evidence on file (application, receipt or bank slip)"),
+        "amount": _("The amount paid matches the amount approved"),
+    }
+
+    audit = models.ForeignKey(FundAudit, on_delete=models.CASCADE, related_name="items")
+    disbursement = models.ForeignKey(
+        Disbursement, on_delete=models.PROTECT, related_name="audit_items"
+    )
+    checks = models.JSONField(_("checklist"), default=dict)
+    evidence_note = models.TextField(_("evidence seen"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "disbursement"], name="audit_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit_id}: {self.disbursement_id}"
+
+    @property
+    def passed(self) -> bool | None:
+        if self.checked_at is None:
+            return None
+        return all(self.checks.get(key) for key in self.CHECKS)
+
+
+class AuditFinding(models.Model):
+    class Severity(models.TextChoices):
+        LOW = "low", _("Minor")
+        MEDIUM = "medium", _("Significant")
+        HIGH = "high", _("Serious")
+
+    audit = models.ForeignKey(FundAudit, on_delete=models.CASCADE, related_name="findings")
+    item = models.ForeignKey(
+        AuditItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="findings"
+    )
+    description = models.TextField(_("finding"))
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("rectification owner"),
+    )
+    deadline = models.DateField(_("rectify by"))
+    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    rectification = models.TextField(_("what was done"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["deadline", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:40]

@@ -1,0 +1,1267 @@
+"""Every movement of money, and every decision about it, goes through here.
+
+Locking (documented so the order never varies and two payments cannot deadlock): a service that
+posts locks the fund row(s) first — two funds in id order — and then the disbursement row, checks
+the balance only after the lock is held, writes the entry and the new balance, and commits. The
+database refuses a negative balance in any case; a posted entry is corrected only by a reversal.
+
+Money-moving calls take an ``idempotency_key``: the same key posts once; a retry gets the first
+result back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from unionhub.cases.models import Case, CaseEvent, ServiceCategory
+from unionhub.core import audit
+from unionhub.core.access import Cap, access_for, require
+from unionhub.core.errors import Conflict, DomainError
+from unionhub.core.masking import mask_name
+from unionhub.core.money import MoneySum, format_yuan, to_money
+from unionhub.funds.models import (
+    Approval,
+    AuditFinding,
+    AuditItem,
+    Disbursement,
+    Disclosure,
+    DisclosureLine,
+    DisclosureObjection,
+    Donation,
+    Fund,
+    FundAudit,
+    LedgerEntry,
+)
+from unionhub.notifications.services import notify
+from unionhub.orgs.models import Membership, Organization
+
+Status = Disbursement.Status
+Kind = LedgerEntry.Kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared pieces
+
+
+def _amount(value, field: str = "amount") -> Decimal:
+    """A positive yuan amount with at most two decimals; floats are refused by ``to_money``."""
+    try:
+        amount = to_money(value)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(_("Enter an amount in yuan, e.g. 2000 or 2000.50."), field=field) from exc
+    if Decimal(str(value)) != amount:
+        raise DomainError(_("Amounts have at most two decimal places (fen)."), field=field)
+    if amount <= 0:
+        raise DomainError(_("The amount must be more than zero."), field=field)
+    if amount >= Decimal("1000000000"):
+        raise DomainError(_("That amount is too large."), field=field)
+    return amount
+
+
+def _lock(fund: Fund) -> Fund:
+    return Fund.objects.select_for_update().select_related("organization").get(pk=fund.pk)
+
+
+def _check_open_period(fund: Fund, on: datetime.date) -> None:
+    if fund.closed_through and on <= fund.closed_through:
+        raise DomainError(
+            _("The books of %(fund)s are closed through %(date)s: nothing can be booked on %(on)s.")
+            % {"fund": fund.name, "date": fund.closed_through.isoformat(), "on": on.isoformat()},
+            field="entry_date",
+            code="period_closed",
+        )
+
+
+def _post(
+    *,
+    fund: Fund,
+    kind: str,
+    amount: Decimal,
+    actor,
+    key: str,
+    entry_date: datetime.date | None = None,
+    memo: str = "",
+    **links,
+) -> LedgerEntry:
+    """Book ``amount`` (signed) on the locked ``fund``. Refuses a closed period and an overdraw."""
+    entry_date = entry_date or timezone.localdate()
+    _check_open_period(fund, entry_date)
+    balance = fund.balance + amount
+    if balance < 0:
+        raise Conflict(
+            _(
+                "%(fund)s holds %(balance)s: it cannot pay %(amount)s. Ask for a transfer or a "
+                "smaller amount."
+            )
+            % {
+                "fund": fund.name,
+                "balance": format_yuan(fund.balance),
+                "amount": format_yuan(-amount),
+            },
+            code="insufficient_balance",
+        )
+    entry = LedgerEntry.objects.create(
+        fund=fund,
+        kind=kind,
+        amount=amount,
+        balance_after=balance,
+        entry_date=entry_date,
+        memo=memo[:200],
+        idempotency_key=key,
+        created_by=actor,
+        **links,
+    )
+    fund.balance = balance
+    fund.save(update_fields=["balance"])
+    return entry
+
+
+def _users_with(organization: Organization, roles) -> list:
+    """Active users holding one of ``roles`` on ``organization`` or an organisation above it."""
+    User = get_user_model()
+    chain = [organization, *Organization.objects.get_ancestors(organization)]
+    return list(
+        User.objects.filter(
+            memberships__organization__in=chain, memberships__role__in=roles, is_active=True
+        ).distinct()
+    )
+
+
+def approvers_of(fund: Fund) -> list:
+    return _users_with(fund.organization, [Membership.Role.FUND_APPROVER])
+
+
+def _disbursement_url(disbursement: Disbursement) -> str:
+    return reverse("funds:disbursement-detail", args=[disbursement.public_id])
+
+
+# ---------------------------------------------------------------------------------------------
+# Donations
+
+
+@transaction.atomic
+def donation_record(
+    *,
+    actor,
+    fund: Fund,
+    donor_kind: str,
+    amount,
+    channel: str,
+    received_on: datetime.date,
+    idempotency_key: str,
+    donor_name: str = "",
+    donor_enterprise=None,
+    collection: str = "",
+    note: str = "",
+) -> Donation:
+    """Book a donation and issue its receipt number (``<fund code>-<year>-<number>``).
+
+    Checks: ``actor`` manages the fund; the amount; the donor (a name unless anonymous); the date
+    is not in the future nor in a closed period. The same ``idempotency_key`` returns the donation
+    already booked.
+    """
+    require(actor, Cap.MANAGE_FUNDS, fund)
+    amount = _amount(amount)
+    if donor_kind not in Donation.DonorKind.values:
+        raise DomainError(_("Choose who gave the money."), field="donor_kind")
+    donor_name = (donor_name or "").strip()
+    if donor_enterprise is not None and not donor_name:
+        donor_name = donor_enterprise.name
+    if donor_kind != Donation.DonorKind.ANONYMOUS and not donor_name:
+        raise DomainError(_("Enter the donor's name, or choose anonymous."), field="donor_name")
+    if donor_kind == Donation.DonorKind.ANONYMOUS:
+        donor_name, donor_enterprise = "", None
+    if channel not in Donation.Channel.values:
+        raise DomainError(_("Choose how the money came in."), field="channel")
+    if received_on is None or received_on > timezone.localdate():
+        raise DomainError(_("The date cannot be in the future."), field="received_on")
+    fund = _lock(fund)
+    existing = Donation.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    _check_open_period(fund, received_on)
+    prefix = f"{fund.code.upper()}-{received_on.year}-"
+    number = Donation.objects.filter(fund=fund, receipt_number__startswith=prefix).count() + 1
+    donation = Donation.objects.create(
+        fund=fund,
+        receipt_number=f"{prefix}{number:06d}",
+        donor_kind=donor_kind,
+        donor_name=donor_name[:100],
+        donor_enterprise=donor_enterprise,
+        amount=amount,
+        channel=channel,
+        received_on=received_on,
+        collection=(collection or "").strip()[:100],
+        note=(note or "").strip()[:200],
+        recorded_by=actor,
+        idempotency_key=idempotency_key,
+    )
+    _post(
+        fund=fund,
+        kind=Kind.DONATION,
+        amount=amount,
+        actor=actor,
+        key=f"donation:{idempotency_key}",
+        entry_date=received_on,
+        memo=donation.receipt_number,
+        donation=donation,
+    )
+    audit.record(
+        actor=actor,
+        action="funds.donation.recorded",
+        target=donation,
+        organization=fund.organization,
+        data={"fund": fund.code, "amount": str(amount), "receipt": donation.receipt_number},
+    )
+    return donation
+
+
+# ---------------------------------------------------------------------------------------------
+# Disbursements
+
+
+def _check_category(fund: Fund, category: ServiceCategory) -> None:
+    if not category.allows_payment:
+        raise DomainError(
+            _("%(category)s does not pay money.") % {"category": category.label},
+            field="category",
+            code="category_no_payment",
+        )
+    allowed = list(fund.allowed_categories.all())
+    if allowed and category not in allowed:
+        raise DomainError(
+            _("%(fund)s does not pay for %(category)s.")
+            % {"fund": fund.name, "category": category.label},
+            field="category",
+            code="category_not_allowed",
+        )
+
+
+def _case_event(case: Case | None, actor, body: str, public: str = "", params=None) -> None:
+    if case is None:
+        return
+    from unionhub.cases.services import _event
+
+    _event(case, actor, CaseEvent.Kind.PAYMENT, body=body, public=public, params=params)
+
+
+def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
+    """Aid reached the worker: for an emergency, the 24-hour clock stops here."""
+    case = disbursement.case
+    if case is None or case.money_reached_at is not None:
+        return
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.money_reached_at = at
+    fields = ["money_reached_at", "updated_at"]
+    if case.urgency == Case.Urgency.EMERGENCY and case.is_open:
+        if at > case.resolution_due_at and case.resolution_breached_at is None:
+            case.resolution_breached_at = case.resolution_due_at
+        case.sla_due_at = case.sla_warn_at = None
+        fields += ["resolution_breached_at", "sla_due_at", "sla_warn_at"]
+    case.save(update_fields=fields)
+
+
+PAID_MESSAGE = gettext_noop("Aid of %(amount)s has been paid to you.")
+
+
+@transaction.atomic
+def disbursement_request(
+    *,
+    actor,
+    fund: Fund,
+    worker,
+    amount,
+    method: str,
+    reason: str,
+    case: Case | None = None,
+    category: ServiceCategory | None = None,
+    urgent: bool = False,
+    idempotency_key: str | None = None,
+) -> Disbursement:
+    """Ask ``fund`` to pay ``worker``, usually against a request (``case``).
+
+    Checks: ``actor`` may request payments from the fund; the request (if any) is theirs to see
+    and is the worker's; the category allows payment and the fund pays for it; the amount; a
+    reason. An urgent request goes to the top of the approvers' queues and they are told at once
+    (by text message too).
+    """
+    require(actor, Cap.REQUEST_FUNDS, fund)
+    if idempotency_key:
+        existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if not fund.is_active:
+        raise DomainError(_("This fund is closed."), field="fund")
+    if case is not None:
+        if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+            raise PermissionDenied
+        if case.worker_id != worker.pk:
+            raise DomainError(_("The request is not this worker's."), field="worker")
+        category = category or case.category
+    if category is None:
+        raise DomainError(_("Choose what the money is for."), field="category")
+    _check_category(fund, category)
+    amount = _amount(amount)
+    if method not in Disbursement.Method.values:
+        raise DomainError(_("Choose how the money will be paid."), field="method")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the money is needed."), field="reason")
+    disbursement = Disbursement.objects.create(
+        fund=fund,
+        case=case,
+        worker=worker,
+        category=category,
+        amount=amount,
+        method=method,
+        urgent=urgent,
+        reason=reason,
+        requested_by=actor,
+        idempotency_key=idempotency_key or None,
+    )
+    _case_event(
+        case,
+        actor,
+        _("Requested %(amount)s from %(fund)s.")
+        % {"amount": format_yuan(amount), "fund": fund.name},
+    )
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.requested",
+        target=disbursement,
+        organization=fund.organization,
+        data={"fund": fund.code, "amount": str(amount), "urgent": urgent},
+    )
+    notify(
+        recipients=[u for u in approvers_of(fund) if u.pk != actor.pk],
+        kind="disbursement_requested",
+        title=(
+            gettext_lazy("Urgent: approve %(amount)s for %(name)s from %(fund)s")
+            if urgent
+            else gettext_lazy("To approve: %(amount)s for %(name)s from %(fund)s")
+        ),
+        params={"amount": format_yuan(amount), "name": worker.name, "fund": fund.name},
+        url=_disbursement_url(disbursement),
+        sms=urgent,
+    )
+    return disbursement
+
+
+def _locked_disbursement(disbursement: Disbursement) -> Disbursement:
+    return (
+        Disbursement.objects.select_for_update(of=("self",))
+        .select_related("fund", "fund__organization", "worker", "case", "category")
+        .get(pk=disbursement.pk)
+    )
+
+
+@transaction.atomic
+def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = "") -> Disbursement:
+    """An approver says yes. The requester never approves their own request; each approver counts
+    once; when the fund's policy for the amount is met (e.g. two approvers above 2,000 yuan) the
+    payment is approved and those who pay are told."""
+    disbursement = _locked_disbursement(disbursement)
+    require(actor, Cap.APPROVE_FUNDS, disbursement.fund)
+    if disbursement.status != Status.REQUESTED:
+        raise Conflict(
+            _("This payment is %(status)s: it cannot be approved.")
+            % {"status": disbursement.get_status_display()},
+            code="invalid_transition",
+        )
+    if disbursement.requested_by_id == actor.pk:
+        raise DomainError(
+            _("You asked for this payment: another approver must decide."),
+            code="own_request",
+        )
+    if disbursement.approvals.filter(approver=actor, is_ratification=False).exists():
+        raise Conflict(_("You have already approved this payment."), code="already_approved")
+    Approval.objects.create(
+        disbursement=disbursement,
+        approver=actor,
+        decision=Approval.Decision.APPROVE,
+        comment=(comment or "").strip()[:300],
+    )
+    approvals = disbursement.approvals.filter(
+        decision=Approval.Decision.APPROVE, is_ratification=False
+    ).count()
+    needed = disbursement.fund.approvals_needed(disbursement.amount)
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.approved",
+        target=disbursement,
+        organization=disbursement.fund.organization,
+        data={"approvals": approvals, "needed": needed},
+    )
+    if approvals >= needed:
+        disbursement.status = Status.APPROVED
+        disbursement.approved_at = timezone.now()
+        disbursement.save(update_fields=["status", "approved_at"])
+        notify(
+            recipients=[disbursement.requested_by],
+            kind="disbursement_approved",
+            title=gettext_lazy("Approved: %(amount)s for %(name)s can be paid"),
+            params={
+                "amount": format_yuan(disbursement.amount),
+                "name": disbursement.worker.name,
+            },
+            url=_disbursement_url(disbursement),
+            sms=disbursement.urgent,
+        )
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> Disbursement:
+    """An approver says no, with a reason; the request ends there."""
+    disbursement = _locked_disbursement(disbursement)
+    require(actor, Cap.APPROVE_FUNDS, disbursement.fund)
+    if disbursement.status != Status.REQUESTED:
+        raise Conflict(
+            _("This payment is %(status)s: it cannot be rejected.")
+            % {"status": disbursement.get_status_display()},
+            code="invalid_transition",
+        )
+    if disbursement.requested_by_id == actor.pk:
+        raise DomainError(
+            _("You asked for this payment: another approver must decide."), code="own_request"
+        )
+    if disbursement.approvals.filter(approver=actor, is_ratification=False).exists():
+        # One decision per approver: whoever approved cannot turn round and reject alone.
+        raise Conflict(_("You have already approved this payment."), code="already_approved")
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(_("Say why the payment is rejected."), field="comment")
+    Approval.objects.create(
+        disbursement=disbursement,
+        approver=actor,
+        decision=Approval.Decision.REJECT,
+        comment=comment[:300],
+    )
+    disbursement.status = Status.REJECTED
+    disbursement.closed_reason = comment[:300]
+    disbursement.save(update_fields=["status", "closed_reason"])
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.rejected",
+        target=disbursement,
+        organization=disbursement.fund.organization,
+        data={"comment": comment},
+    )
+    notify(
+        recipients=[disbursement.requested_by],
+        kind="disbursement_rejected",
+        title=gettext_lazy("Not approved: %(amount)s for %(name)s"),
+        params={"amount": format_yuan(disbursement.amount), "name": disbursement.worker.name},
+        url=_disbursement_url(disbursement),
+    )
+    return disbursement
+
+
+def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str) -> None:
+    now = timezone.now()
+    _post(
+        fund=fund,
+        kind=Kind.DISBURSEMENT,
+        amount=-disbursement.amount,
+        actor=actor,
+        key=key,
+        memo=f"{disbursement.worker.name} {disbursement.category.label}",
+        disbursement=disbursement,
+    )
+    disbursement.status = Status.PAID
+    disbursement.paid_at = now
+    disbursement.paid_by = actor
+    disbursement.payment_reference = (reference or "").strip()[:60]
+    _money_reached(disbursement, now)
+    _case_event(
+        disbursement.case,
+        actor,
+        _("Paid %(amount)s from %(fund)s (%(method)s).")
+        % {
+            "amount": format_yuan(disbursement.amount),
+            "fund": fund.name,
+            "method": disbursement.get_method_display(),
+        },
+        public=PAID_MESSAGE,
+        params={"amount": format_yuan(disbursement.amount)},
+    )
+    user = disbursement.worker.user
+    if user is not None:
+        notify(
+            recipients=[user],
+            kind="aid_paid",
+            title=gettext_lazy("Aid of %(amount)s has been paid to you."),
+            params={"amount": format_yuan(disbursement.amount)},
+            url=reverse("portal:aid-list"),
+        )
+
+
+@transaction.atomic
+def disbursement_pay(
+    *, actor, disbursement: Disbursement, idempotency_key: str, payment_reference: str = ""
+) -> Disbursement:
+    """Record that an approved payment was made: locks the fund, posts the entry and refuses an
+    overdraw. The same ``idempotency_key`` never pays twice."""
+    require(actor, Cap.MANAGE_FUNDS, disbursement.fund)
+    fund = _lock(disbursement.fund)
+    disbursement = _locked_disbursement(disbursement)
+    key = f"pay:{idempotency_key}"
+    if LedgerEntry.objects.filter(idempotency_key=key).exists():
+        return disbursement
+    if disbursement.status != Status.APPROVED:
+        raise Conflict(
+            _("This payment is %(status)s: only an approved payment can be paid.")
+            % {"status": disbursement.get_status_display()},
+            code="invalid_transition",
+        )
+    _pay(disbursement, fund, actor, key, payment_reference)
+    disbursement.save()
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.paid",
+        target=disbursement,
+        organization=fund.organization,
+        data={"amount": str(disbursement.amount), "balance": str(fund.balance)},
+    )
+    return disbursement
+
+
+@transaction.atomic
+def emergency_advance(
+    *,
+    actor,
+    fund: Fund,
+    case: Case,
+    amount,
+    method: str,
+    reason: str,
+    idempotency_key: str,
+) -> Disbursement:
+    """Pay an emergency at once, without prior approval: only an on-duty officer named by the
+    fund, only for an emergency request, only up to the fund's advance cap. Two approvers must
+    ratify it within the fund's ratification days, or it escalates to the parent organisation."""
+    key = f"advance:{idempotency_key}"
+    existing = LedgerEntry.objects.filter(idempotency_key=key).select_related("disbursement")
+    if existing.exists():
+        return existing.get().disbursement
+    if not fund.advance_officers.filter(pk=actor.pk).exists():
+        raise PermissionDenied
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    if case.urgency != Case.Urgency.EMERGENCY:
+        raise DomainError(
+            _("Advances are for emergencies only: ask for approval instead."),
+            code="not_emergency",
+        )
+    amount = _amount(amount)
+    if amount > fund.advance_cap:
+        raise DomainError(
+            _("An advance from %(fund)s can be at most %(cap)s; ask for approval for more.")
+            % {"fund": fund.name, "cap": format_yuan(fund.advance_cap)},
+            field="amount",
+            code="above_advance_cap",
+        )
+    _check_category(fund, case.category)
+    if method not in Disbursement.Method.values:
+        raise DomainError(_("Choose how the money will be paid."), field="method")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the money is needed."), field="reason")
+    fund = _lock(fund)
+    now = timezone.now()
+    disbursement = Disbursement.objects.create(
+        fund=fund,
+        case=case,
+        worker=case.worker,
+        category=case.category,
+        amount=amount,
+        method=method,
+        urgent=True,
+        is_advance=True,
+        reason=reason,
+        requested_by=actor,
+        requested_at=now,
+    )
+    _pay(disbursement, fund, actor, key, "")
+    disbursement.ratify_due_at = disbursement.paid_at + datetime.timedelta(
+        days=fund.ratify_within_days
+    )
+    disbursement.save()
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.advanced",
+        target=disbursement,
+        organization=fund.organization,
+        data={"amount": str(amount), "ratify_by": disbursement.ratify_due_at.isoformat()},
+    )
+    notify(
+        recipients=[u for u in approvers_of(fund) if u.pk != actor.pk],
+        kind="advance_to_ratify",
+        title=gettext_lazy("To ratify: emergency advance of %(amount)s for %(name)s"),
+        params={"amount": format_yuan(amount), "name": case.worker.name},
+        url=_disbursement_url(disbursement),
+        sms=True,
+    )
+    return disbursement
+
+
+@transaction.atomic
+def advance_ratify(*, actor, disbursement: Disbursement, comment: str = "") -> Disbursement:
+    """An approver (not the officer who paid) ratifies an emergency advance; two ratify it."""
+    disbursement = _locked_disbursement(disbursement)
+    require(actor, Cap.APPROVE_FUNDS, disbursement.fund)
+    if not disbursement.is_unratified:
+        raise Conflict(_("This payment needs no ratification."), code="invalid_transition")
+    if actor.pk in (disbursement.requested_by_id, disbursement.paid_by_id):
+        raise DomainError(
+            _("You paid this advance: other approvers must ratify it."), code="own_request"
+        )
+    if disbursement.approvals.filter(approver=actor, is_ratification=True).exists():
+        raise Conflict(_("You have already ratified this advance."), code="already_approved")
+    Approval.objects.create(
+        disbursement=disbursement,
+        approver=actor,
+        decision=Approval.Decision.APPROVE,
+        is_ratification=True,
+        comment=(comment or "").strip()[:300],
+    )
+    if disbursement.approvals.filter(is_ratification=True).count() >= 2:
+        disbursement.ratified_at = timezone.now()
+        disbursement.save(update_fields=["ratified_at"])
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.ratified",
+        target=disbursement,
+        organization=disbursement.fund.organization,
+        data={"complete": disbursement.ratified_at is not None},
+    )
+    return disbursement
+
+
+def escalate_unratified_advances(*, now: datetime.datetime | None = None) -> int:
+    """Advances past their ratification date are reported to the parent organisation, once."""
+    now = now or timezone.now()
+    overdue = Disbursement.objects.unratified_advances().filter(
+        ratify_due_at__lt=now, escalated_at__isnull=True
+    )
+    count = 0
+    for pk in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            disbursement = _locked_disbursement(Disbursement(pk=pk))
+            if disbursement.escalated_at is not None or not disbursement.is_unratified:
+                continue
+            disbursement.escalated_at = now
+            disbursement.save(update_fields=["escalated_at"])
+            owner = disbursement.fund.organization
+            parent = Organization.objects.get_parent(owner) or owner
+            recipients = _users_with(
+                parent,
+                [Membership.Role.DISTRICT_ADMIN, Membership.Role.FUND_APPROVER],
+            )
+            notify(
+                recipients=recipients,
+                kind="advance_unratified",
+                title=gettext_lazy(
+                    "Unratified: the emergency advance of %(amount)s from %(fund)s is overdue"
+                ),
+                params={
+                    "amount": format_yuan(disbursement.amount),
+                    "fund": disbursement.fund.name,
+                },
+                url=_disbursement_url(disbursement),
+                email=True,
+            )
+            audit.record(
+                actor=None,
+                action="funds.disbursement.advance_escalated",
+                target=disbursement,
+                organization=owner,
+                data={"to": str(parent)},
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Disbursement:
+    """Withdraw a request that has not been paid (its requester, or someone managing the fund)."""
+    disbursement = _locked_disbursement(disbursement)
+    is_requester = disbursement.requested_by_id == actor.pk
+    if not is_requester:
+        require(actor, Cap.MANAGE_FUNDS, disbursement.fund)
+    if disbursement.status not in (Status.REQUESTED, Status.APPROVED):
+        raise Conflict(
+            _("This payment is %(status)s: it cannot be cancelled.")
+            % {"status": disbursement.get_status_display()},
+            code="invalid_transition",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the payment is cancelled."), field="reason")
+    disbursement.status = Status.CANCELLED
+    disbursement.closed_reason = reason[:300]
+    disbursement.save(update_fields=["status", "closed_reason"])
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.cancelled",
+        target=disbursement,
+        organization=disbursement.fund.organization,
+        data={"reason": reason},
+    )
+    return disbursement
+
+
+# ---------------------------------------------------------------------------------------------
+# Reversals, transfers, closing the books
+
+
+@transaction.atomic
+def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: str) -> LedgerEntry:
+    """Correct a posted entry by posting its opposite today (the original stays). A transfer is
+    reversed on both funds or not at all; a reversed payment's disbursement shows as reversed."""
+    require(actor, Cap.MANAGE_FUNDS, entry.fund)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the entry is reversed."), field="reason")
+    key = f"reverse:{idempotency_key}"
+    existing = LedgerEntry.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    legs = [entry]
+    if entry.kind == Kind.TRANSFER:
+        legs = list(LedgerEntry.objects.filter(transfer_id=entry.transfer_id).order_by("pk"))
+    locked = {leg.fund_id: _lock(leg.fund) for leg in sorted(legs, key=lambda e: e.fund_id)}
+    reversals = []
+    for index, leg in enumerate(legs):
+        if leg.kind == Kind.REVERSAL:
+            raise DomainError(_("A reversal cannot itself be reversed."), code="reverse_reversal")
+        if LedgerEntry.objects.filter(reverses=leg).exists():
+            raise Conflict(_("This entry has already been reversed."), code="already_reversed")
+        fund = locked[leg.fund_id]
+        require(actor, Cap.MANAGE_FUNDS, fund)
+        reversals.append(
+            _post(
+                fund=fund,
+                kind=Kind.REVERSAL,
+                amount=-leg.amount,
+                actor=actor,
+                key=key if index == 0 else f"{key}:{index}",
+                memo=reason,
+                reverses=leg,
+                donation=leg.donation,
+                disbursement=leg.disbursement,
+                transfer_id=leg.transfer_id,
+            )
+        )
+        if leg.disbursement_id:
+            Disbursement.objects.filter(pk=leg.disbursement_id).update(status=Status.REVERSED)
+    audit.record(
+        actor=actor,
+        action="funds.entry.reversed",
+        target=entry,
+        organization=entry.fund.organization,
+        data={"amount": str(entry.amount), "reason": reason},
+    )
+    return reversals[0]
+
+
+@transaction.atomic
+def fund_transfer(
+    *, actor, source: Fund, target: Fund, amount, memo: str, idempotency_key: str
+) -> tuple[LedgerEntry, LedgerEntry]:
+    """Move money between two funds: both entries or neither."""
+    if source.pk == target.pk:
+        raise DomainError(_("Choose two different funds."), field="target")
+    require(actor, Cap.MANAGE_FUNDS, source)
+    require(actor, Cap.MANAGE_FUNDS, target)
+    amount = _amount(amount)
+    memo = (memo or "").strip()
+    if not memo:
+        raise DomainError(_("Say what the transfer is for."), field="memo")
+    out_key, in_key = f"transfer:{idempotency_key}:out", f"transfer:{idempotency_key}:in"
+    locked = {f.pk: _lock(f) for f in sorted([source, target], key=lambda f: f.pk)}
+    existing = LedgerEntry.objects.filter(idempotency_key__in=[out_key, in_key]).order_by("amount")
+    if existing.count() == 2:
+        out, into = existing
+        return out, into
+    transfer_id = uuid.uuid4()
+    out = _post(
+        fund=locked[source.pk], kind=Kind.TRANSFER, amount=-amount, actor=actor, key=out_key,
+        memo=memo, transfer_id=transfer_id,
+    )  # fmt: skip
+    into = _post(
+        fund=locked[target.pk], kind=Kind.TRANSFER, amount=amount, actor=actor, key=in_key,
+        memo=memo, transfer_id=transfer_id,
+    )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="funds.transfer.posted",
+        target=out,
+        organization=source.organization,
+        data={"from": source.code, "to": target.code, "amount": str(amount)},
+    )
+    return out, into
+
+
+@transaction.atomic
+def period_close(*, actor, fund: Fund, through: datetime.date) -> Fund:
+    """Close the books through ``through``: no entry dated on or before it can be posted or
+    reversed into it afterwards."""
+    require(actor, Cap.MANAGE_FUNDS, fund)
+    fund = _lock(fund)
+    if through is None or through >= timezone.localdate():
+        raise DomainError(_("Close a period that has ended (up to yesterday)."), field="through")
+    if fund.closed_through and through <= fund.closed_through:
+        raise DomainError(
+            _("The books are already closed through %(date)s.")
+            % {"date": fund.closed_through.isoformat()},
+            field="through",
+        )
+    previous = fund.closed_through
+    fund.closed_through = through
+    fund.save(update_fields=["closed_through"])
+    audit.record(
+        actor=actor,
+        action="funds.period.closed",
+        target=fund,
+        organization=fund.organization,
+        data={
+            "through": through.isoformat(),
+            "previous": previous.isoformat() if previous else None,
+        },
+    )
+    return fund
+
+
+# ---------------------------------------------------------------------------------------------
+# Public disclosure (公示)
+
+
+def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
+    """``days`` working days (Monday–Friday) after ``start``. Public holidays are not known to
+    the system: publish a longer window around them."""
+    end = timezone.localtime(start)
+    added = 0
+    while added < days:
+        end += datetime.timedelta(days=1)
+        if end.weekday() < 5:
+            added += 1
+    return end
+
+
+@transaction.atomic
+def disclosure_publish(
+    *, actor, fund: Fund, period_start: datetime.date, period_end: datetime.date, title: str = ""
+) -> Disclosure:
+    """Publish the period's beneficiaries (names masked) and donors (anonymous stays anonymous)
+    at a public link for the fund's window of working days. The list is frozen as published."""
+    require(actor, Cap.MANAGE_FUNDS, fund)
+    if period_start is None or period_end is None or period_start > period_end:
+        raise DomainError(_("The period's start is after its end."), field="period_start")
+    now = timezone.now()
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(period_start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        period_end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    paid = (
+        Disbursement.objects.filter(
+            fund=fund, status=Status.PAID, paid_at__gte=start, paid_at__lt=end
+        )
+        .select_related("worker", "category")
+        .order_by("paid_at")
+    )
+    donations = Donation.objects.filter(
+        fund=fund, received_on__gte=period_start, received_on__lte=period_end
+    ).exclude(entries__kind=Kind.REVERSAL)
+    title = (title or "").strip() or _("%(fund)s: aid and donations, %(start)s to %(end)s") % {
+        "fund": fund.name,
+        "start": period_start.isoformat(),
+        "end": period_end.isoformat(),
+    }
+    disclosure = Disclosure.objects.create(
+        fund=fund,
+        title=title[:150],
+        period_start=period_start,
+        period_end=period_end,
+        published_at=now,
+        window_ends_at=add_working_days(now, fund.disclosure_working_days),
+        published_by=actor,
+    )
+    lines = [
+        DisclosureLine(
+            disclosure=disclosure,
+            kind=DisclosureLine.Kind.BENEFICIARY,
+            name=mask_name(d.worker.name),
+            category=d.category.name,
+            amount=d.amount,
+            on=timezone.localtime(d.paid_at).date(),
+        )
+        for d in paid
+    ]
+    lines += [
+        DisclosureLine(
+            disclosure=disclosure,
+            kind=DisclosureLine.Kind.DONOR,
+            name=d.public_donor,
+            amount=d.amount,
+            on=d.received_on,
+        )
+        for d in donations.order_by("received_on", "id")
+    ]
+    DisclosureLine.objects.bulk_create(lines, batch_size=1000)
+    audit.record(
+        actor=actor,
+        action="funds.disclosure.published",
+        target=disclosure,
+        organization=fund.organization,
+        data={"lines": len(lines), "until": disclosure.window_ends_at.isoformat()},
+    )
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_withdraw(*, actor, disclosure: Disclosure) -> Disclosure:
+    require(actor, Cap.MANAGE_FUNDS, disclosure.fund)
+    if disclosure.withdrawn_at is None:
+        disclosure.withdrawn_at = timezone.now()
+        disclosure.save(update_fields=["withdrawn_at"])
+        audit.record(
+            actor=actor,
+            action="funds.disclosure.withdrawn",
+            target=disclosure,
+            organization=disclosure.fund.organization,
+        )
+    return disclosure
+
+
+@transaction.atomic
+def objection_record(
+    *,
+    actor,
+    disclosure: Disclosure,
+    content: str,
+    raised_by: str = "",
+    received_at: datetime.datetime | None = None,
+) -> DisclosureObjection:
+    """Record an objection received while the list was public."""
+    require(actor, Cap.MANAGE_FUNDS, disclosure.fund)
+    received_at = received_at or timezone.now()
+    if not (disclosure.published_at <= received_at < disclosure.window_ends_at):
+        raise DomainError(
+            _("Objections are recorded for the time the list was public (%(start)s to %(end)s).")
+            % {
+                "start": timezone.localtime(disclosure.published_at).strftime("%Y-%m-%d"),
+                "end": timezone.localtime(disclosure.window_ends_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            field="received_at",
+        )
+    content = (content or "").strip()
+    if not content:
+        raise DomainError(_("Write down the objection."), field="content")
+    objection = DisclosureObjection.objects.create(
+        disclosure=disclosure,
+        received_at=received_at,
+        raised_by=(raised_by or "").strip()[:100],
+        content=content,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="funds.disclosure.objection",
+        target=disclosure,
+        organization=disclosure.fund.organization,
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_handle(*, actor, objection: DisclosureObjection, handling: str):
+    require(actor, Cap.MANAGE_FUNDS, objection.disclosure.fund)
+    handling = (handling or "").strip()
+    if not handling:
+        raise DomainError(_("Say how the objection was handled."), field="handling")
+    objection.handling = handling
+    objection.save(update_fields=["handling"])
+    return objection
+
+
+# ---------------------------------------------------------------------------------------------
+# Fund review (经审)
+
+
+def audit_population(fund: Fund, start: datetime.date, end: datetime.date):
+    tz = timezone.get_current_timezone()
+    return Disbursement.objects.filter(
+        fund=fund,
+        paid_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+        paid_at__lt=datetime.datetime.combine(
+            end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        ),
+    ).filter(Q(status=Status.PAID) | Q(status=Status.REVERSED))
+
+
+def draw_sample(ids: list[int], share: Decimal, seed: int) -> list[int]:
+    """The same ids, share and seed always draw the same sample (at least one when any)."""
+    if not ids:
+        return []
+    size = min(len(ids), max(1, math.ceil(len(ids) * float(share))))
+    return sorted(random.Random(seed).sample(sorted(ids), size))
+
+
+@transaction.atomic
+def audit_open(
+    *,
+    actor,
+    fund: Fund,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    share,
+    seed: int | None = None,
+) -> FundAudit:
+    """Start a review of ``fund``'s payments in the period: draw ``share`` of them at random from a
+    recorded ``seed`` (a new one when not given), so anyone can redraw the same sample."""
+    require(actor, Cap.AUDIT_FUNDS, fund)
+    try:
+        share = Decimal(str(share)).quantize(Decimal("0.01"))
+    except Exception as exc:
+        raise DomainError(
+            _("Give the share as a number between 0.01 and 1."), field="share"
+        ) from exc
+    if not Decimal("0") < share <= Decimal("1"):
+        raise DomainError(_("Give the share as a number between 0.01 and 1."), field="share")
+    if period_start is None or period_end is None or period_start > period_end:
+        raise DomainError(_("The period's start is after its end."), field="period_start")
+    seed = seed if seed is not None else secrets.randbelow(2**31)
+    ids = list(audit_population(fund, period_start, period_end).values_list("pk", flat=True))
+    review = FundAudit.objects.create(
+        fund=fund,
+        period_start=period_start,
+        period_end=period_end,
+        share=share,
+        seed=seed,
+        population=len(ids),
+        opened_by=actor,
+    )
+    AuditItem.objects.bulk_create(
+        AuditItem(audit=review, disbursement_id=pk) for pk in draw_sample(ids, share, seed)
+    )
+    audit.record(
+        actor=actor,
+        action="funds.audit.opened",
+        target=review,
+        organization=fund.organization,
+        data={"seed": seed, "share": str(share), "population": len(ids)},
+    )
+    return review
+
+
+def _audit_editable(actor, review: FundAudit) -> None:
+    require(actor, Cap.AUDIT_FUNDS, review.fund)
+    if review.status != FundAudit.Status.OPEN:
+        raise Conflict(_("This review is closed."), code="audit_closed")
+
+
+@transaction.atomic
+def audit_check(*, actor, item: AuditItem, checks: dict, evidence_note: str) -> AuditItem:
+    """Walk one sampled payment through the checklist, noting the evidence seen."""
+    _audit_editable(actor, item.audit)
+    item.checks = {key: bool(checks.get(key)) for key in AuditItem.CHECKS}
+    item.evidence_note = (evidence_note or "").strip()
+    if not item.evidence_note:
+        raise DomainError(_("Note the evidence you looked at."), field="evidence_note")
+    item.checked_by = actor
+    item.checked_at = timezone.now()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def finding_add(
+    *,
+    actor,
+    review: FundAudit,
+    description: str,
+    severity: str,
+    owner,
+    deadline: datetime.date,
+    item: AuditItem | None = None,
+) -> AuditFinding:
+    """Record a finding and who must rectify it (整改) by when."""
+    _audit_editable(actor, review)
+    description = (description or "").strip()
+    if not description:
+        raise DomainError(_("Describe the finding."), field="description")
+    if severity not in AuditFinding.Severity.values:
+        raise DomainError(_("Choose how serious it is."), field="severity")
+    if owner is None or not access_for(owner).can(Cap.VIEW, review.fund.scope_path):
+        raise DomainError(_("Choose a staff member of the fund's organisation."), field="owner")
+    if deadline is None or deadline < timezone.localdate():
+        raise DomainError(_("Choose a deadline from today on."), field="deadline")
+    finding = AuditFinding.objects.create(
+        audit=review,
+        item=item,
+        description=description,
+        severity=severity,
+        owner=owner,
+        deadline=deadline,
+        created_by=actor,
+    )
+    notify(
+        recipients=[owner],
+        kind="audit_finding",
+        title=gettext_lazy("Fund review finding to rectify by %(date)s"),
+        params={"date": deadline.isoformat()},
+        url=reverse("funds:audit-detail", args=[review.pk]),
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
+    """The owner (or a reviewer) records what was done to rectify the finding."""
+    if actor.pk != finding.owner_id:
+        require(actor, Cap.AUDIT_FUNDS, finding.audit.fund)
+    if finding.rectified_at is not None:
+        raise Conflict(_("This finding is already rectified."), code="already_rectified")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Say what was done."), field="note")
+    finding.rectification = note
+    finding.rectified_at = timezone.now()
+    finding.save(update_fields=["rectification", "rectified_at"])
+    return finding
+
+
+@transaction.atomic
+def audit_close(*, actor, review: FundAudit, conclusion: str) -> FundAudit:
+    """Close the review with its conclusion, once every sampled payment has been checked."""
+    _audit_editable(actor, review)
+    if review.items.filter(checked_at__isnull=True).exists():
+        raise DomainError(_("Check every sampled payment before closing the review."))
+    conclusion = (conclusion or "").strip()
+    if not conclusion:
+        raise DomainError(_("Write the review's conclusion."), field="conclusion")
+    review.status = FundAudit.Status.CLOSED
+    review.closed_at = timezone.now()
+    review.conclusion = conclusion
+    review.save(update_fields=["status", "closed_at", "conclusion"])
+    audit.record(
+        actor=actor,
+        action="funds.audit.closed",
+        target=review,
+        organization=review.fund.organization,
+    )
+    return review
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the books
+
+
+def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
+    """Opening balance, money in by source, money out by category, closing balance for the
+    period (by booking date). A fixed handful of aggregate queries, however many entries."""
+    entries = LedgerEntry.objects.filter(fund=fund)
+    opening = entries.filter(entry_date__lt=start).aggregate(s=MoneySum("amount"))["s"] or Decimal(
+        "0"
+    )
+    period = entries.filter(entry_date__gte=start, entry_date__lte=end)
+    donations_in = (
+        period.filter(kind=Kind.DONATION)
+        .values("donation__donor_kind")
+        .annotate(total=MoneySum("amount"))
+        .order_by("donation__donor_kind")
+    )
+    labels = dict(Donation.DonorKind.choices)
+    money_in = [(labels.get(row["donation__donor_kind"], ""), row["total"]) for row in donations_in]
+    others = period.exclude(kind__in=[Kind.DONATION, Kind.DISBURSEMENT]).aggregate(
+        transfers_in=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__gt=0)),
+        transfers_out=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__lt=0)),
+        reversals_in=MoneySum("amount", filter=Q(kind=Kind.REVERSAL, amount__gt=0)),
+        reversals_out=MoneySum("amount", filter=Q(kind=Kind.REVERSAL, amount__lt=0)),
+    )
+    if others["transfers_in"]:
+        money_in.append((str(_("Transfers from other funds")), others["transfers_in"]))
+    if others["reversals_in"]:
+        money_in.append((str(_("Reversed payments")), others["reversals_in"]))
+    by_category = (
+        period.filter(kind=Kind.DISBURSEMENT)
+        .values("disbursement__category__name", "disbursement__category__name_en")
+        .annotate(total=MoneySum("amount"))
+        .order_by("disbursement__category__name")
+    )
+    english = _is_english()
+    money_out = [
+        (
+            row["disbursement__category__name_en"]
+            if english
+            else row["disbursement__category__name"],
+            -row["total"],
+        )
+        for row in by_category
+    ]
+    if others["transfers_out"]:
+        money_out.append((str(_("Transfers to other funds")), -others["transfers_out"]))
+    if others["reversals_out"]:
+        money_out.append((str(_("Reversed donations")), -others["reversals_out"]))
+    total_in = sum((amount for _label, amount in money_in), Decimal("0"))
+    total_out = sum((amount for _label, amount in money_out), Decimal("0"))
+    return {
+        "fund": fund,
+        "start": start,
+        "end": end,
+        "opening": to_money(opening),
+        "money_in": money_in,
+        "money_out": money_out,
+        "total_in": to_money(total_in),
+        "total_out": to_money(total_out),
+        "closing": to_money(opening + total_in - total_out),
+    }
+
+
+def _is_english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
+def verify(fund: Fund) -> list[str]:
+    """Problems with ``fund``'s books: the balance against the sum of its entries, and each
+    entry's running balance against the one before it."""
+    problems = []
+    total = LedgerEntry.objects.filter(fund=fund).aggregate(s=MoneySum("amount"))["s"] or Decimal(
+        "0"
+    )
+    if total != fund.balance:
+        problems.append(f"{fund.code}: balance {fund.balance} but entries sum to {total}")
+    running = Decimal("0")
+    for pk, amount, after in (
+        LedgerEntry.objects.filter(fund=fund)
+        .order_by("posted_at", "id")
+        .values_list("pk", "amount", "balance_after")
+        .iterator(chunk_size=5000)
+    ):
+        running += amount
+        if running != after:
+            problems.append(
+                f"{fund.code}: entry {pk} says {after} after posting, expected {running}"
+            )
+            running = after
+        if after < 0:
+            problems.append(f"{fund.code}: entry {pk} leaves a negative balance {after}")
+    return problems

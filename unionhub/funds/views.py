@@ -1,0 +1,736 @@
+"""Fund pages: balances, statements and ledgers, donations and receipts, requests, the approvers'
+queue, payment, reversal, transfers, period close, disclosures (公示) and reviews (经审)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from unionhub.cases.models import Case
+from unionhub.core.access import Cap, access_for, get_object_for_user, require
+from unionhub.core.errors import DomainError
+from unionhub.core.pagination import BoundedPaginator
+from unionhub.core.views import add_domain_error, paginate, staff_required
+from unionhub.funds import exports, services
+from unionhub.funds.forms import (
+    AdvanceForm,
+    AuditCheckForm,
+    AuditOpenForm,
+    CloseForm,
+    CommentForm,
+    ConclusionForm,
+    DisbursementRequestForm,
+    DisclosureForm,
+    DonationForm,
+    FindingForm,
+    HandlingForm,
+    ObjectionForm,
+    PayForm,
+    PeriodForm,
+    ReasonForm,
+    RectifyForm,
+    ReverseForm,
+    TransferForm,
+)
+from unionhub.funds.models import (
+    AuditFinding,
+    AuditItem,
+    Disbursement,
+    Disclosure,
+    DisclosureObjection,
+    Donation,
+    Fund,
+    FundAudit,
+    LedgerEntry,
+)
+
+Status = Disbursement.Status
+
+
+def _fund(request: HttpRequest, code: str, capability: Cap | None = None) -> Fund:
+    return get_object_for_user(
+        Fund.objects.select_related("organization"), request.user, capability=capability, code=code
+    )
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
+    form = PeriodForm(request.GET or None, initial=PeriodForm.default_initial())
+    start, end = PeriodForm.default_initial()["start"], PeriodForm.default_initial()["end"]
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
+
+
+@staff_required
+def fund_list(request: HttpRequest) -> HttpResponse:
+    funds = (
+        Fund.objects.visible_to(request.user)
+        .select_related("organization")
+        .annotate(
+            unratified=Count(
+                "disbursements",
+                filter=Q(
+                    disbursements__is_advance=True,
+                    disbursements__status=Status.PAID,
+                    disbursements__ratified_at__isnull=True,
+                ),
+            ),
+            waiting=Count("disbursements", filter=Q(disbursements__status=Status.REQUESTED)),
+        )
+        .order_by("organization__path", "name")
+    )
+    page = paginate(request, funds)
+    return render(request, "funds/fund_list.html", {"page": page})
+
+
+@staff_required
+def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The fund's statement for a period, its unratified advances and what waits."""
+    fund = _fund(request, code)
+    form, start, end = _period(request)
+    access = access_for(request.user)
+    context = {
+        "fund": fund,
+        "form": form,
+        "statement": services.statement(fund, start, end),
+        "unratified": fund.disbursements.unratified_advances().select_related("worker"),
+        "waiting": fund.disbursements.filter(status__in=[Status.REQUESTED, Status.APPROVED])
+        .select_related("worker", "category")
+        .order_by("-urgent", "requested_at")[:20],
+        "can_manage": access.can(Cap.MANAGE_FUNDS, fund.scope_path),
+        "can_audit": access.can(Cap.AUDIT_FUNDS, fund.scope_path),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "funds/fund_detail.html", context)
+
+
+@staff_required
+def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
+    """Every entry, newest first, with the balance after each (stored when posted)."""
+    fund = _fund(request, code)
+    entries = (
+        LedgerEntry.objects.filter(fund=fund)
+        .select_related("donation", "disbursement__worker", "disbursement__category", "created_by")
+        .annotate(reversed_count=Count("reversal"))
+        .order_by("-posted_at", "-id")
+    )
+    page = BoundedPaginator(entries, 50, count_limit=5000).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funds/fund_ledger.html",
+        {
+            "fund": fund,
+            "page": page,
+            "can_manage": access_for(request.user).can(Cap.MANAGE_FUNDS, fund.scope_path),
+        },
+    )
+
+
+@staff_required
+def fund_export(request: HttpRequest, code: str, what: str) -> HttpResponse:
+    fund = _fund(request, code)
+    _form, start, end = _period(request)
+    if what == "statement":
+        return exports.statement_xlsx(services.statement(fund, start, end))
+    if what == "ledger":
+        return exports.ledger_xlsx(fund, start, end)
+    if what == "beneficiaries":
+        # Full names only for those who manage or review the fund, and only when asked for.
+        full = request.GET.get("names") == "full" and (
+            access_for(request.user).can(Cap.MANAGE_FUNDS, fund.scope_path)
+            or access_for(request.user).can(Cap.AUDIT_FUNDS, fund.scope_path)
+        )
+        return exports.beneficiaries_xlsx(fund, start, end, masked=not full)
+    raise Http404
+
+
+# ---------------------------------------------------------------------------------------------
+# Donations
+
+
+@staff_required
+def donation_create(request: HttpRequest, code: str) -> HttpResponse:
+    fund = _fund(request, code, Cap.MANAGE_FUNDS)
+    form = DonationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            donation = services.donation_record(
+                actor=request.user,
+                fund=fund,
+                donor_kind=data["donor_kind"],
+                donor_name=data["donor_name"],
+                donor_enterprise=data["donor_enterprise"],
+                amount=data["amount"],
+                channel=data["channel"],
+                received_on=data["received_on"],
+                collection=data["collection"],
+                note=data["note"],
+                idempotency_key=f"page:{form.key()}",
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request, _("Receipt %(number)s issued.") % {"number": donation.receipt_number}
+            )
+            return redirect("funds:donation-receipt", public_id=donation.public_id)
+    return render(request, "funds/donation_form.html", {"fund": fund, "form": form})
+
+
+@staff_required
+def donation_list(request: HttpRequest, code: str) -> HttpResponse:
+    fund = _fund(request, code)
+    donations = fund.donations.select_related("recorded_by").order_by("-received_on", "-id")
+    page = BoundedPaginator(donations, 50, count_limit=5000).get_page(request.GET.get("page"))
+    return render(request, "funds/donation_list.html", {"fund": fund, "page": page})
+
+
+@staff_required
+def donation_receipt(request: HttpRequest, public_id) -> HttpResponse:
+    donation = get_object_for_user(
+        Donation.objects.select_related("fund", "fund__organization", "recorded_by"),
+        request.user,
+        public_id=public_id,
+    )
+    return render(request, "funds/donation_receipt.html", {"donation": donation})
+
+
+# ---------------------------------------------------------------------------------------------
+# Disbursements
+
+
+def _case_for(request: HttpRequest, public_id) -> Case:
+    return get_object_for_user(
+        Case.objects.select_related("worker", "category", "organization"),
+        request.user,
+        public_id=public_id,
+    )
+
+
+@staff_required
+def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
+    """Ask a fund to pay against a request (from the request's page)."""
+    case = _case_for(request, case_id)
+    require(request.user, Cap.REQUEST_FUNDS, case)
+    form = DisbursementRequestForm(request.POST or None, user=request.user, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            disbursement = services.disbursement_request(
+                actor=request.user,
+                fund=data["fund"],
+                case=case,
+                worker=case.worker,
+                amount=data["amount"],
+                method=data["method"],
+                reason=data["reason"],
+                urgent=data["urgent"],
+                idempotency_key=f"page:{form.key()}",
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The request for money has gone to the approvers."))
+            return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
+    advance = None
+    if case.urgency == Case.Urgency.EMERGENCY and request.user.advance_funds.exists():
+        advance = AdvanceForm(user=request.user)
+    return render(
+        request,
+        "funds/disbursement_form.html",
+        {"case": case, "form": form, "advance_form": advance},
+    )
+
+
+@staff_required
+@require_POST
+def advance_create(request: HttpRequest, case_id) -> HttpResponse:
+    case = _case_for(request, case_id)
+    form = AdvanceForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            disbursement = services.emergency_advance(
+                actor=request.user,
+                fund=data["fund"],
+                case=case,
+                amount=data["amount"],
+                method=data["method"],
+                reason=data["reason"],
+                idempotency_key=f"page:{form.key()}",
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The advance is paid; two approvers must ratify it."))
+            return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
+    request_form = DisbursementRequestForm(user=request.user, case=case)
+    return render(
+        request,
+        "funds/disbursement_form.html",
+        {"case": case, "form": request_form, "advance_form": form},
+        status=400,
+    )
+
+
+def _disbursement(request: HttpRequest, public_id) -> Disbursement:
+    return get_object_for_user(
+        Disbursement.objects.select_related(
+            "fund", "fund__organization", "worker", "category", "case", "requested_by", "paid_by"
+        ),
+        request.user,
+        public_id=public_id,
+    )
+
+
+def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
+    access = access_for(request.user)
+    path = disbursement.fund.scope_path
+    user = request.user
+    approvals = list(disbursement.approvals.select_related("approver"))
+    decided = {a.approver_id for a in approvals if not a.is_ratification}
+    ratified = {a.approver_id for a in approvals if a.is_ratification}
+    requested = disbursement.status == Status.REQUESTED
+    can_approve = (
+        access.can(Cap.APPROVE_FUNDS, path)
+        and requested
+        and user.pk != disbursement.requested_by_id
+        and user.pk not in decided
+    )
+    can_ratify = (
+        access.can(Cap.APPROVE_FUNDS, path)
+        and disbursement.is_unratified
+        and user.pk not in (disbursement.requested_by_id, disbursement.paid_by_id)
+        and user.pk not in ratified
+    )
+    manage = access.can(Cap.MANAGE_FUNDS, path)
+    entries = list(disbursement.entries.order_by("posted_at", "id"))
+    payment = next((e for e in entries if e.kind == LedgerEntry.Kind.DISBURSEMENT), None)
+    reversed_ = any(e.kind == LedgerEntry.Kind.REVERSAL for e in entries)
+    return {
+        "disbursement": disbursement,
+        "approvals": approvals,
+        "entries": entries,
+        "needed": disbursement.fund.approvals_needed(disbursement.amount),
+        "can_approve": can_approve,
+        "can_ratify": can_ratify,
+        "can_pay": manage and disbursement.status == Status.APPROVED,
+        "can_cancel": disbursement.status in (Status.REQUESTED, Status.APPROVED)
+        and (manage or user.pk == disbursement.requested_by_id),
+        "can_reverse": manage and payment is not None and not reversed_,
+        "payment": payment,
+        "comment_form": forms.get("comment") or CommentForm(),
+        "pay_form": forms.get("pay") or PayForm(),
+        "reason_form": forms.get("reason") or ReasonForm(),
+        "reverse_form": forms.get("reverse") or ReverseForm(),
+    }
+
+
+@staff_required
+def disbursement_detail(request: HttpRequest, public_id) -> HttpResponse:
+    disbursement = _disbursement(request, public_id)
+    return render(request, "funds/disbursement_detail.html", _detail_context(request, disbursement))
+
+
+@staff_required
+@require_POST
+def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
+    disbursement = _disbursement(request, public_id)
+    user, post = request.user, request.POST
+    specs = {
+        "approve": ("comment", CommentForm, lambda d: services.disbursement_approve(
+            actor=user, disbursement=disbursement, comment=d["comment"])),
+        "reject": ("comment", CommentForm, lambda d: services.disbursement_reject(
+            actor=user, disbursement=disbursement, comment=d["comment"])),
+        "ratify": ("comment", CommentForm, lambda d: services.advance_ratify(
+            actor=user, disbursement=disbursement, comment=d["comment"])),
+        "pay": ("pay", PayForm, lambda d: services.disbursement_pay(
+            actor=user, disbursement=disbursement, payment_reference=d["payment_reference"],
+            idempotency_key=f"page:{d['idempotency_key']}")),
+        "cancel": ("reason", ReasonForm, lambda d: services.disbursement_cancel(
+            actor=user, disbursement=disbursement, reason=d["reason"])),
+    }  # fmt: skip
+    if action not in specs:
+        raise Http404
+    name, form_class, run = specs[action]
+    form = form_class(post)
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("Done."))
+            back = post.get("next")
+            if back == "queue":
+                return redirect("funds:approval-queue")
+            return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
+    disbursement = _disbursement(request, public_id)
+    context = _detail_context(request, disbursement, **{name: form})
+    context["open_action"] = action
+    return render(request, "funds/disbursement_detail.html", context, status=400)
+
+
+@staff_required
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    """What waits for this approver: urgent first, then oldest; and advances to ratify. Built
+    for a phone as much as a desk."""
+    user = request.user
+    mine = Disbursement.objects.visible_to(user, Cap.APPROVE_FUNDS).select_related(
+        "fund", "worker", "category", "case", "requested_by"
+    )
+    waiting = (
+        mine.filter(status=Status.REQUESTED)
+        .exclude(requested_by=user)
+        .exclude(approvals__approver=user, approvals__is_ratification=False)
+        .order_by("-urgent", "requested_at")
+    )
+    to_ratify = (
+        mine.unratified_advances()
+        .exclude(requested_by=user)
+        .exclude(paid_by=user)
+        .exclude(approvals__approver=user, approvals__is_ratification=True)
+        .order_by("ratify_due_at")
+    )
+    return render(
+        request,
+        "funds/approval_queue.html",
+        {"waiting": waiting[:100], "to_ratify": to_ratify[:100], "comment_form": CommentForm()},
+    )
+
+
+@staff_required
+def disbursement_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or ""
+    disbursements = Disbursement.objects.visible_to(request.user).select_related(
+        "fund", "worker", "category", "requested_by"
+    )
+    if status in Status.values:
+        disbursements = disbursements.filter(status=status)
+    elif status == "unratified":
+        disbursements = disbursements.unratified_advances()
+    page = BoundedPaginator(disbursements.order_by("-requested_at", "-id"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "funds/disbursement_list.html",
+        {"page": page, "status": status, "statuses": Status.choices},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reversal, transfer, period close
+
+
+@staff_required
+def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_for_user(
+        LedgerEntry.objects.select_related("fund", "fund__organization"),
+        request.user,
+        capability=Cap.MANAGE_FUNDS,
+        pk=pk,
+    )
+    form = ReverseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_reverse(
+                actor=request.user,
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=f"page:{form.key()}",
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The entry has been reversed."))
+            return redirect("funds:fund-ledger", code=entry.fund.code)
+    return render(request, "funds/entry_reverse.html", {"entry": entry, "form": form})
+
+
+@staff_required
+def fund_transfer(request: HttpRequest, code: str) -> HttpResponse:
+    fund = _fund(request, code, Cap.MANAGE_FUNDS)
+    form = TransferForm(request.POST or None, user=request.user, source=fund)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.fund_transfer(
+                actor=request.user,
+                source=fund,
+                target=data["target"],
+                amount=data["amount"],
+                memo=data["memo"],
+                idempotency_key=f"page:{form.key()}",
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The transfer has been booked on both funds."))
+            return redirect("funds:fund-ledger", code=fund.code)
+    return render(request, "funds/fund_transfer.html", {"fund": fund, "form": form})
+
+
+@staff_required
+def fund_close(request: HttpRequest, code: str) -> HttpResponse:
+    fund = _fund(request, code, Cap.MANAGE_FUNDS)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.period_close(
+                actor=request.user, fund=fund, through=form.cleaned_data["through"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The books are closed."))
+            return redirect("funds:fund-detail", code=fund.code)
+    return render(request, "funds/fund_close.html", {"fund": fund, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Disclosure (公示)
+
+
+@staff_required
+def disclosure_list(request: HttpRequest, code: str) -> HttpResponse:
+    fund = _fund(request, code)
+    can_manage = access_for(request.user).can(Cap.MANAGE_FUNDS, fund.scope_path)
+    form = DisclosureForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                disclosure = services.disclosure_publish(
+                    actor=request.user,
+                    fund=fund,
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    title=data["title"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("Published until %(date)s.") % {
+                    "date": timezone.localtime(disclosure.window_ends_at).strftime("%Y-%m-%d %H:%M")
+                })  # fmt: skip
+                return redirect("funds:disclosure-detail", pk=disclosure.pk)
+    disclosures = fund.disclosures.annotate(
+        line_count=Count("lines", distinct=True), objection_count=Count("objections", distinct=True)
+    )
+    return render(
+        request,
+        "funds/disclosure_list.html",
+        {"fund": fund, "form": form, "disclosures": disclosures, "can_manage": can_manage},
+    )
+
+
+@staff_required
+def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    disclosure = get_object_for_user(
+        Disclosure.objects.select_related("fund", "fund__organization"), request.user, pk=pk
+    )
+    can_manage = access_for(request.user).can(Cap.MANAGE_FUNDS, disclosure.scope_path)
+    form = ObjectionForm(request.POST or None, initial={"received_at": timezone.localtime()})
+    if request.method == "POST" and request.POST.get("form") == "objection":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.objection_record(
+                    actor=request.user,
+                    disclosure=disclosure,
+                    content=data["content"],
+                    raised_by=data["raised_by"],
+                    received_at=data["received_at"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, _("The objection has been recorded."))
+                return redirect("funds:disclosure-detail", pk=disclosure.pk)
+    if request.method == "POST" and request.POST.get("form") == "withdraw" and can_manage:
+        services.disclosure_withdraw(actor=request.user, disclosure=disclosure)
+        messages.success(request, _("The list has been taken down."))
+        return redirect("funds:disclosure-detail", pk=disclosure.pk)
+    return render(
+        request,
+        "funds/disclosure_detail.html",
+        {
+            "disclosure": disclosure,
+            "lines": disclosure.lines.all(),
+            "objections": disclosure.objections.select_related("recorded_by"),
+            "form": form,
+            "handling_form": HandlingForm(),
+            "can_manage": can_manage,
+            "showing": disclosure.is_showing(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(
+        DisclosureObjection.objects.select_related("disclosure__fund__organization"), pk=pk
+    )
+    get_object_for_user(Disclosure.objects, request.user, pk=objection.disclosure_id)
+    form = HandlingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objection_handle(
+                actor=request.user, objection=objection, handling=form.cleaned_data["handling"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+    else:
+        messages.error(request, _("Say how the objection was handled."))
+    return redirect("funds:disclosure-detail", pk=objection.disclosure_id)
+
+
+@login_not_required
+def disclosure_public(request: HttpRequest, token) -> HttpResponse:
+    """The public list (no sign-in): shown only inside its window, then gone."""
+    disclosure = get_object_or_404(
+        Disclosure.objects.showing().select_related("fund", "fund__organization"), token=token
+    )
+    lines = list(disclosure.lines.all())
+    response = render(
+        request,
+        "funds/disclosure_public.html",
+        {
+            "disclosure": disclosure,
+            "beneficiaries": [line for line in lines if line.kind == "beneficiary"],
+            "donors": [line for line in lines if line.kind == "donor"],
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Fund review (经审)
+
+
+@staff_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    audits = (
+        FundAudit.objects.visible_to(request.user)
+        .select_related("fund")
+        .annotate(
+            sampled=Count("items", distinct=True),
+            open_findings=Count(
+                "findings", filter=Q(findings__rectified_at__isnull=True), distinct=True
+            ),
+        )
+    )
+    funds = Fund.objects.visible_to(request.user, Cap.AUDIT_FUNDS)
+    form = AuditOpenForm(request.POST or None)
+    if request.method == "POST":
+        fund = get_object_or_404(funds, pk=request.POST.get("fund"))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                review = services.audit_open(
+                    actor=request.user,
+                    fund=fund,
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    share=data["share"],
+                    seed=data["seed"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                return redirect("funds:audit-detail", pk=review.pk)
+    return render(
+        request,
+        "funds/audit_list.html",
+        {"audits": audits, "form": form, "funds": funds},
+    )
+
+
+def _review(request: HttpRequest, pk: int) -> FundAudit:
+    return get_object_for_user(
+        FundAudit.objects.select_related("fund", "fund__organization", "opened_by"),
+        request.user,
+        pk=pk,
+    )
+
+
+@staff_required
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _review(request, pk)
+    items = review.items.select_related(
+        "disbursement__worker", "disbursement__category", "disbursement__requested_by",
+        "disbursement__paid_by", "checked_by",
+    ).prefetch_related("disbursement__approvals__approver")  # fmt: skip
+    can_audit = access_for(request.user).can(Cap.AUDIT_FUNDS, review.scope_path)
+    return render(
+        request,
+        "funds/audit_detail.html",
+        {
+            "review": review,
+            "items": items,
+            "findings": review.findings.select_related("owner", "item"),
+            "checks": AuditItem.CHECKS,
+            "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
+            "check_form": AuditCheckForm(),
+            "finding_form": FindingForm(fund=review.fund),
+            "rectify_form": RectifyForm(),
+            "conclusion_form": ConclusionForm(),
+            "print": request.GET.get("print") == "1",
+        },
+    )
+
+
+@staff_required
+@require_POST
+def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    review = _review(request, pk)
+    user, post = request.user, request.POST
+    try:
+        if action == "check":
+            item = get_object_or_404(AuditItem, pk=post.get("item"), audit=review)
+            form = AuditCheckForm(post)
+            if form.is_valid():
+                services.audit_check(
+                    actor=user,
+                    item=item,
+                    checks=form.checks(),
+                    evidence_note=form.cleaned_data["evidence_note"],
+                )
+            else:
+                raise DomainError(_("Note the evidence you looked at."))
+        elif action == "finding":
+            form = FindingForm(post, fund=review.fund)
+            item = review.items.filter(pk=post.get("item") or 0).first()
+            if not form.is_valid():
+                raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
+            services.finding_add(actor=user, review=review, item=item, **form.cleaned_data)
+        elif action == "rectify":
+            finding = get_object_or_404(AuditFinding, pk=post.get("finding"), audit=review)
+            services.finding_rectify(actor=user, finding=finding, note=post.get("note", ""))
+        elif action == "close":
+            services.audit_close(actor=user, review=review, conclusion=post.get("conclusion", ""))
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("funds:audit-detail", pk=review.pk)
