@@ -11,6 +11,7 @@ district (惠山区总工会)                     ← district_admin
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -141,6 +142,25 @@ def count_queries():
         return CaptureQueriesContext(connection)
 
     return _count
+
+
+@pytest.fixture(autouse=True)
+def _service_catalogue_after_flush(request):
+    """Tests that commit for real (``transactional_db``, the browser tests' live server) end with
+    a flush that also empties the service catalogue the migrations load; the next such test gets
+    it back, from the same list the migration uses."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from unionhub.cases.models import ServiceCategory
+
+    if not ServiceCategory.objects.exists():
+        migration = importlib.import_module(
+            "unionhub.cases.migrations.0002_catalogue_and_search_index"
+        )
+        migration.add_catalogue(apps, None)
 
 
 def pytest_collection_modifyitems(config, items):

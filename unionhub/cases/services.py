@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
@@ -1129,6 +1129,7 @@ def cases_follow_worker(worker: Worker) -> int:
                 F("summary"),
                 Value(" "),
                 F("description"),
+                output_field=models.TextField(),
             )
         ),
     )
