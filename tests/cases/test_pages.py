@@ -235,3 +235,16 @@ def test_a_full_mobile_number_is_refused_but_a_reference_is_fine(tree, officer, 
     assert refs(refused) == set()
     assert refused.context["form"].errors["q"]
     assert refs(queue(client, q=case.reference)) == {case.reference}
+
+
+def test_referral_offers_the_districts_offices_and_the_unions_near_the_request(tree, case):
+    """A district has hundreds of enterprise unions: the referral list holds its union, streets
+    and stations, and the enterprise unions under the request's own station."""
+    from unionhub.cases.forms import ReferForm
+
+    case.organization = tree.station_a
+    case.owner_path = tree.station_a.path
+    offered = set(ReferForm(case=case).fields["organization"].queryset)
+    assert offered == {
+        tree.district, tree.street_a, tree.street_b, tree.station_b, tree.union_a,
+    }  # fmt: skip

@@ -1,0 +1,89 @@
+"""The rows of the request queue, written in Python.
+
+The queue is the desk's busiest page; rendered through the template language its 25 rows cost
+about as much as the rest of the page together. Here they are the same markup for a fraction of
+that. Every value goes through ``format_html``, so it is escaped exactly as a template would."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+register = template.Library()
+
+_ROW = (
+    '<tr{}>{}<td class="text-nowrap"><a href="{}">{}</a></td>'
+    '<td class="text-nowrap"><time datetime="{}">{}</time></td>'
+    '<td class="text-nowrap">{} <span class="text-muted small">{}</span></td>'
+    '<td class="text-nowrap">{}{}</td>'
+    "<td>{}</td>"
+    '<td class="text-nowrap"><span class="badge badge-status-{}">{}</span></td>'
+    '<td class="text-nowrap">{}</td>'
+    "<td>{}</td>"
+    '<td class="text-nowrap">{}</td></tr>'
+)
+
+
+def _short(value) -> str:
+    return dateformat.format(timezone.localtime(value), "m-d H:i") if value else ""
+
+
+def _row(case, can_handle: bool, now) -> SafeString:
+    tick = ""
+    if can_handle:
+        tick = format_html(
+            '<td><input class="form-check-input" type="checkbox" name="case" value="{}"'
+            ' aria-label="{}"></td>',
+            case.public_id,
+            gettext("Select %(ref)s") % {"ref": case.reference},
+        )
+    urgency = ""
+    if case.urgency != "normal":
+        urgency = format_html(
+            ' <span class="badge badge-urgency-{}">{}</span>',
+            case.urgency,
+            case.get_urgency_display(),
+        )
+    state = case.sla_state(now)
+    if state:
+        deadline = format_html(
+            '<span class="badge badge-sla-{}">{}</span> <span class="small text-muted">{}</span>',
+            state,
+            case.SlaState(state).label,
+            _short(case.sla_due_at),
+        )
+    else:
+        deadline = "—"
+    emergency = case.urgency == "emergency" and case.is_open
+    assignee = case.assignee.get_full_name() if case.assignee_id else ""
+    return format_html(
+        _ROW,
+        mark_safe(' class="row-emergency"') if emergency else "",
+        tick,
+        reverse("cases:case-detail", args=[case.public_id]),
+        case.reference,
+        timezone.localtime(case.submitted_at).isoformat(),
+        _short(case.submitted_at),
+        case.worker_name,
+        gettext("tail %(tail)s") % {"tail": case.worker_mobile_tail},
+        case.category.label,
+        urgency,
+        Truncator(case.summary).chars(40),
+        case.status,
+        case.get_status_display(),
+        deadline,
+        case.organization.name,
+        assignee or "—",
+    )
+
+
+@register.simple_tag
+def queue_rows(cases, can_handle: bool) -> SafeString:
+    """``{% queue_rows page can_handle %}``: one ``<tr>`` per request, as the queue shows it."""
+    now = timezone.now()
+    return format_html_join("\n", "{}", ((_row(case, can_handle, now),) for case in cases))
