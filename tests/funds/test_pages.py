@@ -204,3 +204,31 @@ def test_beneficiary_exports_are_masked_unless_asked_and_allowed(
     assert names(login(officer)) == ["王*明"]
     assert names(login(officer), names="full") == ["王*明"]  # station staff may not unmask
     assert names(login(chair), names="full") == [worker.name]
+
+
+def test_the_admin_shows_the_books_but_cannot_change_them(funded, approved, client):
+    """Operators set funds up in the admin; entries, donations and payments are view-only there,
+    and a fund's balance is not a field they can type into."""
+    from tests.factories import UserFactory
+
+    approved(funded, "500.00")
+    operator = UserFactory(username="operator", is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    entry = LedgerEntry.objects.get(fund=funded)
+    for name in ["fund", "ledgerentry", "donation", "disbursement", "approval"]:
+        response = client.get(reverse(f"admin:funds_{name}_changelist"))
+        assert response.status_code == 200, name
+    page = client.get(reverse("admin:funds_ledgerentry_change", args=[entry.pk]))
+    assert page.status_code == 200 and b'name="amount"' not in page.content
+    refused = client.post(
+        reverse("admin:funds_ledgerentry_change", args=[entry.pk]), {"amount": "1.00"}
+    )
+    assert refused.status_code == 403
+    assert (
+        client.post(reverse("admin:funds_ledgerentry_delete", args=[entry.pk])).status_code == 403
+    )
+    fund_page = client.get(reverse("admin:funds_fund_change", args=[funded.pk]))
+    assert b'name="balance"' not in fund_page.content
+    entry.refresh_from_db()
+    funded.refresh_from_db()
+    assert entry.amount == funded.balance == Decimal("10000.00")
