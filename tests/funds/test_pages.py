@@ -232,3 +232,12 @@ def test_the_admin_shows_the_books_but_cannot_change_them(funded, approved, clie
     entry.refresh_from_db()
     funded.refresh_from_db()
     assert entry.amount == funded.balance == Decimal("10000.00")
+
+
+def test_the_fund_list_offers_approvals_to_approvers_and_reviews_to_auditors(
+    funded, officer, approver1, auditor, login
+):
+    approvals, reviews = reverse("funds:approval-queue"), reverse("funds:audit-list")
+    for user, offered in [(officer, set()), (approver1, {approvals}), (auditor, {reviews})]:
+        html = login(user).get(reverse("funds:fund-list")).content.decode()
+        assert {url for url in (approvals, reviews) if f'href="{url}"' in html} == offered

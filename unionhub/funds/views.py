@@ -89,7 +89,13 @@ def fund_list(request: HttpRequest) -> HttpResponse:
         .order_by("organization__path", "name")
     )
     page = paginate(request, funds)
-    return render(request, "funds/fund_list.html", {"page": page})
+    access = access_for(request.user)
+    context = {
+        "page": page,
+        "can_approve": access.can(Cap.APPROVE_FUNDS),
+        "can_review": access.can(Cap.AUDIT_FUNDS),
+    }
+    return render(request, "funds/fund_list.html", context)
 
 
 @staff_required
