@@ -91,6 +91,17 @@ class Fund(models.Model):
     def scope_path(self) -> str:
         return self.organization.path
 
+    @property
+    def approval_rules(self) -> list[tuple[Decimal | None, int]]:
+        """The tiers as ``(up to this amount or None for "above", approvers needed)``."""
+        return [
+            (
+                None if tier.get("up_to") is None else Decimal(str(tier["up_to"])),
+                int(tier.get("approvers", 1)),
+            )
+            for tier in self.approval_tiers or []
+        ]
+
     def approvals_needed(self, amount: Decimal) -> int:
         for tier in self.approval_tiers or []:
             limit = tier.get("up_to")
