@@ -31,7 +31,7 @@ def sign_in(page, url: str, username: str, label: str) -> None:
 
 
 def test_a_request_from_the_phone_to_the_rating(people, live_server, open_page, shot):
-    _tree, _chair, worker = people
+    _tree, chair, worker = people
     phone = open_page(phone=True)
     sign_in(phone, live_server.url + "/portal/login/", worker.mobile, "手机号")
     phone.get_by_role("link", name="申请帮助").first.click()
@@ -55,6 +55,12 @@ def test_a_request_from_the_phone_to_the_rating(people, live_server, open_page, 
     desk.get_by_role("link", name=case.reference).click()
     desk.get_by_role("button", name="受理").click()
     desk.get_by_text("已受理").first.wait_for()
+    # The colleagues to assign to are fetched when the action is opened.
+    desk.locator("summary", has_text="指派").click()
+    desk.get_by_label("指派给").select_option(label="尤国平")
+    desk.locator("details[open]").get_by_role("button", name="指派").click()
+    desk.locator("#case-main").get_by_text("尤国平").first.wait_for()
+    assert Case.objects.get().assignee == chair
     desk.locator("summary", has_text="办结").click()
     desk.get_by_label("办理结果").fill("已发放困难帮扶金2,000元，并协调企业调整排班。")
     desk.locator("details[open]").get_by_role("button", name="办结").click()

@@ -332,12 +332,20 @@ class ContactForm(StyledForm):
         label=_("For the scheduled follow-up"), required=False, queryset=FollowUp.objects.none()
     )
 
-    def __init__(self, *args, case=None, **kwargs) -> None:
+    def __init__(self, *args, case=None, followups=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if case is not None:
-            self.fields["followup"].queryset = case.followups.filter(
-                status=FollowUp.Status.SCHEDULED
-            ).exclude(kind=FollowUp.Kind.CHECK_BACK)
+            field = self.fields["followup"]
+            field.queryset = case.followups.filter(status=FollowUp.Status.SCHEDULED).exclude(
+                kind=FollowUp.Kind.CHECK_BACK
+            )
+            if followups is not None:
+                # The case page has the follow-ups already: offer them without asking again.
+                field.choices = [("", field.empty_label)] + [
+                    (f.pk, str(f))
+                    for f in followups
+                    if f.status == FollowUp.Status.SCHEDULED and f.kind != FollowUp.Kind.CHECK_BACK
+                ]
 
 
 class AssignForm(StyledForm):

@@ -139,7 +139,14 @@ def _get_case(request: HttpRequest, public_id) -> Case:
     )  # fmt: skip
 
 
-def _detail_context(request: HttpRequest, case: Case, forms: dict | None = None) -> dict:
+# Forms whose choice lists are long (colleagues, organisations): built when their action is
+# opened (htmx fetches the page with ``?open=<action>``), not on every view of the request.
+LAZY_FORMS = frozenset({"assign", "refer", "refer_part"})
+
+
+def _detail_context(
+    request: HttpRequest, case: Case, forms: dict | None = None, open_action: str = ""
+) -> dict:
     user = request.user
     actions = set(services.allowed_actions(case, user))
     events = case.events.select_related("actor")
@@ -164,6 +171,10 @@ def _detail_context(request: HttpRequest, case: Case, forms: dict | None = None)
         "followups": followups,
         "plan_progress": {"done": done, "total": len(plan), "next": upcoming},
         "check_backs": [f for f in followups if f.kind == FollowUp.Kind.CHECK_BACK],
+        "check_back_due": any(
+            f.kind == FollowUp.Kind.CHECK_BACK and f.status == FollowUp.Status.SCHEDULED
+            for f in followups
+        ),
         "referrals": case.referrals.only(
             "public_id", "reference", "status", "organization__name"
         ).select_related("organization"),
@@ -172,7 +183,7 @@ def _detail_context(request: HttpRequest, case: Case, forms: dict | None = None)
     blank = {
         "assign": lambda: AssignForm(user=user),
         "note": NoteForm,
-        "contact": lambda: ContactForm(case=case),
+        "contact": lambda: ContactForm(case=case, followups=followups),
         "refer": lambda: ReferForm(case=case),
         "refer_part": lambda: ReferPartForm(case=case),
         "resolve": ResolveForm,
@@ -184,14 +195,22 @@ def _detail_context(request: HttpRequest, case: Case, forms: dict | None = None)
         "check_back": lambda: CheckBackForm(case=case),
     }
     for name, make in blank.items():
-        context[f"{name}_form"] = forms.get(name) or make()
+        if name in forms:
+            context[f"{name}_form"] = forms[name]
+        elif name in LAZY_FORMS and name != open_action:
+            context[f"{name}_form"] = None
+        else:
+            context[f"{name}_form"] = make()
+    context["open_action"] = open_action
     return context
 
 
 @staff_required
 def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     case = _get_case(request, public_id)
-    return render(request, "cases/case_detail.html", _detail_context(request, case))
+    open_action = request.GET.get("open", "")
+    context = _detail_context(request, case, open_action=open_action)
+    return render(request, "cases/case_detail.html", context)
 
 
 def _act(action: str, case: Case, request: HttpRequest):
@@ -329,8 +348,9 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
         if action not in ("note",):
             messages.success(request, _("Done."))
     case = _get_case(request, public_id)
-    context = _detail_context(request, case, {action: form} if failed else None)
-    context["open_action"] = action if failed else ""
+    context = _detail_context(
+        request, case, {action: form} if failed else None, open_action=action if failed else ""
+    )
     if request.htmx:
         return render(request, "cases/partials/_case_main.html", context)
     if failed:

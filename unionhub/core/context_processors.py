@@ -19,6 +19,9 @@ def shell(request) -> dict:
     def unread() -> int:
         from unionhub.notifications.models import Notification
 
+        counted = getattr(user, "unread_notification_count", None)  # by the auth backend
+        if counted is not None:
+            return counted
         return Notification.objects.for_user(user).unread().count()
 
     # Counted only when a layout shows the bell.

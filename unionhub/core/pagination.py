@@ -28,7 +28,11 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, or ``count_limit + 1`` when there are more."""
-        return self.object_list[: self.count_limit + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # counting needs no sort, and then the planner may stop early
+            return rows[: self.count_limit + 1].count()
+        return min(len(rows), self.count_limit + 1)
 
     @property
     def is_capped(self) -> bool:
@@ -57,7 +61,7 @@ class BoundedPageNumberPagination(PageNumberPagination):
     ``updated_since``) to walk a large set."""
 
     django_paginator_class = BoundedPaginator
-    count_limit = 10_000
+    count_limit = 1_000
 
     def paginate_queryset(self, queryset, request, view=None):
         self.django_paginator_class = type(
