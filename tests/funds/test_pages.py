@@ -85,8 +85,10 @@ def test_paying_from_the_page_twice_pays_once(tree, funded, approved, chair, log
     client = login(chair)
     url = reverse("funds:disbursement-action", args=[disbursement.public_id, "pay"])
     form_key = uuid.uuid4()
-    client.post(url, {"idempotency_key": form_key, "payment_reference": "现金"})
-    client.post(url, {"idempotency_key": form_key, "payment_reference": "现金"})
+    first = client.post(url, {"idempotency_key": form_key, "payment_reference": "现金"})
+    again = client.post(url, {"idempotency_key": form_key, "payment_reference": "现金"})
+    # The repeat is recognised as the same payment (not refused as already paid).
+    assert first.status_code == again.status_code == 302
     assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
     assert Disbursement.objects.get(pk=disbursement.pk).status == "paid"
 
@@ -241,3 +243,23 @@ def test_the_fund_list_offers_approvals_to_approvers_and_reviews_to_auditors(
     for user, offered in [(officer, set()), (approver1, {approvals}), (auditor, {reviews})]:
         html = login(user).get(reverse("funds:fund-list")).content.decode()
         assert {url for url in (approvals, reviews) if f'href="{url}"' in html} == offered
+
+
+def test_reviews_refuse_a_missing_fund_and_junk_ids_with_a_message_not_an_error(
+    funded, auditor, login
+):
+    client = login(auditor)
+    url = reverse("funds:audit-list")
+    values = {"period_start": "2026-01-01", "period_end": "2026-06-30", "share": "0.01"}
+    for fund in ["", "abc", "99999999999999999999999"]:
+        response = client.post(url, {**values, "fund": fund})
+        assert response.status_code == 200
+        assert "请选择要审查的基金" in response.content.decode()
+    response = client.post(url, {**values, "fund": funded.pk, "seed": str(2**64)})
+    assert response.status_code == 200
+    from unionhub.funds.models import FundAudit
+
+    assert not FundAudit.objects.exists()
+    # The smallest share the form offers is accepted (no float comparison).
+    response = client.post(url, {**values, "fund": funded.pk, "seed": "7"})
+    assert response.status_code == 302 and FundAudit.objects.count() == 1

@@ -530,3 +530,34 @@ def test_sums_of_money_are_exact_on_every_database(fund, donate):
     fund.refresh_from_db()
     assert fund.balance == Decimal("1.01")
     assert services.verify(fund) == []
+
+
+def test_the_sample_size_is_exact_decimal_arithmetic():
+    """7% of 100 payments is 7 (as a float, 100 × 0.07 is 7.000000000000001 and rounds up to 8)."""
+    assert len(services.draw_sample(list(range(1, 101)), Decimal("0.07"), seed=1)) == 7
+    assert len(services.draw_sample(list(range(1, 101)), Decimal("0.071"), seed=1)) == 8
+    assert len(services.draw_sample([5], Decimal("0.01"), seed=1)) == 1
+
+
+def test_a_payments_ledger_entry_does_not_carry_the_beneficiarys_name(
+    funded, approved, chair, worker
+):
+    payment = approved(funded, "800.00")
+    services.disbursement_pay(actor=chair, disbursement=payment, idempotency_key=key())
+    entry = LedgerEntry.objects.get(disbursement=payment)
+    assert worker.name not in entry.memo
+    assert entry.memo.startswith(payment.category.name)
+
+
+def test_an_advance_officer_without_a_role_that_may_ask_for_money_cannot_advance(
+    tree, fund, donate, emergency_case
+):
+    """Named by the fund once, but now only an auditor: the advance is refused."""
+    donate(fund, "50000.00")
+    former = staff(
+        tree.union_a, Membership.Role.FUND_AUDITOR, username="former", full_name="周建华"
+    )
+    fund.advance_officers.add(former)
+    with pytest.raises(PermissionDenied):
+        advance(fund, emergency_case, former, "5000.00")
+    assert not Disbursement.objects.exists()

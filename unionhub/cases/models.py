@@ -234,6 +234,12 @@ class Case(models.Model):
             ),
             models.Index(fields=["worker", "-submitted_at"], name="case_worker_idx"),
             models.Index(fields=["category", "-submitted_at"], name="case_category_idx"),
+            # A category within a scope (the queue's category filter): an exact range to count.
+            models.Index(
+                fields=["category", "owner_path", "-submitted_at"],
+                name="case_category_scope_idx",
+                opclasses=["", "varchar_pattern_ops", ""],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@ key posts once, and a retry gets the first answer back."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -29,7 +30,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 def idempotency_key(request) -> str:
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        raise ValidationError({"Idempotency-Key": ["This header is required for money moves."]})
+        raise ValidationError({"Idempotency-Key": [_("This header is required for money moves.")]})
     return f"api:{request.user.pk}:{key[:80]}"
 
 
@@ -262,20 +263,20 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
         user = request.user
         fund = Fund.objects.visible_to(user).filter(code=values["fund"]).first()
         if fund is None:
-            raise ValidationError({"fund": ["Unknown fund."]})
+            raise ValidationError({"fund": [_("Unknown fund.")]})
         case = None
         worker = None
         category = None
         if values.get("case"):
             case = Case.objects.visible_to(user).filter(public_id=values["case"]).first()
             if case is None:
-                raise ValidationError({"case": ["Unknown request."]})
+                raise ValidationError({"case": [_("Unknown request.")]})
             worker = case.worker
         else:
             worker = Worker.objects.visible_to(user).filter(public_id=values.get("worker")).first()
             category = ServiceCategory.objects.filter(code=values.get("category") or "").first()
             if worker is None:
-                raise ValidationError({"worker": ["Unknown worker."]})
+                raise ValidationError({"worker": [_("Unknown worker.")]})
         disbursement = services.disbursement_request(
             actor=user,
             fund=fund,

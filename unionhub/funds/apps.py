@@ -30,6 +30,7 @@ class FundsConfig(AppConfig):
                 "funds.disclosure.published": _("published a disclosure"),
                 "funds.disclosure.withdrawn": _("took a disclosure down"),
                 "funds.disclosure.objection": _("recorded an objection"),
+                "funds.objection.handled": _("answered an objection"),
                 "funds.audit.opened": _("opened a fund review"),
                 "funds.audit.closed": _("closed a fund review"),
             }

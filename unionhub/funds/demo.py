@@ -34,7 +34,7 @@ from unionhub.funds.models import (
     FundAudit,
     LedgerEntry,
 )
-from unionhub.funds.services import PAID_MESSAGE, add_working_days, draw_sample
+from unionhub.funds.services import PAID_MESSAGE, add_working_days, draw_sample, payment_memo
 from unionhub.orgs.models import Organization
 
 NS = uuid.UUID("0c5f7c1a-3d3e-4c8e-9f1a-6a8b2b7e4d10")
@@ -135,7 +135,7 @@ class FundSeeder:
             d.paid_at, d.paid_by = paid_at, payer
             d.payment_reference = f"HS{paid_at:%Y%m%d}{self.rng.randrange(10**6):06d}"
             book.add(paid_at, "disbursement", -Decimal(amount), payer,
-                     memo=f"{worker.name} {category.name}", disbursement=d)  # fmt: skip
+                     memo=payment_memo(d), disbursement=d)  # fmt: skip
             if case is not None:
                 self.events.append(CaseEvent(
                     case=case, kind=CaseEvent.Kind.PAYMENT, created_at=paid_at, actor=payer,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -112,7 +113,9 @@ class AdvanceForm(IdempotentForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = user.advance_funds.filter(is_active=True)
+        self.fields["fund"].queryset = Fund.objects.visible_to(user, Cap.REQUEST_FUNDS).filter(
+            advance_officers=user, is_active=True
+        )
 
 
 class CommentForm(StyledForm):
@@ -183,12 +186,17 @@ class AuditOpenForm(StyledForm):
     period_start = forms.DateField(label=_("From"), widget=DateInput())
     period_end = forms.DateField(label=_("To"), widget=DateInput())
     share = forms.DecimalField(
-        label=_("Share to sample"), min_value=0.01, max_value=1, decimal_places=2, initial="0.30"
+        label=_("Share to sample"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("1"),
+        decimal_places=2,
+        initial="0.30",
     )
     seed = forms.IntegerField(
         label=_("Random seed"),
         required=False,
         min_value=0,
+        max_value=2**63 - 1,
         help_text=_("Leave empty for a new one; it is recorded so the sample can be redrawn."),
     )
 

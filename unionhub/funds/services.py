@@ -12,11 +12,10 @@ result back.
 from __future__ import annotations
 
 import datetime
-import math
 import random
 import secrets
 import uuid
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -471,6 +470,12 @@ def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> D
     return disbursement
 
 
+def payment_memo(disbursement: Disbursement) -> str:
+    """What a payment's ledger entry says: the category and the payment's number, never the
+    beneficiary's name (the ledger keeps it for ever; pages show the name masked beside it)."""
+    return f"{disbursement.category.name} {str(disbursement.public_id)[:8]}"
+
+
 def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str) -> None:
     now = timezone.now()
     _post(
@@ -479,7 +484,8 @@ def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str
         amount=-disbursement.amount,
         actor=actor,
         key=key,
-        memo=f"{disbursement.worker.name} {disbursement.category.label}",
+        # No name in the memo: entries are kept for ever, and names are shown masked.
+        memo=payment_memo(disbursement),
         disbursement=disbursement,
     )
     disbursement.status = Status.PAID
@@ -558,8 +564,12 @@ def emergency_advance(
     existing = LedgerEntry.objects.filter(idempotency_key=key).select_related("disbursement")
     if existing.exists():
         return existing.get().disbursement
+    # Named by the fund, and still holding a role that may ask this fund for money.
+    require(actor, Cap.REQUEST_FUNDS, fund)
     if not fund.advance_officers.filter(pk=actor.pk).exists():
         raise PermissionDenied
+    if not fund.is_active:
+        raise DomainError(_("This fund is closed."), field="fund")
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise PermissionDenied
     if case.urgency != Case.Urgency.EMERGENCY:
@@ -995,8 +1005,17 @@ def objection_handle(*, actor, objection: DisclosureObjection, handling: str):
     handling = (handling or "").strip()
     if not handling:
         raise DomainError(_("Say how the objection was handled."), field="handling")
+    if objection.handling:
+        raise Conflict(_("This objection has been answered already."), code="already_handled")
     objection.handling = handling
     objection.save(update_fields=["handling"])
+    audit.record(
+        actor=actor,
+        action="funds.objection.handled",
+        target=objection.disclosure,
+        organization=objection.disclosure.fund.organization,
+        data={"handling": handling},
+    )
     return objection
 
 
@@ -1019,7 +1038,8 @@ def draw_sample(ids: list[int], share: Decimal, seed: int) -> list[int]:
     """The same ids, share and seed always draw the same sample (at least one when any)."""
     if not ids:
         return []
-    size = min(len(ids), max(1, math.ceil(len(ids) * float(share))))
+    wanted = (Decimal(len(ids)) * Decimal(share)).to_integral_value(rounding=ROUND_CEILING)
+    size = min(len(ids), max(1, int(wanted)))
     return sorted(random.Random(seed).sample(sorted(ids), size))
 
 
@@ -1080,6 +1100,8 @@ def _audit_editable(actor, review: FundAudit) -> None:
 def audit_check(*, actor, item: AuditItem, checks: dict, evidence_note: str) -> AuditItem:
     """Walk one sampled payment through the checklist, noting the evidence seen."""
     _audit_editable(actor, item.audit)
+    if item.checked_at:
+        raise Conflict(_("This payment has been checked already."), code="already_checked")
     item.checks = {key: bool(checks.get(key)) for key in AuditItem.CHECKS}
     item.evidence_note = (evidence_note or "").strip()
     if not item.evidence_note:

@@ -70,6 +70,12 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.d
     return form, start, end
 
 
+def _posted_pk(value) -> int:
+    """A posted record id, or 0 (matches nothing) when it is not a plain positive number."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 18 else 0
+
+
 @staff_required
 def fund_list(request: HttpRequest) -> HttpResponse:
     funds = (
@@ -320,7 +326,7 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
         and user.pk not in ratified
     )
     manage = access.can(Cap.MANAGE_FUNDS, path)
-    entries = list(disbursement.entries.order_by("posted_at", "id"))
+    entries = list(disbursement.entries.select_related("created_by").order_by("posted_at", "id"))
     payment = next((e for e in entries if e.kind == LedgerEntry.Kind.DISBURSEMENT), None)
     reversed_ = any(e.kind == LedgerEntry.Kind.REVERSAL for e in entries)
     return {
@@ -647,7 +653,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     funds = Fund.objects.visible_to(request.user, Cap.AUDIT_FUNDS)
     form = AuditOpenForm(request.POST or None)
     if request.method == "POST":
-        fund = get_object_or_404(funds, pk=request.POST.get("fund"))
+        fund = funds.filter(pk=_posted_pk(request.POST.get("fund"))).first()
+        if fund is None:
+            form.add_error(None, _("Choose the fund to review."))
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -711,7 +719,7 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user, post = request.user, request.POST
     try:
         if action == "check":
-            item = get_object_or_404(AuditItem, pk=post.get("item"), audit=review)
+            item = get_object_or_404(AuditItem, pk=_posted_pk(post.get("item")), audit=review)
             form = AuditCheckForm(post)
             if form.is_valid():
                 services.audit_check(
@@ -724,7 +732,7 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise DomainError(_("Note the evidence you looked at."))
         elif action == "finding":
             form = FindingForm(post, fund=review.fund)
-            item = review.items.filter(pk=post.get("item") or 0).first()
+            item = review.items.filter(pk=_posted_pk(post.get("item"))).first()
             if not form.is_valid():
                 raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
             services.finding_add(actor=user, review=review, item=item, **form.cleaned_data)
