@@ -110,11 +110,17 @@ def test_an_overdraw_from_the_page_shows_the_message_and_changes_nothing(
 def test_the_approvers_queue_puts_urgent_first_and_hides_their_own(
     tree, funded, request_payment, approver1, login
 ):
+    from tests.factories import MembershipFactory
+
+    # approver1 also asks for money at union A: their own request is not theirs to approve.
+    MembershipFactory(user=approver1, organization=tree.union_a, role="enterprise_chair")
+    own = request_payment(funded, "300.00", actor=approver1)
     request_payment(funded, "100.00")
     urgent = request_payment(funded, "5000.00", urgent=True)
     waiting = list(login(approver1).get(reverse("funds:approval-queue")).context["waiting"])
     assert waiting[0] == urgent
     assert len(waiting) == 2
+    assert own not in waiting
 
 
 def test_a_donation_from_the_page_issues_a_printable_receipt(tree, fund, chair, login):

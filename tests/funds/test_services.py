@@ -561,3 +561,30 @@ def test_an_advance_officer_without_a_role_that_may_ask_for_money_cannot_advance
     with pytest.raises(PermissionDenied):
         advance(fund, emergency_case, former, "5000.00")
     assert not Disbursement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "tiers",
+    [
+        [],
+        [{"up_to": "2,000", "approvers": 1}, {"up_to": None, "approvers": 2}],
+        [{"up_to": "2000.00", "approvers": 1}],
+        [{"up_to": "2000.00", "approvers": 1}, {"up_to": None, "approvers": 1}],
+        [{"up_to": "5000.00", "approvers": 1}, {"up_to": "2000.00", "approvers": 1},
+         {"up_to": None, "approvers": 2}],
+        "two approvers",
+    ],
+)  # fmt: skip
+def test_approval_tiers_typed_in_the_admin_are_checked(fund, tiers):
+    from django.core.exceptions import ValidationError
+
+    fund.approval_tiers = tiers
+    with pytest.raises(ValidationError) as refused:
+        fund.clean()
+    assert "approval_tiers" in refused.value.message_dict
+
+
+def test_the_usual_approval_tiers_pass_and_decide_the_approvers(fund):
+    fund.clean()
+    assert fund.approvals_needed(Decimal("2000.00")) == 1
+    assert fund.approvals_needed(Decimal("2000.01")) == 2

@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -103,11 +104,33 @@ class Fund(models.Model):
         ]
 
     def approvals_needed(self, amount: Decimal) -> int:
-        for tier in self.approval_tiers or []:
-            limit = tier.get("up_to")
-            if limit is None or amount <= Decimal(str(limit)):
-                return int(tier.get("approvers", 1))
+        for limit, approvers in self.approval_rules:
+            if limit is None or amount <= limit:
+                return approvers
         return 2
+
+    def clean(self) -> None:
+        """Approval tiers as operators type them in the admin: rising limits, each needing at
+        least one approver, ending with an open tier ("above that") of at least two."""
+        message = _(
+            'Approval tiers: a list such as [{"up_to": "2000.00", "approvers": 1}, '
+            '{"up_to": null, "approvers": 2}] with rising limits, ending with "up_to": null '
+            "and at least 2 approvers."
+        )
+        try:
+            rules = self.approval_rules
+        except (AttributeError, TypeError, ValueError, KeyError, ArithmeticError):
+            raise ValidationError({"approval_tiers": message}) from None
+        limits = [limit for limit, _n in rules[:-1]]
+        if (
+            not rules
+            or rules[-1][0] is not None
+            or rules[-1][1] < 2
+            or any(limit is None or limit <= 0 for limit in limits)
+            or limits != sorted(set(limits))
+            or any(n < 1 for _limit, n in rules)
+        ):
+            raise ValidationError({"approval_tiers": message})
 
 
 class LedgerEntryQuerySet(AppendOnlyQuerySet):
