@@ -17,6 +17,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from tests.funds.conftest import key, make_fund
+from unionhub.cases import services as case_services
+from unionhub.cases.models import ServiceCategory
 from unionhub.core.errors import Conflict
 from unionhub.funds import services
 from unionhub.funds.models import Disbursement, Donation, Fund, LedgerEntry
@@ -185,3 +187,65 @@ def test_the_database_refuses_to_change_or_delete_a_posted_entry(real_commits, f
         cursor.execute(sql, [entry.pk])
     again = LedgerEntry.objects.get(pk=entry.pk)
     assert (again.amount, again.balance_after) == (Decimal("10000.00"), Decimal("10000.00"))
+
+
+@pytest.mark.postgres
+def test_the_same_request_sent_eight_times_at_once_is_stored_once(
+    real_commits, funded, request_payment
+):
+    same = key()
+    outcomes = run_together([lambda: request_payment(funded, "800.00", idempotency_key=same)] * 8)
+
+    assert errors_of(outcomes) == []
+    assert len({value.pk for _kind, value in outcomes}) == 1
+    assert Disbursement.objects.filter(fund=funded).count() == 1
+
+
+@pytest.mark.postgres
+def test_the_same_emergency_advance_sent_eight_times_at_once_pays_once(
+    real_commits, funded, chair, officer, worker
+):
+    case = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="家中失火", description="夜间家中失火，烧伤住院。",
+    )  # fmt: skip
+    same = key()
+
+    def advance():
+        return services.emergency_advance(
+            actor=chair, fund=Fund.objects.get(pk=funded.pk), case=case,
+            amount=Decimal("5000.00"), method="cash", reason="垫付住院押金", idempotency_key=same,
+        )  # fmt: skip
+
+    outcomes = run_together([advance] * 8)
+
+    assert errors_of(outcomes) == []
+    assert len({value.pk for _kind, value in outcomes}) == 1
+    assert LedgerEntry.objects.filter(fund=funded, kind="disbursement").count() == 1
+    assert balance(funded) == Decimal("5000.00")
+    assert services.verify(funded) == []
+
+
+@pytest.mark.postgres
+def test_the_same_reversal_sent_eight_times_at_once_reverses_once(
+    real_commits, funded, approved, chair
+):
+    payment = services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "1000.00"), idempotency_key=key()
+    )
+    entry = LedgerEntry.objects.get(disbursement=payment, kind="disbursement")
+    same = key()
+
+    def reverse():
+        return services.entry_reverse(
+            actor=chair, entry=LedgerEntry.objects.get(pk=entry.pk), reason="误付",
+            idempotency_key=same,
+        )  # fmt: skip
+
+    outcomes = run_together([reverse] * 8)
+
+    assert errors_of(outcomes) == []
+    assert len({value.pk for _kind, value in outcomes}) == 1
+    assert LedgerEntry.objects.filter(fund=funded, kind="reversal").count() == 1
+    assert balance(funded) == Decimal("10000.00")
+    assert services.verify(funded) == []

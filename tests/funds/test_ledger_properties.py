@@ -11,6 +11,7 @@ negative, each running balance must follow from the one before, and every amount
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -114,7 +115,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.entry_counts: dict[int, int] = {}
         self.payments: dict[int, PaymentModel] = {}
         self.entries: dict[int, EntryModel] = {}
-        self.donations: list[tuple[str, int, int]] = []  # (key, fund pk, donation pk)
+        # (key, fund pk, donation pk, amount)
+        self.donations: list[tuple[str, int, int, Decimal]] = []
         self.transfers: list[tuple[str, int, int, Decimal, tuple[int, int]]] = []
 
     # ---- helpers --------------------------------------------------------------------------
@@ -245,24 +247,32 @@ class LedgerMachine(RuleBasedStateMachine):
         assert is_fen(donation.amount) and donation.amount == amount
         self.balances[fund.pk] += amount
         self.record_entry(LedgerEntry.objects.get(donation=donation, kind="donation"))
-        self.donations.append((donation_key, fund.pk, donation.pk))
+        self.donations.append((donation_key, fund.pk, donation.pk, amount))
 
     @precondition(lambda self: self.donations)
     @rule(data=st.data())
     def retry_a_donation(self, data):
-        donation_key, fund_pk, donation_pk = data.draw(st.sampled_from(self.donations))
+        """The same donation sent again books nothing more; its key reused for another amount
+        is refused and changes nothing."""
+        donation_key, fund_pk, donation_pk, amount = data.draw(st.sampled_from(self.donations))
+        other = data.draw(st.sampled_from([amount, amount + Decimal("1.00")]))
         before = self.snapshot()
-        again = services.donation_record(
+        retry = functools.partial(
+            services.donation_record,
             actor=self.people.chair,
             fund=Fund.objects.get(pk=fund_pk),
             donor_kind="person",
             donor_name="许国华",
-            amount=Decimal("1.00"),
+            amount=other,
             channel="wechat",
             received_on=datetime.date.today(),
             idempotency_key=donation_key,
         )
-        assert again.pk == donation_pk
+        if other == amount:
+            assert retry().pk == donation_pk
+        else:
+            with pytest.raises(Conflict):
+                retry()
         assert self.snapshot() == before
 
     @rule(index=st.integers(0, 2), amount=MONEY, requester=st.integers(0, 1))

@@ -66,6 +66,13 @@ def test_the_same_post_with_the_same_key_posts_once(tree, funded, approved, chai
     assert Donation.objects.count() == 2  # the fixture's and this one
     missing = client.post(donate_url, payload)
     assert missing.status_code == 400
+    reused = client.post(
+        donate_url, {**payload, "amount": "99.00"}, HTTP_IDEMPOTENCY_KEY="gift",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )  # fmt: skip
+    assert reused.status_code == 409
+    assert "幂等" in reused.json()["detail"]
+    assert Donation.objects.count() == 2
 
 
 def test_the_api_decides_and_answers_409_for_a_wrong_move(

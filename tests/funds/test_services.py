@@ -588,3 +588,150 @@ def test_the_usual_approval_tiers_pass_and_decide_the_approvers(fund):
     fund.clean()
     assert fund.approvals_needed(Decimal("2000.00")) == 1
     assert fund.approvals_needed(Decimal("2000.01")) == 2
+
+
+# ---- idempotency keys ---------------------------------------------------------------------------
+
+
+def test_a_key_reused_for_a_different_request_is_refused_and_changes_nothing(
+    tree, funded, request_payment, approved, donate, chair
+):
+    same = key()
+    first = request_payment(funded, "800.00", idempotency_key=same)
+    assert request_payment(funded, "800.00", idempotency_key=same).pk == first.pk
+    with pytest.raises(Conflict) as error:
+        request_payment(funded, "900.00", idempotency_key=same)
+    assert error.value.code == "idempotency_key_reused"
+    assert Disbursement.objects.count() == 1
+
+    used = key()
+    donate(funded, "50.00", idempotency_key=used)
+    with pytest.raises(Conflict):
+        donate(funded, "60.00", idempotency_key=used)
+
+    # A payment's key sent again for another payment must not report that one as paid.
+    one, other = approved(funded, "100.00"), approved(funded, "200.00")
+    pay_key = key()
+    services.disbursement_pay(actor=chair, disbursement=one, idempotency_key=pay_key)
+    with pytest.raises(Conflict):
+        services.disbursement_pay(actor=chair, disbursement=other, idempotency_key=pay_key)
+    assert Disbursement.objects.get(pk=other.pk).status == "approved"
+
+    second = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    move = {"actor": chair, "source": funded, "target": second, "memo": "调剂"}
+    services.fund_transfer(**move, amount=Decimal("10.00"), idempotency_key="t-9")
+    with pytest.raises(Conflict):
+        services.fund_transfer(**move, amount=Decimal("11.00"), idempotency_key="t-9")
+
+    payment = LedgerEntry.objects.get(disbursement=one)
+    donation = LedgerEntry.objects.get(kind="donation", donation__idempotency_key=used)
+    services.entry_reverse(actor=chair, entry=payment, reason="重复支付", idempotency_key="r-9")
+    with pytest.raises(Conflict):
+        services.entry_reverse(actor=chair, entry=donation, reason="退回", idempotency_key="r-9")
+
+    assert balance(funded) == Decimal("10040.00")  # 10,000 + 50 − 100 − 10 + 100
+    assert balance(second) == Decimal("10.00")
+    assert LedgerEntry.objects.count() == 6
+    assert services.verify(funded) == [] and services.verify(second) == []
+
+
+def test_an_advance_sent_twice_is_paid_once_and_its_key_cannot_pay_another(
+    funded, emergency_case, chair
+):
+    same = key()
+    first = advance(funded, emergency_case, chair, "1000.00", idempotency_key=same)
+    assert advance(funded, emergency_case, chair, "1000.00", idempotency_key=same).pk == first.pk
+    with pytest.raises(Conflict) as error:
+        advance(funded, emergency_case, chair, "2000.00", idempotency_key=same)
+    assert error.value.code == "idempotency_key_reused"
+    assert balance(funded) == Decimal("9000.00")
+
+
+# ---- who may act on a payment -------------------------------------------------------------------
+
+
+ACTIONS = {
+    "approve": lambda actor, d: services.disbursement_approve(actor=actor, disbursement=d),
+    "reject": lambda actor, d: services.disbursement_reject(
+        actor=actor, disbursement=d, comment="材料不全"
+    ),
+    "ratify": lambda actor, d: services.advance_ratify(actor=actor, disbursement=d),
+    "pay": lambda actor, d: services.disbursement_pay(
+        actor=actor, disbursement=d, idempotency_key=key()
+    ),
+    "cancel": lambda actor, d: services.disbursement_cancel(
+        actor=actor, disbursement=d, reason="重复申请"
+    ),
+    "reverse": lambda actor, d: services.entry_reverse(
+        actor=actor,
+        entry=LedgerEntry.objects.filter(disbursement=d, kind="disbursement").first()
+        or _nothing_to_reverse(),
+        reason="误付",
+        idempotency_key=key(),
+    ),
+}
+
+
+def _nothing_to_reverse():
+    raise DomainError("no payment to reverse")
+
+
+class _Undo(Exception):
+    pass
+
+
+def _succeeds(action: str, actor, disbursement) -> bool:
+    """Whether the service lets ``actor`` take ``action``; whatever it did is rolled back."""
+    try:
+        with transaction.atomic():
+            ACTIONS[action](actor, Disbursement.objects.get(pk=disbursement.pk))
+            raise _Undo
+    except _Undo:
+        return True
+    except (DomainError, PermissionDenied):
+        return False
+
+
+def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
+    funded, request_payment, emergency_case, chair, officer, approver1, approver2, auditor
+):
+    people = {
+        "chair": chair, "officer": officer, "approver1": approver1, "approver2": approver2,
+        "auditor": auditor,
+    }  # fmt: skip
+    requested = request_payment(funded, "3000.00")
+    still_half = services.disbursement_approve(
+        actor=approver1, disbursement=request_payment(funded, "4000.00")
+    )
+    approved = services.disbursement_approve(
+        actor=approver1, disbursement=request_payment(funded, "2500.00")
+    )
+    approved = services.disbursement_approve(actor=approver2, disbursement=approved)
+    paid = services.disbursement_approve(
+        actor=approver1, disbursement=request_payment(funded, "500.00")
+    )
+    paid = services.disbursement_pay(actor=chair, disbursement=paid, idempotency_key=key())
+    advanced = advance(funded, emergency_case, chair, "1000.00")
+    states = {
+        "requested": requested, "half approved": still_half, "approved": approved, "paid": paid,
+        "advance": advanced,
+    }  # fmt: skip
+    offered = {}
+    for state, disbursement in states.items():
+        disbursement = Disbursement.objects.get(pk=disbursement.pk)
+        for who, person in people.items():
+            actions = services.disbursement_actions(disbursement, person)
+            offered[(state, who)] = actions
+            for action in ACTIONS:
+                allowed = _succeeds(action, person, disbursement)
+                assert (action in actions) == allowed, (state, who, action)
+
+    assert offered[("requested", "approver1")] == ["approve", "reject"]
+    assert offered[("requested", "chair")] == ["cancel"]  # their own request: never approve
+    assert offered[("half approved", "approver1")] == []
+    assert offered[("half approved", "approver2")] == ["approve", "reject"]
+    assert offered[("approved", "chair")] == ["pay", "cancel"]
+    assert offered[("paid", "chair")] == ["reverse"]
+    assert offered[("advance", "approver1")] == ["ratify"]
+    assert offered[("advance", "chair")] == ["reverse"]  # paid it: others ratify
+    assert all(offered[(state, "auditor")] == [] for state in states)

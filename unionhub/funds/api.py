@@ -1,5 +1,6 @@
 """Funds over the API. Every POST that moves money takes an ``Idempotency-Key`` header: the same
-key posts once, and a retry gets the first answer back."""
+key posts once, and a retry gets the first answer back; the key reused for a different request
+(another amount, fund or payment) is refused with 409."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=True,
-    description="A unique key per intended posting; repeating it never posts twice.",
+    description=(
+        "A unique key per intended posting; repeating it never posts twice. Reused for a "
+        "different request (another amount, fund or payment), it is refused with 409."
+    ),
 )
 
 

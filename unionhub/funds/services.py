@@ -19,7 +19,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +69,18 @@ def _amount(value, field: str = "amount") -> Decimal:
     if amount >= Decimal("1000000000"):
         raise DomainError(_("That amount is too large."), field=field)
     return amount
+
+
+def _replay(existing, **expected):
+    """A request repeated with its idempotency key gets its first answer back; a different
+    request that reuses the key is refused (so a client's bug never pays the wrong person)."""
+    for field, value in expected.items():
+        if getattr(existing, field) != value:
+            raise Conflict(
+                _("This idempotency key was already used for a different request."),
+                code="idempotency_key_reused",
+            )
+    return existing
 
 
 def _lock(fund: Fund) -> Fund:
@@ -191,7 +203,7 @@ def donation_record(
     fund = _lock(fund)
     existing = Donation.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return existing
+        return _replay(existing, fund_id=fund.pk, amount=amount)
     _check_open_period(fund, received_on)
     prefix = f"{fund.code.upper()}-{received_on.year}-"
     number = Donation.objects.filter(fund=fund, receipt_number__startswith=prefix).count() + 1
@@ -299,10 +311,12 @@ def disbursement_request(
     (by text message too).
     """
     require(actor, Cap.REQUEST_FUNDS, fund)
+    amount = _amount(amount)
+    same = {"fund_id": fund.pk, "worker_id": worker.pk, "amount": amount}
     if idempotency_key:
         existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return _replay(existing, **same)
     if not fund.is_active:
         raise DomainError(_("This fund is closed."), field="fund")
     if case is not None:
@@ -314,24 +328,30 @@ def disbursement_request(
     if category is None:
         raise DomainError(_("Choose what the money is for."), field="category")
     _check_category(fund, category)
-    amount = _amount(amount)
     if method not in Disbursement.Method.values:
         raise DomainError(_("Choose how the money will be paid."), field="method")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the money is needed."), field="reason")
-    disbursement = Disbursement.objects.create(
-        fund=fund,
-        case=case,
-        worker=worker,
-        category=category,
-        amount=amount,
-        method=method,
-        urgent=urgent,
-        reason=reason,
-        requested_by=actor,
-        idempotency_key=idempotency_key or None,
-    )
+    try:
+        with transaction.atomic():
+            disbursement = Disbursement.objects.create(
+                fund=fund,
+                case=case,
+                worker=worker,
+                category=category,
+                amount=amount,
+                method=method,
+                urgent=urgent,
+                reason=reason,
+                requested_by=actor,
+                idempotency_key=idempotency_key or None,
+            )
+    except IntegrityError:
+        # The same request sent twice at once: the other one was stored first.
+        if not idempotency_key:
+            raise
+        return _replay(Disbursement.objects.get(idempotency_key=idempotency_key), **same)
     _case_event(
         case,
         actor,
@@ -360,6 +380,105 @@ def disbursement_request(
     return disbursement
 
 
+# ---------------------------------------------------------------------------------------------
+# Who may act on a payment, and when: one check used by the transitions below, by the pages'
+# buttons and by the approvers' queue.
+
+DISBURSEMENT_ACTIONS = ("approve", "reject", "ratify", "pay", "cancel", "reverse")
+_NOT_NOW = {
+    "approve": gettext_lazy("This payment is %(status)s: it cannot be approved."),
+    "reject": gettext_lazy("This payment is %(status)s: it cannot be rejected."),
+    "pay": gettext_lazy("This payment is %(status)s: only an approved payment can be paid."),
+    "cancel": gettext_lazy("This payment is %(status)s: it cannot be cancelled."),
+    "reverse": gettext_lazy("This payment is %(status)s: only a paid payment can be reversed."),
+}
+_ALLOWED_STATUSES = {
+    "approve": {Status.REQUESTED},
+    "reject": {Status.REQUESTED},
+    "pay": {Status.APPROVED},
+    "cancel": {Status.REQUESTED, Status.APPROVED},
+    "reverse": {Status.PAID},
+}
+
+
+def _check_disbursement(disbursement: Disbursement, actor, action: str, approvals=None) -> None:
+    """Raise unless ``actor`` may take ``action`` on ``disbursement`` now. ``approvals`` may be
+    the payment's approvals already loaded (a page showing them), else they are asked for."""
+    fund = disbursement.fund
+    if action in ("approve", "reject", "ratify"):
+        require(actor, Cap.APPROVE_FUNDS, fund)
+    elif action == "cancel":
+        if disbursement.requested_by_id != actor.pk:
+            require(actor, Cap.MANAGE_FUNDS, fund)
+    else:
+        require(actor, Cap.MANAGE_FUNDS, fund)
+    if action == "ratify":
+        if not disbursement.is_unratified:
+            raise Conflict(_("This payment needs no ratification."), code="invalid_transition")
+        if actor.pk in (disbursement.requested_by_id, disbursement.paid_by_id):
+            raise DomainError(
+                _("You paid this advance: other approvers must ratify it."), code="own_request"
+            )
+    elif disbursement.status not in _ALLOWED_STATUSES[action]:
+        raise Conflict(
+            _NOT_NOW[action] % {"status": disbursement.get_status_display()},
+            code="invalid_transition",
+        )
+    if action in ("approve", "reject") and disbursement.requested_by_id == actor.pk:
+        raise DomainError(
+            _("You asked for this payment: another approver must decide."), code="own_request"
+        )
+    if action in ("approve", "reject", "ratify"):
+        ratify = action == "ratify"
+        if approvals is None:
+            decided = disbursement.approvals.filter(approver=actor, is_ratification=ratify)
+            already = decided.exists()
+        else:
+            already = any(
+                a.approver_id == actor.pk and a.is_ratification == ratify for a in approvals
+            )
+        if already and ratify:
+            raise Conflict(_("You have already ratified this advance."), code="already_approved")
+        if already:
+            # One decision per approver: whoever approved cannot turn round and reject alone.
+            raise Conflict(_("You have already approved this payment."), code="already_approved")
+
+
+def disbursement_actions(disbursement: Disbursement, user, approvals=None) -> list[str]:
+    """The actions ``user`` may take on ``disbursement`` now (what the page offers)."""
+    actions = []
+    for action in DISBURSEMENT_ACTIONS:
+        try:
+            _check_disbursement(disbursement, user, action, approvals)
+        except (DomainError, PermissionDenied):
+            continue
+        actions.append(action)
+    return actions
+
+
+def approval_queue(user):
+    """What waits for ``user`` as an approver, in the order to take it: requests to decide
+    (urgent first, then oldest) and advances to ratify (nearest deadline first). The same rules as
+    ``_check_disbursement``, as queries."""
+    mine = Disbursement.objects.visible_to(user, Cap.APPROVE_FUNDS).select_related(
+        "fund", "worker", "category", "case", "requested_by"
+    )
+    waiting = (
+        mine.filter(status=Status.REQUESTED)
+        .exclude(requested_by=user)
+        .exclude(approvals__approver=user, approvals__is_ratification=False)
+        .order_by("-urgent", "requested_at")
+    )
+    to_ratify = (
+        mine.unratified_advances()
+        .exclude(requested_by=user)
+        .exclude(paid_by=user)
+        .exclude(approvals__approver=user, approvals__is_ratification=True)
+        .order_by("ratify_due_at")
+    )
+    return waiting, to_ratify
+
+
 def _locked_disbursement(disbursement: Disbursement) -> Disbursement:
     return (
         Disbursement.objects.select_for_update(of=("self",))
@@ -374,20 +493,7 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
     once; when the fund's policy for the amount is met (e.g. two approvers above 2,000 yuan) the
     payment is approved and those who pay are told."""
     disbursement = _locked_disbursement(disbursement)
-    require(actor, Cap.APPROVE_FUNDS, disbursement.fund)
-    if disbursement.status != Status.REQUESTED:
-        raise Conflict(
-            _("This payment is %(status)s: it cannot be approved.")
-            % {"status": disbursement.get_status_display()},
-            code="invalid_transition",
-        )
-    if disbursement.requested_by_id == actor.pk:
-        raise DomainError(
-            _("You asked for this payment: another approver must decide."),
-            code="own_request",
-        )
-    if disbursement.approvals.filter(approver=actor, is_ratification=False).exists():
-        raise Conflict(_("You have already approved this payment."), code="already_approved")
+    _check_disbursement(disbursement, actor, "approve")
     Approval.objects.create(
         disbursement=disbursement,
         approver=actor,
@@ -427,20 +533,7 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
 def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> Disbursement:
     """An approver says no, with a reason; the request ends there."""
     disbursement = _locked_disbursement(disbursement)
-    require(actor, Cap.APPROVE_FUNDS, disbursement.fund)
-    if disbursement.status != Status.REQUESTED:
-        raise Conflict(
-            _("This payment is %(status)s: it cannot be rejected.")
-            % {"status": disbursement.get_status_display()},
-            code="invalid_transition",
-        )
-    if disbursement.requested_by_id == actor.pk:
-        raise DomainError(
-            _("You asked for this payment: another approver must decide."), code="own_request"
-        )
-    if disbursement.approvals.filter(approver=actor, is_ratification=False).exists():
-        # One decision per approver: whoever approved cannot turn round and reject alone.
-        raise Conflict(_("You have already approved this payment."), code="already_approved")
+    _check_disbursement(disbursement, actor, "reject")
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(_("Say why the payment is rejected."), field="comment")
@@ -526,14 +619,11 @@ def disbursement_pay(
     fund = _lock(disbursement.fund)
     disbursement = _locked_disbursement(disbursement)
     key = f"pay:{idempotency_key}"
-    if LedgerEntry.objects.filter(idempotency_key=key).exists():
+    existing = LedgerEntry.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        _replay(existing, disbursement_id=disbursement.pk)
         return disbursement
-    if disbursement.status != Status.APPROVED:
-        raise Conflict(
-            _("This payment is %(status)s: only an approved payment can be paid.")
-            % {"status": disbursement.get_status_display()},
-            code="invalid_transition",
-        )
+    _check_disbursement(disbursement, actor, "pay")
     _pay(disbursement, fund, actor, key, payment_reference)
     disbursement.save()
     audit.record(
@@ -561,9 +651,17 @@ def emergency_advance(
     fund, only for an emergency request, only up to the fund's advance cap. Two approvers must
     ratify it within the fund's ratification days, or it escalates to the parent organisation."""
     key = f"advance:{idempotency_key}"
-    existing = LedgerEntry.objects.filter(idempotency_key=key).select_related("disbursement")
-    if existing.exists():
-        return existing.get().disbursement
+
+    def replayed():
+        entry = LedgerEntry.objects.filter(idempotency_key=key).select_related("disbursement")
+        entry = entry.first()
+        if entry is None:
+            return None
+        same = {"fund_id": fund.pk, "case_id": case.pk, "amount": _amount(amount)}
+        return _replay(entry.disbursement, **same)
+
+    if (earlier := replayed()) is not None:
+        return earlier
     # Named by the fund, and still holding a role that may ask this fund for money.
     require(actor, Cap.REQUEST_FUNDS, fund)
     if not fund.advance_officers.filter(pk=actor.pk).exists():
@@ -592,6 +690,8 @@ def emergency_advance(
     if not reason:
         raise DomainError(_("Say why the money is needed."), field="reason")
     fund = _lock(fund)
+    if (earlier := replayed()) is not None:  # sent twice at once: the first holds the lock
+        return earlier
     now = timezone.now()
     disbursement = Disbursement.objects.create(
         fund=fund,
@@ -633,15 +733,7 @@ def emergency_advance(
 def advance_ratify(*, actor, disbursement: Disbursement, comment: str = "") -> Disbursement:
     """An approver (not the officer who paid) ratifies an emergency advance; two ratify it."""
     disbursement = _locked_disbursement(disbursement)
-    require(actor, Cap.APPROVE_FUNDS, disbursement.fund)
-    if not disbursement.is_unratified:
-        raise Conflict(_("This payment needs no ratification."), code="invalid_transition")
-    if actor.pk in (disbursement.requested_by_id, disbursement.paid_by_id):
-        raise DomainError(
-            _("You paid this advance: other approvers must ratify it."), code="own_request"
-        )
-    if disbursement.approvals.filter(approver=actor, is_ratification=True).exists():
-        raise Conflict(_("You have already ratified this advance."), code="already_approved")
+    _check_disbursement(disbursement, actor, "ratify")
     Approval.objects.create(
         disbursement=disbursement,
         approver=actor,
@@ -710,15 +802,7 @@ def escalate_unratified_advances(*, now: datetime.datetime | None = None) -> int
 def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Disbursement:
     """Withdraw a request that has not been paid (its requester, or someone managing the fund)."""
     disbursement = _locked_disbursement(disbursement)
-    is_requester = disbursement.requested_by_id == actor.pk
-    if not is_requester:
-        require(actor, Cap.MANAGE_FUNDS, disbursement.fund)
-    if disbursement.status not in (Status.REQUESTED, Status.APPROVED):
-        raise Conflict(
-            _("This payment is %(status)s: it cannot be cancelled.")
-            % {"status": disbursement.get_status_display()},
-            code="invalid_transition",
-        )
+    _check_disbursement(disbursement, actor, "cancel")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the payment is cancelled."), field="reason")
@@ -748,13 +832,19 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
     if not reason:
         raise DomainError(_("Say why the entry is reversed."), field="reason")
     key = f"reverse:{idempotency_key}"
-    existing = LedgerEntry.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
     legs = [entry]
     if entry.kind == Kind.TRANSFER:
         legs = list(LedgerEntry.objects.filter(transfer_id=entry.transfer_id).order_by("pk"))
+
+    def replayed():
+        earlier = LedgerEntry.objects.filter(idempotency_key=key).first()
+        return None if earlier is None else _replay(earlier, reverses_id=legs[0].pk)
+
+    if (earlier := replayed()) is not None:
+        return earlier
     locked = {leg.fund_id: _lock(leg.fund) for leg in sorted(legs, key=lambda e: e.fund_id)}
+    if (earlier := replayed()) is not None:  # sent twice at once: the first held the locks
+        return earlier
     reversals = []
     for index, leg in enumerate(legs):
         if leg.kind == Kind.REVERSAL:
@@ -805,8 +895,10 @@ def fund_transfer(
     out_key, in_key = f"transfer:{idempotency_key}:out", f"transfer:{idempotency_key}:in"
     locked = {f.pk: _lock(f) for f in sorted([source, target], key=lambda f: f.pk)}
     existing = LedgerEntry.objects.filter(idempotency_key__in=[out_key, in_key]).order_by("amount")
-    if existing.count() == 2:
+    if len(existing := list(existing)) == 2:
         out, into = existing
+        _replay(out, fund_id=source.pk, amount=-amount)
+        _replay(into, fund_id=target.pk, amount=amount)
         return out, into
     transfer_id = uuid.uuid4()
     out = _post(

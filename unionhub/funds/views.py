@@ -306,40 +306,20 @@ def _disbursement(request: HttpRequest, public_id) -> Disbursement:
 
 
 def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
-    access = access_for(request.user)
-    path = disbursement.fund.scope_path
-    user = request.user
     approvals = list(disbursement.approvals.select_related("approver"))
-    decided = {a.approver_id for a in approvals if not a.is_ratification}
-    ratified = {a.approver_id for a in approvals if a.is_ratification}
-    requested = disbursement.status == Status.REQUESTED
-    can_approve = (
-        access.can(Cap.APPROVE_FUNDS, path)
-        and requested
-        and user.pk != disbursement.requested_by_id
-        and user.pk not in decided
-    )
-    can_ratify = (
-        access.can(Cap.APPROVE_FUNDS, path)
-        and disbursement.is_unratified
-        and user.pk not in (disbursement.requested_by_id, disbursement.paid_by_id)
-        and user.pk not in ratified
-    )
-    manage = access.can(Cap.MANAGE_FUNDS, path)
+    actions = services.disbursement_actions(disbursement, request.user, approvals)
     entries = list(disbursement.entries.select_related("created_by").order_by("posted_at", "id"))
     payment = next((e for e in entries if e.kind == LedgerEntry.Kind.DISBURSEMENT), None)
-    reversed_ = any(e.kind == LedgerEntry.Kind.REVERSAL for e in entries)
     return {
         "disbursement": disbursement,
         "approvals": approvals,
         "entries": entries,
         "needed": disbursement.fund.approvals_needed(disbursement.amount),
-        "can_approve": can_approve,
-        "can_ratify": can_ratify,
-        "can_pay": manage and disbursement.status == Status.APPROVED,
-        "can_cancel": disbursement.status in (Status.REQUESTED, Status.APPROVED)
-        and (manage or user.pk == disbursement.requested_by_id),
-        "can_reverse": manage and payment is not None and not reversed_,
+        "can_approve": "approve" in actions,
+        "can_ratify": "ratify" in actions,
+        "can_pay": "pay" in actions,
+        "can_cancel": "cancel" in actions,
+        "can_reverse": "reverse" in actions and payment is not None,
         "payment": payment,
         "comment_form": forms.get("comment") or CommentForm(),
         "pay_form": forms.get("pay") or PayForm(),
@@ -397,23 +377,7 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
 def approval_queue(request: HttpRequest) -> HttpResponse:
     """What waits for this approver: urgent first, then oldest; and advances to ratify. Built
     for a phone as much as a desk."""
-    user = request.user
-    mine = Disbursement.objects.visible_to(user, Cap.APPROVE_FUNDS).select_related(
-        "fund", "worker", "category", "case", "requested_by"
-    )
-    waiting = (
-        mine.filter(status=Status.REQUESTED)
-        .exclude(requested_by=user)
-        .exclude(approvals__approver=user, approvals__is_ratification=False)
-        .order_by("-urgent", "requested_at")
-    )
-    to_ratify = (
-        mine.unratified_advances()
-        .exclude(requested_by=user)
-        .exclude(paid_by=user)
-        .exclude(approvals__approver=user, approvals__is_ratification=True)
-        .order_by("ratify_due_at")
-    )
+    waiting, to_ratify = services.approval_queue(request.user)
     return render(
         request,
         "funds/approval_queue.html",
