@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.conftest import staff
 from tests.funds.conftest import key, make_fund
@@ -509,6 +509,41 @@ def test_statement_adds_up(funded, approved, chair, donate):
     with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
         later = services.statement(funded, timezone.localdate(), timezone.localdate())
     assert later["opening"] == later["closing"] == Decimal("8765.88")
+
+
+def test_a_statement_names_each_reversal_after_what_it_corrects(
+    tree, funded, approved, chair, donate
+):
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    donate(other, "1000.00")
+    paid = services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "300.00"), idempotency_key=key()
+    )
+    gift = donate(funded, "50.00")
+    out, _into = services.fund_transfer(
+        actor=chair, source=funded, target=other, amount=Decimal("200.00"), memo="调剂",
+        idempotency_key=key(),
+    )  # fmt: skip
+    into, _out = services.fund_transfer(
+        actor=chair, source=other, target=funded, amount=Decimal("70.00"), memo="调剂",
+        idempotency_key=key(),
+    )[::-1]  # fmt: skip
+    for entry in (
+        LedgerEntry.objects.get(disbursement=paid, kind="disbursement"),
+        LedgerEntry.objects.get(donation=gift, kind="donation"),
+        out,
+        into,
+    ):
+        services.entry_reverse(actor=chair, entry=entry, reason="更正", idempotency_key=key())
+    today = timezone.localdate()
+    with translation.override("en"):
+        statement = services.statement(funded, today, today)
+    money_in, money_out = dict(statement["money_in"]), dict(statement["money_out"])
+    assert money_in["Reversed payments"] == Decimal("300.00")
+    assert money_in["Reversed transfers to other funds"] == Decimal("200.00")
+    assert money_out["Reversed donations"] == Decimal("50.00")
+    assert money_out["Reversed transfers from other funds"] == Decimal("70.00")
+    assert statement["closing"] == balance(funded) == Decimal("10000.00")
 
 
 def test_case_fixture_is_not_an_emergency(case):

@@ -1303,16 +1303,27 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
     )
     labels = dict(Donation.DonorKind.choices)
     money_in = [(labels.get(row["donation__donor_kind"], ""), row["total"]) for row in donations_in]
+    # A reversal is named after what it corrects: a reversed payment brings money back, a
+    # reversed donation or transfer in takes it out again, a reversed transfer out returns it.
+    reversal = Q(kind=Kind.REVERSAL)
     others = period.exclude(kind__in=[Kind.DONATION, Kind.DISBURSEMENT]).aggregate(
         transfers_in=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__gt=0)),
         transfers_out=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__lt=0)),
-        reversals_in=MoneySum("amount", filter=Q(kind=Kind.REVERSAL, amount__gt=0)),
-        reversals_out=MoneySum("amount", filter=Q(kind=Kind.REVERSAL, amount__lt=0)),
+        payments_back=MoneySum("amount", filter=reversal & Q(reverses__kind=Kind.DISBURSEMENT)),
+        donations_back=MoneySum("amount", filter=reversal & Q(reverses__kind=Kind.DONATION)),
+        transfers_out_back=MoneySum(
+            "amount", filter=reversal & Q(reverses__kind=Kind.TRANSFER, amount__gt=0)
+        ),
+        transfers_in_back=MoneySum(
+            "amount", filter=reversal & Q(reverses__kind=Kind.TRANSFER, amount__lt=0)
+        ),
     )
     if others["transfers_in"]:
         money_in.append((str(_("Transfers from other funds")), others["transfers_in"]))
-    if others["reversals_in"]:
-        money_in.append((str(_("Reversed payments")), others["reversals_in"]))
+    if others["payments_back"]:
+        money_in.append((str(_("Reversed payments")), others["payments_back"]))
+    if others["transfers_out_back"]:
+        money_in.append((str(_("Reversed transfers to other funds")), others["transfers_out_back"]))
     by_category = (
         period.filter(kind=Kind.DISBURSEMENT)
         .values("disbursement__category__name", "disbursement__category__name_en")
@@ -1331,8 +1342,12 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
     ]
     if others["transfers_out"]:
         money_out.append((str(_("Transfers to other funds")), -others["transfers_out"]))
-    if others["reversals_out"]:
-        money_out.append((str(_("Reversed donations")), -others["reversals_out"]))
+    if others["donations_back"]:
+        money_out.append((str(_("Reversed donations")), -others["donations_back"]))
+    if others["transfers_in_back"]:
+        money_out.append(
+            (str(_("Reversed transfers from other funds")), -others["transfers_in_back"])
+        )
     total_in = sum((amount for _label, amount in money_in), Decimal("0"))
     total_out = sum((amount for _label, amount in money_out), Decimal("0"))
     return {
