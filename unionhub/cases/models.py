@@ -234,6 +234,13 @@ class Case(models.Model):
             ),
             models.Index(fields=["worker", "-submitted_at"], name="case_worker_idx"),
             models.Index(fields=["category", "-submitted_at"], name="case_category_idx"),
+            # A category in one status, newest first (e.g. a station's closed legal-aid
+            # requests): read in order, so a page stops after its 25 rows in scope. Without it the
+            # planner walks the newest requests of the whole table, which are mostly still open.
+            models.Index(
+                fields=["category", "status", "-submitted_at", "-id"],
+                name="case_category_status_idx",
+            ),
             # A category within a scope (the queue's category filter): an exact range to count.
             models.Index(
                 fields=["category", "owner_path", "-submitted_at"],
