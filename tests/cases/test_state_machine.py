@@ -203,6 +203,12 @@ def test_referring_part_opens_a_linked_request_at_the_other_organisation(
     assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
     assert Case.objects.visible_to(district_admin).filter(pk=child.pk).exists()
     assert not Case.objects.visible_to(officer).filter(pk=child.pk).exists()
+    # The worker is visited under the request the part came from, not twice over.
+    planned = case.followups.count()
+    assert planned > 0
+    child = services.case_accept(actor=district_admin, case=child)
+    assert child.followups.count() == 0
+    assert case.followups.count() == planned
 
 
 def test_reopening_is_refused_after_thirty_days(tree, case, officer, worker):

@@ -230,6 +230,43 @@ class QueueFilterForm(StyledForm):
         return cases.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
 
 
+class FollowUpFilterForm(StyledForm):
+    """The follow-up list's filters: by default what is due within a week, overdue included."""
+
+    WINDOWS = {"today": 0, "week": 6, "month": 29}
+    when = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[
+            ("week", _("Within 7 days, overdue included")),
+            ("today", _("Today or overdue")),
+            ("overdue", _("Overdue only")),
+            ("month", _("Within 30 days, overdue included")),
+            ("all", _("Any time")),
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any")), *FollowUp.Kind.choices]
+    )
+    mine = forms.BooleanField(label=_("Only requests assigned to me"), required=False)
+
+    def filter(self, followups, *, user, today: datetime.date):
+        """Apply the filters to ``followups`` (already scoped to the user and still scheduled)."""
+        data = self.cleaned_data
+        when = data.get("when") or "week"
+        if when == "overdue":
+            followups = followups.filter(due_on__lt=today)
+        elif when in self.WINDOWS:
+            followups = followups.filter(
+                due_on__lte=today + datetime.timedelta(days=self.WINDOWS[when])
+            )
+        if data.get("kind"):
+            followups = followups.filter(kind=data["kind"])
+        if data.get("mine"):
+            followups = followups.filter(case__assignee=user)
+        return followups
+
+
 class IntakeForm(StyledForm):
     """Staff intake: an existing worker (found by search) or a new one registered on the spot."""
 

@@ -503,7 +503,9 @@ def _notify_leads(organization, *, kind, title, case, sms=False, email=False, bo
 @transaction.atomic
 def case_accept(*, actor, case: Case) -> Case:
     """Take the request on. Stops the response clock, starts the resolution clock, and schedules
-    the category's standard follow-up plan (once)."""
+    the category's standard follow-up plan (once). A part referred from another request gets no
+    plan of its own: the worker is visited under the request it came from (staff may still
+    schedule visits by hand)."""
     case = _locked(case)
     _check(case, actor, "accept")
     now = timezone.now()
@@ -513,7 +515,8 @@ def case_accept(*, actor, case: Case) -> Case:
     case.accepted_at = case.accepted_at or now
     _set_clock(case, start=now, due=case.resolution_due_at)
     case.save()
-    _schedule_plan(case, start=timezone.localdate(now))
+    if case.parent_id is None:
+        _schedule_plan(case, start=timezone.localdate(now))
     _tell_worker(case, gettext_lazy("Your request %(reference)s has been accepted."), sms=True)
     return case
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from unionhub.cases.forms import (
     CheckBackForm,
     CloseForm,
     ContactForm,
+    FollowUpFilterForm,
     IntakeForm,
     NoteForm,
     PlanFormSet,
@@ -80,6 +82,39 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render_page(request, "cases/case_list.html", "cases/partials/_case_table.html", context)
+
+
+@staff_required
+def followup_list(request: HttpRequest) -> HttpResponse:
+    """Visits and calls still to make across the user's requests, soonest first (overdue at the
+    top): the week's round of follow-ups. Each row opens the request's visit log."""
+    form = FollowUpFilterForm(request.GET)
+    today = timezone.localdate()
+    followups = (
+        FollowUp.objects.visible_to(request.user)
+        .pending()
+        .exclude(case__status__in=[Case.Status.REJECTED, Case.Status.WITHDRAWN])
+        .select_related("case", "case__category", "case__organization", "case__assignee")
+        .only(
+            "kind", "due_on", "from_plan", "case__public_id", "case__reference",
+            "case__summary", "case__worker_name", "case__status", "case__category__name",
+            "case__category__name_en", "case__organization__name", "case__assignee__full_name",
+            "case__assignee__username",
+        )
+        .order_by("due_on", "id")
+    )  # fmt: skip
+    if form.is_valid():
+        followups = form.filter(followups, user=request.user, today=today)
+    else:
+        followups = followups.none()
+    page = BoundedPaginator(followups, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for followup in page:
+        followup.overdue_days = (today - followup.due_on).days
+    return render(
+        request,
+        "cases/followup_list.html",
+        {"form": form, "page": page, "today": today, "query": request.GET.urlencode()},
+    )
 
 
 @staff_required
@@ -144,6 +179,15 @@ def _get_case(request: HttpRequest, public_id) -> Case:
 LAZY_FORMS = frozenset({"assign", "refer", "refer_part"})
 
 
+def _contact_initial(request: HttpRequest, followups: list) -> dict:
+    """Opened from the follow-up list (``?followup=<id>``): the form is for that visit or call."""
+    wanted = request.GET.get("followup", "")
+    for followup in followups:
+        if str(followup.pk) == wanted and followup.status == FollowUp.Status.SCHEDULED:
+            return {"followup": followup.pk, "kind": followup.kind}
+    return {}
+
+
 def _detail_context(
     request: HttpRequest, case: Case, forms: dict | None = None, open_action: str = ""
 ) -> dict:
@@ -183,7 +227,9 @@ def _detail_context(
     blank = {
         "assign": lambda: AssignForm(user=user),
         "note": NoteForm,
-        "contact": lambda: ContactForm(case=case, followups=followups),
+        "contact": lambda: ContactForm(
+            case=case, followups=followups, initial=_contact_initial(request, followups)
+        ),
         "refer": lambda: ReferForm(case=case),
         "refer_part": lambda: ReferPartForm(case=case),
         "resolve": ResolveForm,

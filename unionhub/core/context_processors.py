@@ -28,16 +28,17 @@ def shell(request) -> dict:
     context["unread_notifications"] = SimpleLazyObject(unread)
     if access.is_staff_member:
         match = request.resolver_match
+        named = {(item.namespace, name) for item in STAFF_NAV for name in item.url_names}
         items = []
         for item in STAFF_NAV:
             if not access.can(item.capability):
                 continue
-            if item.url_names:
-                active = bool(
-                    match and match.namespace == item.namespace and match.url_name in item.url_names
-                )
+            if not match or match.namespace != item.namespace:
+                active = False
+            elif item.url_names:
+                active = match.url_name in item.url_names
             else:
-                active = bool(match and match.namespace == item.namespace)
+                active = (match.namespace, match.url_name) not in named
             items.append({"label": item.label, "url": reverse(item.url_name), "active": active})
         context["nav"] = items
     return context

@@ -15,7 +15,9 @@ class NavItem:
     url_name: str
     label: str
     capability: Cap
-    url_names: tuple[str, ...] = ()  # further url names (same namespace) that light this item
+    # The url names (in its namespace) that light this item; empty: every page of the namespace
+    # that no other item names.
+    url_names: tuple[str, ...] = ()
 
 
 STAFF_NAV: list[NavItem] = [
@@ -23,6 +25,7 @@ STAFF_NAV: list[NavItem] = [
     NavItem("orgs", "orgs:organization-list", _("Organisations"), Cap.VIEW),
     NavItem("enterprises", "enterprises:enterprise-list", _("Enterprises"), Cap.VIEW),
     NavItem("cases", "cases:case-list", _("Requests"), Cap.VIEW),
+    NavItem("cases", "cases:followup-list", _("Follow-ups"), Cap.HANDLE_CASES, ("followup-list",)),
     NavItem("workers", "workers:worker-list", _("Workers"), Cap.VIEW),
     NavItem("funds", "funds:fund-list", _("Funds"), Cap.VIEW),
     NavItem("core", "core:audit-list", _("Audit log"), Cap.READ_AUDIT, ("audit-list",)),

@@ -55,6 +55,11 @@ class BoundedPaginator(Paginator):
         return self.page(number)
 
 
+def bounded_count(rows, limit: int = BoundedPaginator.count_limit) -> int:
+    """How many ``rows`` there are, counting at most ``limit + 1`` (more than ``limit``)."""
+    return rows.order_by()[: limit + 1].count()
+
+
 class BoundedPageNumberPagination(PageNumberPagination):
     """API pagination for big tables: ``count`` is exact up to ``count_limit``; above it the
     answer says ``count_is_capped: true`` and ``count`` is the bound. Use filters (e.g.

@@ -10,11 +10,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.access import Cap, access_for, require
 from unionhub.core.errors import DomainError
 from unionhub.core.forms import AuditFilterForm
 from unionhub.core.models import AuditEntry
+from unionhub.core.pagination import BoundedPaginator, bounded_count
 
 PAGE_SIZE = 25
 
@@ -53,8 +56,51 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+def _work(user, access) -> list[dict]:
+    """What waits for the user today, each a bounded count with the page that lists it."""
+    from unionhub.cases.models import Case, FollowUp
+    from unionhub.funds import services as fund_services
+    from unionhub.funds.models import Disbursement
+
+    items = []
+
+    def add(label, rows, url, tone=""):
+        items.append({"label": label, "count": bounded_count(rows), "url": url, "tone": tone})
+
+    if access.can(Cap.HANDLE_CASES):
+        cases = Case.objects.visible_to(user)
+        queue = reverse("cases:case-list")
+        add(_("Requests past their deadline"), cases.breached(), f"{queue}?sla=breached", "danger")
+        add(_("Requests due soon"), cases.due_soon(), f"{queue}?sla=due_soon", "warning")
+        add(_("New requests to accept"), cases.filter(status=Case.Status.SUBMITTED),
+            f"{queue}?status=submitted")  # fmt: skip
+        add(_("Open requests assigned to me"), cases.open().filter(assignee=user),
+            reverse("cases:case-mine"))  # fmt: skip
+        followups = (
+            FollowUp.objects.visible_to(user)
+            .due()
+            .exclude(case__status__in=[Case.Status.REJECTED, Case.Status.WITHDRAWN])
+        )
+        add(_("Follow-ups due today or overdue"), followups,
+            f"{reverse('cases:followup-list')}?when=today")  # fmt: skip
+    if access.can(Cap.APPROVE_FUNDS):
+        waiting, to_ratify = fund_services.approval_queue(user)
+        approvals = reverse("funds:approval-queue")
+        add(_("Payments waiting for my approval"), waiting, approvals, "warning")
+        add(_("Emergency advances for me to ratify"), to_ratify, approvals, "warning")
+    if access.can(Cap.MANAGE_FUNDS):
+        payments = Disbursement.objects.visible_to(user, Cap.MANAGE_FUNDS)
+        listed = reverse("funds:disbursement-list")
+        add(_("Approved payments to pay"), payments.filter(status=Disbursement.Status.APPROVED),
+            f"{listed}?status=approved")  # fmt: skip
+        add(_("Emergency advances not yet ratified"), payments.unratified_advances(),
+            f"{listed}?status=unratified", "danger")  # fmt: skip
+    return items
+
+
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The console's start page: what waits for the user today, then their scope at a glance."""
     from unionhub.enterprises.models import Enterprise
     from unionhub.orgs.models import Organization
     from unionhub.workers.models import Worker
@@ -62,10 +108,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     access = access_for(user)
     context = {
+        "work": _work(user, access),
+        "count_limit": BoundedPaginator.count_limit,
         "counts": {
-            "organizations": Organization.objects.visible_to(user).count(),
-            "enterprises": Enterprise.objects.visible_to(user).count(),
-            "workers": Worker.objects.visible_to(user).count(),
+            "organizations": bounded_count(Organization.objects.visible_to(user)),
+            "enterprises": bounded_count(Enterprise.objects.visible_to(user)),
+            "workers": bounded_count(Worker.objects.visible_to(user)),
         },
         "recent": (
             AuditEntry.objects.visible_to(user).select_related("actor")[:8]
