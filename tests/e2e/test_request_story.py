@@ -79,3 +79,39 @@ def test_a_request_from_the_phone_to_the_rating(people, live_server, open_page, 
     assert Case.objects.get().rating == 5
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert phone.console_errors == [] and desk.console_errors == []
+
+
+def test_bulk_assign_from_the_queue(people, live_server, open_page):
+    """Ticking requests and choosing a colleague does not reload the queue (which would clear
+    the ticks): the chosen colleague gets exactly the ticked requests."""
+    tree, chair, worker = people
+    from unionhub.cases import services
+    from unionhub.cases.models import ServiceCategory
+
+    colleague = staff(
+        tree.union_a, Membership.Role.ENTERPRISE_CHAIR, username="wd_vice", full_name="钱雅琴"
+    )
+    hardship = ServiceCategory.objects.get(code="hardship_relief")
+    cases = [
+        services.case_submit(
+            actor=chair,
+            worker=worker,
+            category=hardship,
+            channel="phone",
+            summary=f"困难帮扶{i}",
+            description="家庭困难，申请帮扶。",
+        )  # fmt: skip
+        for i in range(3)
+    ]
+    desk = open_page()
+    sign_in(desk, live_server.url + "/accounts/login/", "wd_chair", "用户名或手机号")
+    desk.goto(live_server.url + "/cases/")
+    for case in cases[:2]:
+        desk.locator(f"input[name=case][value='{case.public_id}']").check()
+    desk.get_by_label("将勾选的诉求指派给").select_option(label=colleague.get_full_name())
+    desk.wait_for_timeout(300)  # time for a (wrong) reload of the table to happen
+    assert desk.locator("input[name=case]:checked").count() == 2
+    desk.get_by_role("button", name="指派", exact=True).click()
+    desk.wait_for_load_state("networkidle")
+    assigned = {c.pk: c.assignee_id for c in Case.objects.all()}
+    assert [assigned[c.pk] for c in cases] == [colleague.pk, colleague.pk, None]
