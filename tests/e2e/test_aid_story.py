@@ -99,7 +99,8 @@ def test_request_two_approvals_payment_and_the_worker_sees_it(story, live_server
     mine.get_by_role("button", name="登录", exact=True).click()
     mine.wait_for_load_state("networkidle")
     mine.get_by_role("link", name="我收到的帮扶").click()
-    assert mine.get_by_text("¥300,000.00").is_visible()
+    assert mine.locator(".aid-card").get_by_text("¥300,000.00").is_visible()
+    assert mine.locator(".aid-total").get_by_text("¥300,000.00").is_visible()
     assert mine.get_by_text("已支付").first.is_visible()
     shot(mine, "aid-4-worker-phone")
     for page in (desk, mine):

@@ -190,13 +190,22 @@ def test_ledger_and_statement_make_the_same_number_of_queries_as_entries_grow(
     assert len(large) == len(small) <= 12, [q["sql"][:100] for q in large.captured_queries]
 
 
-def test_the_worker_sees_their_aid_on_the_phone(tree, funded, approved, chair, worker, login):
+def test_the_worker_sees_their_aid_on_the_phone(
+    tree, funded, approved, request_payment, approver1, chair, worker, login
+):
     services.disbursement_pay(
         actor=chair, disbursement=approved(funded, "2000.00"), idempotency_key=key()
     )
+    approved(funded, "300.00")  # approved, not yet paid
+    turned_down = request_payment(funded, "700.00")
+    services.disbursement_reject(actor=approver1, disbursement=turned_down, comment="不符合条件")
     html = login(worker.user).get(reverse("portal:aid-list")).content.decode()
-    assert "¥2,000.00" in html
-    assert funded.name in html
+    received, pending = html.split("已收到")[-1], html.split("已收到")[0]
+    assert "¥2,000.00" in received and funded.name in received
+    assert "¥300.00" in pending and "已审批，待发放" in pending
+    assert "¥300.00" not in received
+    assert "¥700.00" not in html  # turned down: not aid received
+    assert "累计收到" in html
 
 
 def test_beneficiary_exports_are_masked_unless_asked_and_allowed(

@@ -405,7 +405,9 @@ class ReasonForm(StyledForm):
 
 class ResolveForm(StyledForm):
     resolution = forms.CharField(
-        label=_("How it was resolved"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("How it was resolved"),
+        help_text=_("The worker reads this on their phone."),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

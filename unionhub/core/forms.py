@@ -20,8 +20,8 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
+            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                css = "form-check-input"  # RadioSelect covers CheckboxSelectMultiple too
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
             else:

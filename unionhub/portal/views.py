@@ -269,14 +269,21 @@ def attachment_download(request: HttpRequest, public_id, attachment_id) -> HttpR
 
 @worker_required
 def aid_list(request: HttpRequest) -> HttpResponse:
-    """ "Aid I received": every payment to the worker, with its status."""
+    """ "Aid I received": the money paid to the worker, with its total; and, apart, what is
+    still being decided or paid. Requests turned down, withdrawn or reversed are not aid
+    received (the request's own page tells that story)."""
+    from unionhub.core.money import MoneySum
     from unionhub.funds.models import Disbursement
 
-    aid = (
-        Disbursement.objects.filter(worker=request.worker)
-        .exclude(status__in=[Disbursement.Status.CANCELLED])
-        .select_related("category", "fund")
-        .order_by("-requested_at")
-    )
-    page = Paginator(aid, 20).get_page(request.GET.get("page"))
-    return render(request, "portal/aid_list.html", {"page": page})
+    Status = Disbursement.Status
+    mine = Disbursement.objects.filter(worker=request.worker).select_related("category", "fund")
+    received = mine.filter(status=Status.PAID).order_by("-paid_at", "-id")
+    page = Paginator(received, 20).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "total": received.aggregate(total=MoneySum("amount"))["total"],
+        "pending": list(
+            mine.filter(status__in=[Status.REQUESTED, Status.APPROVED]).order_by("requested_at")
+        ),
+    }
+    return render(request, "portal/aid_list.html", context)
