@@ -115,7 +115,7 @@ def test_an_overdraw_from_the_page_shows_the_message_and_changes_nothing(
 
 
 def test_the_approvers_queue_puts_urgent_first_and_hides_their_own(
-    tree, funded, request_payment, approver1, login
+    tree, funded, request_payment, approver1, approver2, login
 ):
     from tests.factories import MembershipFactory
 
@@ -124,10 +124,18 @@ def test_the_approvers_queue_puts_urgent_first_and_hides_their_own(
     own = request_payment(funded, "300.00", actor=approver1)
     request_payment(funded, "100.00")
     urgent = request_payment(funded, "5000.00", urgent=True)
-    waiting = list(login(approver1).get(reverse("funds:approval-queue")).context["waiting"])
+    big = request_payment(funded, "12000.00")
+    services.disbursement_approve(actor=approver2, disbursement=big)
+    response = login(approver1).get(reverse("funds:approval-queue"))
+    waiting = response.context["waiting"]
     assert waiting[0] == urgent
-    assert len(waiting) == 2
+    assert len(waiting) == 3
     assert own not in waiting
+    # Each card says how far the decision has come and whether the fund can pay it.
+    assert [(d.approved, d.needed) for d in waiting] == [(0, 2), (0, 1), (1, 2)]
+    page = response.content.decode()
+    assert "已同意 1 / 需 2 人" in page and "基金余额 ¥10,000.00" in page
+    assert page.count("超出基金余额") == 1  # the 12,000 yuan request
 
 
 def test_a_donation_from_the_page_issues_a_printable_receipt(tree, fund, chair, login):
@@ -142,6 +150,42 @@ def test_a_donation_from_the_page_issues_a_printable_receipt(tree, fund, chair, 
     assert response.url == reverse("funds:donation-receipt", args=[donation.public_id])
     receipt = client.get(response.url).content.decode()
     assert donation.receipt_number in receipt and "¥100,000.00" in receipt
+
+
+@pytest.mark.parametrize("typed", ["1e5", "-5", "5 元", "12.345", "0x10"])
+def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
+    tree, funded, chair, case, login, typed
+):
+    client = login(chair)
+    url = reverse("funds:disbursement-create", args=[case.public_id])
+    response = client.post(
+        url,
+        {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": typed,
+         "method": "cash", "reason": "家庭困难"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors["amount"] in (
+        ["请输入以元为单位的金额，如2000或2000.50。"],
+        ["确保小数点后不超过 2 位。"],
+    )
+    assert not Disbursement.objects.exists()
+    accepted = client.post(
+        url,
+        {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": "2,000",
+         "method": "cash", "reason": "家庭困难"},
+    )  # fmt: skip
+    assert accepted.status_code == 302
+    assert Disbursement.objects.get().amount == Decimal("2000.00")
+
+
+def test_the_fund_choice_shows_the_balance_and_the_only_fund_is_chosen(
+    tree, funded, chair, case, login
+):
+    response = login(chair).get(reverse("funds:disbursement-create", args=[case.public_id]))
+    field = response.context["form"]["fund"]
+    assert field.initial == funded.pk or field.value() == funded.pk
+    assert "伟达五金员工扶助基金（余额 ¥10,000.00）" in response.content.decode()
+    assert "---------" not in str(field)
 
 
 def test_a_bad_amount_on_the_page_is_explained(tree, fund, chair, login):
@@ -285,3 +329,43 @@ def test_reviews_refuse_a_missing_fund_and_junk_ids_with_a_message_not_an_error(
     # The smallest share the form offers is accepted (no float comparison).
     response = client.post(url, {**values, "fund": funded.pk, "seed": "7"})
     assert response.status_code == 302 and FundAudit.objects.count() == 1
+
+
+def test_a_junk_period_on_the_fund_page_says_what_is_wrong(tree, funded, chair, login):
+    response = login(chair).get(
+        reverse("funds:fund-detail", args=[funded.code]), {"start": "junk", "end": "2026-01-31"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "输入一个有效的日期" in page
+    assert "改为显示今年的数据" in page
+
+
+def test_aid_paid_within_the_hour_is_told_in_minutes(tree, funded, chair, officer, worker, login):
+    from unionhub.cases import services as case_services
+    from unionhub.cases.models import ServiceCategory
+
+    case = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="家中失火", description="夜间家中失火。",
+    )  # fmt: skip
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=25)):
+        services.emergency_advance(
+            actor=chair, fund=funded, case=case, amount=Decimal("5000.00"), method="cash",
+            reason="垫付住院押金", idempotency_key=key(),
+        )  # fmt: skip
+    page = login(officer).get(reverse("cases:case-detail", args=[case.public_id]))
+    assert "帮扶款在诉求提出后25分钟送达职工。" in page.content.decode()
+
+
+def test_approving_twice_from_the_page_says_why_and_changes_nothing(
+    tree, funded, request_payment, approver1, login
+):
+    disbursement = request_payment(funded, "5000.00")  # needs two approvers
+    client = login(approver1)
+    url = reverse("funds:disbursement-action", args=[disbursement.public_id, "approve"])
+    assert client.post(url, {"comment": "同意"}).status_code == 302
+    again = client.post(url, {"comment": "同意"})
+    assert again.status_code == 400
+    assert "您已同意过该笔帮扶款。" in again.content.decode()
+    assert disbursement.approvals.count() == 1

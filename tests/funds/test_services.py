@@ -770,3 +770,37 @@ def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
     assert offered[("advance", "approver1")] == ["ratify"]
     assert offered[("advance", "chair")] == ["reverse"]  # paid it: others ratify
     assert all(offered[(state, "auditor")] == [] for state in states)
+
+
+def test_the_requests_timeline_tells_the_money_story(
+    funded, case, request_payment, approver1, chair
+):
+    def events():
+        return list(case.events.filter(kind__in=["aid", "payment"]).values_list("kind", "body"))
+
+    asked = request_payment(funded, "500.00", case=case)
+    services.disbursement_approve(actor=approver1, disbursement=asked)
+    services.disbursement_pay(actor=chair, disbursement=asked, idempotency_key=key())
+    turned_down = request_payment(funded, "800.00", case=case)
+    services.disbursement_reject(actor=approver1, disbursement=turned_down, comment="已有其他救助")
+    withdrawn = request_payment(funded, "300.00", case=case)
+    services.disbursement_cancel(actor=chair, disbursement=withdrawn, reason="重复申请")
+    payment = LedgerEntry.objects.get(disbursement=asked, kind="disbursement")
+    services.entry_reverse(actor=chair, entry=payment, reason="账号错误", idempotency_key=key())
+
+    kinds = [kind for kind, _body in events()]
+    assert kinds == ["aid", "aid", "payment", "aid", "aid", "aid", "aid", "payment"]
+    bodies = " ".join(body for _kind, body in events())
+    for text in ("¥500.00", "已审批通过", "未获批准：已有其他救助", "已撤销", "重复申请", "已冲销"):
+        assert text in bodies, text
+
+
+def test_a_review_cannot_cover_a_period_still_to_come(funded, auditor):
+    today = timezone.localdate()
+    with pytest.raises(DomainError) as error:
+        services.audit_open(
+            actor=auditor, fund=funded, period_start=today,
+            period_end=today + datetime.timedelta(days=30), share="0.3",
+        )  # fmt: skip
+    assert error.value.field == "period_end"
+    assert not funded.audits.exists()

@@ -308,6 +308,7 @@ class CaseEvent(AppendOnlyModel):
         ESCALATION = "escalation", _("Escalation")
         FOLLOWUP = "followup", _("Follow-up")
         PAYMENT = "payment", _("Payment")
+        AID = "aid", _("Aid request")  # asked for, approved, turned down or cancelled
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")

@@ -201,15 +201,17 @@ def _detail_context(
     forms = forms or {}
     from unionhub.funds.models import Disbursement
 
-    money_hours = None
+    money_hours = money_minutes = None
     if case.money_reached_at:
-        money_hours = round((case.money_reached_at - case.submitted_at).total_seconds() / 3600, 1)
+        seconds = (case.money_reached_at - case.submitted_at).total_seconds()
+        money_hours, money_minutes = round(seconds / 3600, 1), max(1, round(seconds / 60))
     context = {
         "case": case,
         "disbursements": Disbursement.objects.filter(case=case).select_related("fund"),
         "can_request_aid": access_for(user).can(Cap.REQUEST_FUNDS, case.owner_path)
         and case.status not in (Case.Status.REJECTED, Case.Status.WITHDRAWN),
         "money_hours": money_hours,
+        "money_minutes": money_minutes,
         "events": events,
         "attachments": case.attachments.all(),
         "followups": followups,

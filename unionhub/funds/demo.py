@@ -131,6 +131,17 @@ class FundSeeder:
                                            comment="同意" if index else "情况属实，同意", decided_at=at))  # fmt: skip
         if approvers and not advance:
             d.approved_at = approvers[-1][1]
+        if case is not None and not advance:
+            self.events.append(CaseEvent(
+                case=case, kind=CaseEvent.Kind.AID, created_at=requested_at, actor=requester,
+                body=f"已向{book.fund.name}申请帮扶款{format_yuan(d.amount)}。",
+            ))  # fmt: skip
+            if d.approved_at:
+                self.events.append(CaseEvent(
+                    case=case, kind=CaseEvent.Kind.AID, created_at=d.approved_at,
+                    actor=approvers[-1][0],
+                    body=f"{book.fund.name}的帮扶款{format_yuan(d.amount)}已审批通过，可以支付。",
+                ))  # fmt: skip
         if status == "paid":
             d.paid_at, d.paid_by = paid_at, payer
             d.payment_reference = f"HS{paid_at:%Y%m%d}{self.rng.randrange(10**6):06d}"

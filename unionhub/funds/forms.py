@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.access import Cap
 from unionhub.core.forms import DateInput, StyledForm
+from unionhub.core.money import format_yuan
 from unionhub.enterprises.models import Enterprise
 from unionhub.funds.models import AuditFinding, AuditItem, Disbursement, Donation, Fund
 
@@ -29,9 +31,26 @@ class MoneyInput(forms.TextInput):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
 
+class MoneyField(forms.DecimalField):
+    """Yuan as people type them: digits, thousands commas allowed, at most two decimals. "1e5",
+    "-5" or "5 元" are refused with one clear message instead of being read as numbers."""
+
+    PLAIN = re.compile(r"\d+(\.\d{1,2})?")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            plain = value.strip().replace(",", "").replace("，", "")
+            if plain and not self.PLAIN.fullmatch(plain):
+                raise forms.ValidationError(
+                    _("Enter an amount in yuan, e.g. 2000 or 2000.50."), code="invalid"
+                )
+            value = plain
+        return super().to_python(value)
+
+
 def money_field(label, **kwargs) -> forms.DecimalField:
     """Yuan with two decimals; the service rounds nothing and refuses more precision."""
-    return forms.DecimalField(
+    return MoneyField(
         label=label,
         max_digits=14,
         decimal_places=2,
@@ -83,8 +102,27 @@ class DonationForm(IdempotentForm):
         )
 
 
+class FundChoiceField(forms.ModelChoiceField):
+    """A fund with what it holds now, so nobody asks blindly; the only fund is chosen already."""
+
+    def label_from_instance(self, fund) -> str:
+        return _("%(fund)s (holds %(balance)s)") % {
+            "fund": fund.name,
+            "balance": format_yuan(fund.balance),
+        }
+
+    def offer(self, funds) -> None:
+        funds = list(funds)
+        self.queryset = self.queryset.model.objects.filter(pk__in=[f.pk for f in funds])
+        self.choices = [(f.pk, self.label_from_instance(f)) for f in funds]
+        if len(funds) == 1:
+            self.initial = funds[0].pk
+        else:
+            self.choices = [("", self.empty_label), *self.choices]
+
+
 class DisbursementRequestForm(IdempotentForm):
-    fund = forms.ModelChoiceField(label=_("From fund"), queryset=Fund.objects.none())
+    fund = FundChoiceField(label=_("From fund"), queryset=Fund.objects.none())
     amount = money_field(_("Amount (yuan)"))
     method = forms.ChoiceField(label=_("Payment method"), choices=Disbursement.Method.choices)
     urgent = forms.BooleanField(
@@ -99,12 +137,12 @@ class DisbursementRequestForm(IdempotentForm):
         funds = Fund.objects.visible_to(user, Cap.REQUEST_FUNDS).filter(is_active=True)
         # An ancestor's fund (e.g. the district's hardship fund) is asked through a referral of
         # part of the request; here, the funds of the user's own organisations.
-        self.fields["fund"].queryset = funds.select_related("organization")
+        self.fields["fund"].offer(funds.order_by("name"))
         self.case = case
 
 
 class AdvanceForm(IdempotentForm):
-    fund = forms.ModelChoiceField(label=_("From fund"), queryset=Fund.objects.none())
+    fund = FundChoiceField(label=_("From fund"), queryset=Fund.objects.none())
     amount = money_field(_("Amount (yuan)"))
     method = forms.ChoiceField(label=_("Payment method"), choices=Disbursement.Method.choices)
     reason = forms.CharField(
@@ -113,8 +151,10 @@ class AdvanceForm(IdempotentForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = Fund.objects.visible_to(user, Cap.REQUEST_FUNDS).filter(
-            advance_officers=user, is_active=True
+        self.fields["fund"].offer(
+            Fund.objects.visible_to(user, Cap.REQUEST_FUNDS)
+            .filter(advance_officers=user, is_active=True)
+            .order_by("name")
         )
 
 

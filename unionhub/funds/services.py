@@ -20,7 +20,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -262,12 +262,21 @@ def _check_category(fund: Fund, category: ServiceCategory) -> None:
         )
 
 
-def _case_event(case: Case | None, actor, body: str, public: str = "", params=None) -> None:
+def _case_event(
+    case: Case | None,
+    actor,
+    body: str,
+    public: str = "",
+    params=None,
+    kind: str = CaseEvent.Kind.PAYMENT,
+) -> None:
+    """Write the money's step on the request's timeline: ``aid`` for asking and deciding,
+    ``payment`` for money that moved."""
     if case is None:
         return
     from unionhub.cases.services import _event
 
-    _event(case, actor, CaseEvent.Kind.PAYMENT, body=body, public=public, params=params)
+    _event(case, actor, kind, body=body, public=public, params=params)
 
 
 def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
@@ -357,6 +366,7 @@ def disbursement_request(
         actor,
         _("Requested %(amount)s from %(fund)s.")
         % {"amount": format_yuan(amount), "fund": fund.name},
+        kind=CaseEvent.Kind.AID,
     )
     audit.record(
         actor=actor,
@@ -467,6 +477,15 @@ def approval_queue(user):
         mine.filter(status=Status.REQUESTED)
         .exclude(requested_by=user)
         .exclude(approvals__approver=user, approvals__is_ratification=False)
+        .annotate(
+            approved=Count(
+                "approvals",
+                filter=Q(
+                    approvals__decision=Approval.Decision.APPROVE,
+                    approvals__is_ratification=False,
+                ),
+            )
+        )
         .order_by("-urgent", "requested_at")
     )
     to_ratify = (
@@ -515,6 +534,13 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
         disbursement.status = Status.APPROVED
         disbursement.approved_at = timezone.now()
         disbursement.save(update_fields=["status", "approved_at"])
+        _case_event(
+            disbursement.case,
+            actor,
+            _("%(amount)s from %(fund)s approved; it can be paid.")
+            % {"amount": format_yuan(disbursement.amount), "fund": disbursement.fund.name},
+            kind=CaseEvent.Kind.AID,
+        )
         notify(
             recipients=[disbursement.requested_by],
             kind="disbursement_approved",
@@ -546,6 +572,17 @@ def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> D
     disbursement.status = Status.REJECTED
     disbursement.closed_reason = comment[:300]
     disbursement.save(update_fields=["status", "closed_reason"])
+    _case_event(
+        disbursement.case,
+        actor,
+        _("%(amount)s from %(fund)s not approved: %(reason)s")
+        % {
+            "amount": format_yuan(disbursement.amount),
+            "fund": disbursement.fund.name,
+            "reason": comment,
+        },
+        kind=CaseEvent.Kind.AID,
+    )
     audit.record(
         actor=actor,
         action="funds.disbursement.rejected",
@@ -809,6 +846,17 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
     disbursement.status = Status.CANCELLED
     disbursement.closed_reason = reason[:300]
     disbursement.save(update_fields=["status", "closed_reason"])
+    _case_event(
+        disbursement.case,
+        actor,
+        _("The request for %(amount)s from %(fund)s was cancelled: %(reason)s")
+        % {
+            "amount": format_yuan(disbursement.amount),
+            "fund": disbursement.fund.name,
+            "reason": reason,
+        },
+        kind=CaseEvent.Kind.AID,
+    )
     audit.record(
         actor=actor,
         action="funds.disbursement.cancelled",
@@ -869,6 +917,12 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
         )
         if leg.disbursement_id:
             Disbursement.objects.filter(pk=leg.disbursement_id).update(status=Status.REVERSED)
+            _case_event(
+                leg.disbursement.case,
+                actor,
+                _("The payment of %(amount)s from %(fund)s was reversed: %(reason)s")
+                % {"amount": format_yuan(-leg.amount), "fund": fund.name, "reason": reason},
+            )
     audit.record(
         actor=actor,
         action="funds.entry.reversed",
@@ -1158,6 +1212,11 @@ def audit_open(
         raise DomainError(_("Give the share as a number between 0.01 and 1."), field="share")
     if period_start is None or period_end is None or period_start > period_end:
         raise DomainError(_("The period's start is after its end."), field="period_start")
+    if period_end > timezone.localdate():
+        raise DomainError(
+            _("A review covers payments already made: end the period today or earlier."),
+            field="period_end",
+        )
     seed = seed if seed is not None else secrets.randbelow(2**31)
     ids = list(audit_population(fund, period_start, period_end).values_list("pk", flat=True))
     review = FundAudit.objects.create(

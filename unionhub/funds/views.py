@@ -356,11 +356,13 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
         raise Http404
     name, form_class, run = specs[action]
     form = form_class(post)
+    refusal = None
     if form.is_valid():
         try:
             run(form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
+            refusal = error
         else:
             messages.success(request, _("Done."))
             back = post.get("next")
@@ -370,6 +372,9 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
     disbursement = _disbursement(request, public_id)
     context = _detail_context(request, disbursement, **{name: form})
     context["open_action"] = action
+    if refusal is not None and not context[f"can_{action}"]:
+        # The form is no longer offered (e.g. approved already): say why at the top instead.
+        messages.error(request, str(refusal.message))
     return render(request, "funds/disbursement_detail.html", context, status=400)
 
 
@@ -378,10 +383,13 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     """What waits for this approver: urgent first, then oldest; and advances to ratify. Built
     for a phone as much as a desk."""
     waiting, to_ratify = services.approval_queue(request.user)
+    waiting = list(waiting[:100])
+    for disbursement in waiting:
+        disbursement.needed = disbursement.fund.approvals_needed(disbursement.amount)
     return render(
         request,
         "funds/approval_queue.html",
-        {"waiting": waiting[:100], "to_ratify": to_ratify[:100], "comment_form": CommentForm()},
+        {"waiting": waiting, "to_ratify": to_ratify[:100], "comment_form": CommentForm()},
     )
 
 

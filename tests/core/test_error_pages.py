@@ -1,0 +1,28 @@
+"""Error pages speak the user's language and carry the app's own look (no bare "Not Found")."""
+
+from django.template import loader
+from django.urls import reverse
+from django.utils import translation
+
+
+def test_a_worker_opening_the_staff_desk_gets_a_translated_403(tree, worker, login):
+    response = login(worker.user).get(reverse("cases:case-list"))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "此页面不对您开放" in page
+    assert "返回首页" in page
+
+
+def test_an_unknown_address_gets_a_translated_404(tree, officer, login):
+    response = login(officer).get("/no-such-page/")
+    assert response.status_code == 404
+    assert "找不到这个页面" in response.content.decode()
+    english = login(officer).get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 404
+
+
+def test_the_500_page_renders_without_a_request():
+    with translation.override("en"):
+        page = loader.get_template("500.html").render()
+    assert "Something went wrong on our side" in page
+    assert '<html lang="en">' in page
