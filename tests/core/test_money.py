@@ -5,7 +5,7 @@ from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unionhub.core.money import format_yuan, to_money
+from unionhub.core.money import format_yuan, to_money, yuan_in_capitals
 
 
 def test_it_rounds_half_up_to_the_fen():
@@ -43,3 +43,24 @@ def test_the_template_filter_refuses_anything_but_a_decimal():
     assert template.render(Context({"amount": Decimal("1234.5")})) == "¥1,234.50"
     with pytest.raises(TypeError):
         template.render(Context({"amount": 1234.5}))
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("100000", "壹拾万元整"),
+        ("300000.00", "叁拾万元整"),
+        ("1234.56", "壹仟贰佰叁拾肆元伍角陆分"),
+        ("1005.08", "壹仟零伍元零捌分"),
+        ("10.50", "壹拾元伍角整"),
+        ("0.05", "伍分"),
+        ("0", "零元整"),
+        ("100100", "壹拾万零壹佰元整"),
+        ("1000001", "壹佰万零壹元整"),
+        ("100000001", "壹亿零壹元整"),
+        ("120000000", "壹亿贰仟万元整"),
+        ("2000.30", "贰仟元叁角整"),
+    ],
+)
+def test_amounts_in_capitals_as_on_a_chinese_receipt(amount, words):
+    assert yuan_in_capitals(Decimal(amount)) == words

@@ -208,6 +208,8 @@ def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, c
     shown = client.get(url)
     assert shown.status_code == 200
     assert "无锡伟达五金有限公司" in shown.content.decode()
+    assert "合计 1 笔捐赠" in shown.content.decode()
+    assert "<strong>¥10,000.00</strong>" in shown.content.decode()
     with time_machine.travel(disclosure.window_ends_at + datetime.timedelta(seconds=1)):
         assert client.get(url).status_code == 404
     services.disclosure_withdraw(actor=chair, disclosure=disclosure)
@@ -369,3 +371,54 @@ def test_approving_twice_from_the_page_says_why_and_changes_nothing(
     assert again.status_code == 400
     assert "您已同意过该笔帮扶款。" in again.content.decode()
     assert disbursement.approvals.count() == 1
+
+
+def test_the_statement_sheet_names_its_fund_and_period_and_formats_yuan(tree, funded, chair, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    today = timezone.localdate()
+    response = login(chair).get(
+        reverse("funds:fund-export", args=[funded.code, "statement"]),
+        {"start": today.replace(day=1).isoformat(), "end": today.isoformat()},
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet["A1"].value == funded.name
+    assert today.isoformat() in sheet["B1"].value
+    assert [c.value for c in sheet[3]] == ["收支", "项目", "金额（元）"]
+    amounts = [row[2] for row in sheet.iter_rows(min_row=4) if row[2].value is not None]
+    assert amounts and all(cell.number_format == "#,##0.00" for cell in amounts)
+    assert sheet.column_dimensions["B"].width == 36
+
+
+def test_a_refused_review_check_keeps_what_was_typed_and_says_why_beside_it(
+    tree, funded, approved, chair, auditor, login
+):
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "500.00"), idempotency_key=key()
+    )
+    today = timezone.localdate()
+    review = services.audit_open(
+        actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=7
+    )
+    item = review.items.get()
+    client = login(auditor)
+    url = reverse("funds:audit-action", args=[review.pk, "check"])
+    response = client.post(url, {"item": item.pk, "approvals": "on", "amount": "on"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'role="alert">请填写已查验的凭证。</div>' in page
+    assert page.count(" checked>") == 2  # the two ticks survive
+    item.refresh_from_db()
+    assert item.checked_at is None
+    refused = client.post(
+        reverse("funds:audit-action", args=[review.pk, "finding"]), {"description": ""}
+    )
+    assert refused.status_code == 400
+    assert refused.context["finding_form"].errors  # shown beside the fields
+    assert not review.findings.exists()
+    done = client.post(
+        url, {"item": item.pk, "approvals": "on", "evidence_note": "申请表、银行回单"}
+    )
+    assert done.status_code == 302 and done.url.endswith(f"#item-{item.pk}")

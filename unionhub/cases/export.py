@@ -59,5 +59,9 @@ def queue_xlsx_response(cases):
 
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
     return xlsx_response(
-        filename=f"requests-{stamp}.xlsx", sheet_title=_("Requests"), headers=headers, rows=rows()
+        filename=f"requests-{stamp}.xlsx",
+        sheet_title=_("Requests"),
+        headers=headers,
+        rows=rows(),
+        widths=[16, 17, 12, 12, 8, 10, 10, 10, 14, 22, 28, 28, 10, 36, 17, 6],
     )

@@ -224,6 +224,14 @@ class Case(models.Model):
                 opclasses=["varchar_pattern_ops", ""],
                 condition=Q(status__in=["submitted", "accepted", "in_progress", "referred"]),
             ),
+            # The open requests of a scope by deadline (the "breached" and "due soon" filters):
+            # counted from the index alone, without reading the district's whole backlog.
+            models.Index(
+                fields=["owner_path", "sla_due_at"],
+                name="case_open_scope_due_idx",
+                opclasses=["varchar_pattern_ops", ""],
+                condition=Q(status__in=["submitted", "accepted", "in_progress", "referred"]),
+            ),
             models.Index(fields=["-submitted_at", "-id"], name="case_time_idx"),
             models.Index(fields=["status", "-submitted_at"], name="case_status_time_idx"),
             models.Index(fields=["assignee", "status"], name="case_assignee_idx"),

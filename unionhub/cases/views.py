@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from unionhub.cases import services
@@ -371,6 +372,22 @@ def upload_from(uploaded) -> services.Upload:
     return services.Upload(name=uploaded.name, content=uploaded.read(limit + 1))
 
 
+# What the officer is told after each action (a note shows itself on the timeline).
+DONE_MESSAGES = {
+    "accept": gettext_lazy("Accepted: the worker has been told."),
+    "start": gettext_lazy("Marked as in progress."),
+    "assign": gettext_lazy("Assigned."),
+    "contact": gettext_lazy("The call or visit is logged."),
+    "resolve": gettext_lazy("Resolved: the worker has been asked to rate the service."),
+    "close": gettext_lazy("Closed."),
+    "reject": gettext_lazy("Rejected: the worker has been told why."),
+    "reopen": gettext_lazy("Reopened."),
+    "schedule_followup": gettext_lazy("Scheduled: it is on the follow-up list."),
+    "check_back": gettext_lazy("The check-back call is recorded."),
+    "attach": gettext_lazy("The files have been added."),
+}
+
+
 @staff_required
 @require_POST
 def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
@@ -393,8 +410,14 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
                 response["HX-Redirect"] = reverse("cases:case-list")
                 return response
             return redirect("cases:case-list")
-        if action not in ("note",):
-            messages.success(request, _("Done."))
+        if action == "refer_part":
+            messages.success(
+                request,
+                _("Part referred to %(org)s as %(reference)s.")
+                % {"org": result.organization, "reference": result.reference},
+            )
+        elif action in DONE_MESSAGES:
+            messages.success(request, DONE_MESSAGES[action])
     case = _get_case(request, public_id)
     context = _detail_context(
         request, case, {action: form} if failed else None, open_action=action if failed else ""

@@ -76,3 +76,57 @@ def _fen_to_yuan(value, expression, connection):
     if value is None:
         return None
     return (Decimal(value) / 100).quantize(CENT)
+
+
+_CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CAPITAL_GROUPS = ("", "万", "亿", "万亿")
+
+
+def _capital_group(number: int) -> str:
+    """A group of up to four digits in capitals: 1005 → 壹仟零伍."""
+    out, zero = "", False
+    for place, unit in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
+        digit = number // place % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out, zero = out + "零", False
+        out += _CAPITAL_DIGITS[digit] + unit
+    return out
+
+
+def yuan_in_capitals(value: Decimal) -> str:
+    """The amount as written on Chinese receipts and cheques (人民币大写):
+    ``Decimal("100000")`` → ``壹拾万元整``, ``Decimal("1005.08")`` → ``壹仟零伍元零捌分``."""
+    amount = to_money(value)
+    if amount < 0:
+        raise ValueError("Capitals are written for amounts of zero or more.")
+    fen_total = int(amount * 100)
+    yuan, jiao, fen = fen_total // 100, fen_total // 10 % 10, fen_total % 10
+    groups = []
+    rest = yuan
+    while rest:
+        groups.append(rest % 10000)
+        rest //= 10000
+    if len(groups) > len(_CAPITAL_GROUPS):
+        raise ValueError("The amount is too large to write in capitals.")
+    words, gap = "", False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            gap = bool(words)
+            continue
+        if words and (gap or group < 1000):
+            words += "零"
+        words += _capital_group(group) + _CAPITAL_GROUPS[index]
+        gap = False
+    if jiao == 0 and fen == 0:
+        return (words or "零") + "元整"
+    tail = ""
+    if jiao:
+        tail += _CAPITAL_DIGITS[jiao] + "角"
+    elif yuan:
+        tail += "零"
+    tail += _CAPITAL_DIGITS[fen] + "分" if fen else "整"
+    return (words + "元" if yuan else "") + tail

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,14 +34,37 @@ def _cell(sheet, value):
         cell.number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, datetime.date):
         cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, Decimal):
+        cell.number_format = "#,##0.00"  # yuan as staff write them: 300,000.00
     return cell
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a Chinese character is about two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
 def xlsx_response(
-    *, filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]
+    *,
+    filename: str,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    widths: Sequence[int] = (),
+    title_rows: Sequence[Sequence] = (),
 ) -> FileResponse:
+    """Stream ``rows`` under ``headers`` (after any ``title_rows``, e.g. the fund and period).
+    Columns are as wide as ``widths`` says, else as their header needs (at least 12)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
+    for index, title in enumerate(headers):
+        width = widths[index] if index < len(widths) else max(12, display_width(title) + 4)
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    for row in title_rows:
+        cells = [_cell(sheet, value) for value in row]
+        if cells:
+            cells[0].font = Font(bold=True, size=13)
+        sheet.append(cells)
     header_cells = []
     for title in headers:
         cell = _cell(sheet, title)

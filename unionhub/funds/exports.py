@@ -23,11 +23,17 @@ def statement_xlsx(statement: dict):
         [_("Closing balance"), "", statement["closing"]],
     ]
     name = f"{fund.code}-statement-{statement['start']:%Y%m%d}-{statement['end']:%Y%m%d}.xlsx"
+    period = _("%(start)s to %(end)s") % {
+        "start": statement["start"].isoformat(),
+        "end": statement["end"].isoformat(),
+    }
     return xlsx_response(
         filename=name,
         sheet_title=_("Statement"),
-        headers=[fund.name, _("Item"), _("Amount (yuan)")],
+        title_rows=[[fund.name, period], []],
+        headers=[_("Section"), _("Item"), _("Amount (yuan)")],
         rows=rows,
+        widths=[16, 36, 18],
     )
 
 
@@ -70,6 +76,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             _("By"),
         ],
         rows=rows(),
+        widths=[12, 17, 10, 22, 30, 16, 16, 12],
     )
 
 
@@ -98,4 +105,5 @@ def beneficiaries_xlsx(fund: Fund, start: datetime.date, end: datetime.date, *, 
         sheet_title=_("Beneficiaries"),
         headers=[_("Paid at"), _("Beneficiary"), _("Category"), _("Amount (yuan)"), _("Method")],
         rows=rows(),
+        widths=[17, 14, 14, 16, 12],
     )

@@ -4,6 +4,7 @@ queue, payment, reversal, transfers, period close, disclosures (公示) and revi
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -11,13 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from unionhub.cases.models import Case
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.errors import DomainError
+from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
 from unionhub.core.views import add_domain_error, paginate, staff_required
 from unionhub.funds import exports, services
@@ -42,6 +46,7 @@ from unionhub.funds.forms import (
     TransferForm,
 )
 from unionhub.funds.models import (
+    Approval,
     AuditFinding,
     AuditItem,
     Disbursement,
@@ -334,6 +339,33 @@ def disbursement_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "funds/disbursement_detail.html", _detail_context(request, disbursement))
 
 
+def _done_message(action: str, disbursement: Disbursement) -> str:
+    """What the officer is told after deciding, paying or cancelling."""
+    disbursement.refresh_from_db(fields=["status", "ratified_at"])
+    amount = format_yuan(disbursement.amount)
+    if action == "approve":
+        if disbursement.status == Status.APPROVED:
+            return _("%(amount)s is approved and can now be paid.") % {"amount": amount}
+        given = disbursement.approvals.filter(
+            decision=Approval.Decision.APPROVE, is_ratification=False
+        ).count()
+        left = disbursement.fund.approvals_needed(disbursement.amount) - given
+        return ngettext(
+            "Your approval is recorded; %(count)d more approver must decide.",
+            "Your approval is recorded; %(count)d more approvers must decide.",
+            left,
+        ) % {"count": left}
+    if action == "ratify":
+        if disbursement.ratified_at:
+            return _("The advance of %(amount)s is fully ratified.") % {"amount": amount}
+        return _("Your ratification is recorded; one more approver must ratify.")
+    return {
+        "reject": _("%(amount)s was turned down; the requester has been told."),
+        "pay": _("The payment of %(amount)s is recorded."),
+        "cancel": _("The request for %(amount)s is cancelled."),
+    }[action] % {"amount": amount}
+
+
 @staff_required
 @require_POST
 def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
@@ -364,7 +396,7 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
             add_domain_error(form, error)
             refusal = error
         else:
-            messages.success(request, _("Done."))
+            messages.success(request, _done_message(action, disbursement))
             back = post.get("next")
             if back == "queue":
                 return redirect("funds:approval-queue")
@@ -592,13 +624,17 @@ def disclosure_public(request: HttpRequest, token) -> HttpResponse:
         Disclosure.objects.showing().select_related("fund", "fund__organization"), token=token
     )
     lines = list(disclosure.lines.all())
+    beneficiaries = [line for line in lines if line.kind == "beneficiary"]
+    donors = [line for line in lines if line.kind == "donor"]
     response = render(
         request,
         "funds/disclosure_public.html",
         {
             "disclosure": disclosure,
-            "beneficiaries": [line for line in lines if line.kind == "beneficiary"],
-            "donors": [line for line in lines if line.kind == "donor"],
+            "beneficiaries": beneficiaries,
+            "donors": donors,
+            "paid_total": sum((line.amount for line in beneficiaries), Decimal("0.00")),
+            "given_total": sum((line.amount for line in donors), Decimal("0.00")),
         },
     )
     response["X-Robots-Tag"] = "noindex"
@@ -660,7 +696,18 @@ def _review(request: HttpRequest, pk: int) -> FundAudit:
 
 @staff_required
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk)
+    return _audit_page(request, _review(request, pk))
+
+
+def _audit_page(
+    request: HttpRequest,
+    review: FundAudit,
+    *,
+    status: int = 200,
+    failed_check: dict | None = None,
+    finding_form: FindingForm | None = None,
+) -> HttpResponse:
+    """The review page; after a refused check or finding, with what was typed and why."""
     items = review.items.select_related(
         "disbursement__worker", "disbursement__category", "disbursement__requested_by",
         "disbursement__paid_by", "checked_by",
@@ -676,11 +723,14 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": AuditItem.CHECKS,
             "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
             "check_form": AuditCheckForm(),
-            "finding_form": FindingForm(fund=review.fund),
+            "failed_check": failed_check or {},
+            "finding_form": finding_form or FindingForm(fund=review.fund),
+            "finding_open": finding_form is not None,
             "rectify_form": RectifyForm(),
             "conclusion_form": ConclusionForm(),
             "print": request.GET.get("print") == "1",
         },
+        status=status,
     )
 
 
@@ -689,26 +739,38 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     review = _review(request, pk)
     user, post = request.user, request.POST
-    try:
-        if action == "check":
-            item = get_object_or_404(AuditItem, pk=_posted_pk(post.get("item")), audit=review)
-            form = AuditCheckForm(post)
-            if form.is_valid():
-                services.audit_check(
-                    actor=user,
-                    item=item,
-                    checks=form.checks(),
-                    evidence_note=form.cleaned_data["evidence_note"],
-                )
-            else:
-                raise DomainError(_("Note the evidence you looked at."))
-        elif action == "finding":
-            form = FindingForm(post, fund=review.fund)
-            item = review.items.filter(pk=_posted_pk(post.get("item"))).first()
+    if action == "check":
+        item = get_object_or_404(AuditItem, pk=_posted_pk(post.get("item")), audit=review)
+        form = AuditCheckForm(post)
+        try:
             if not form.is_valid():
-                raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
-            services.finding_add(actor=user, review=review, item=item, **form.cleaned_data)
-        elif action == "rectify":
+                raise DomainError(_("Note the evidence you looked at."))
+            services.audit_check(
+                actor=user,
+                item=item,
+                checks=form.checks(),
+                evidence_note=form.cleaned_data["evidence_note"],
+            )
+        except DomainError as error:
+            # Back to the item, with the ticks and the note as typed and the reason beside them.
+            failed = {"item": item.pk, "posted": post, "error": str(error.message)}
+            return _audit_page(request, review, status=400, failed_check=failed)
+        messages.success(request, _("Saved."))
+        return redirect(reverse("funds:audit-detail", args=[review.pk]) + f"#item-{item.pk}")
+    if action == "finding":
+        form = FindingForm(post, fund=review.fund)
+        item = review.items.filter(pk=_posted_pk(post.get("item"))).first()
+        try:
+            if form.is_valid():
+                services.finding_add(actor=user, review=review, item=item, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        if form.errors:
+            return _audit_page(request, review, status=400, finding_form=form)
+        messages.success(request, _("Saved."))
+        return redirect(reverse("funds:audit-detail", args=[review.pk]) + "#findings-title")
+    try:
+        if action == "rectify":
             finding = get_object_or_404(AuditFinding, pk=post.get("finding"), audit=review)
             services.finding_rectify(actor=user, finding=finding, note=post.get("note", ""))
         elif action == "close":

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from unionhub.core.money import format_yuan
+from unionhub.core.money import format_yuan, yuan_in_capitals
 
 register = template.Library()
 
@@ -13,6 +13,12 @@ register = template.Library()
 def yuan(value: Decimal) -> str:
     """``{{ amount|yuan }}`` → ``¥1,234.50``. Refuses floats and strings: money is a Decimal."""
     return format_yuan(value)
+
+
+@register.filter
+def yuan_capitals(value: Decimal) -> str:
+    """``{{ amount|yuan_capitals }}`` → ``壹拾万元整`` (receipts)."""
+    return yuan_in_capitals(value)
 
 
 @register.simple_tag(takes_context=True)
