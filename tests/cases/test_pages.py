@@ -161,6 +161,25 @@ def test_the_worker_page_shows_one_timeline(tree, officer, case, login):
     titles = [item.kind for item in response.context["timeline"]]
     assert len(titles) >= 3
     assert case.reference in response.content.decode()
+    # A rating shows its score on the staff side, not the worker's "you rated" wording.
+    services.case_resolve(actor=officer, case=case, resolution="已发放帮扶金。")
+    services.case_rate(actor=case.worker.user, case=case, rating=4, comment="很及时")
+    response = login(officer).get(reverse("workers:worker-detail", args=[case.worker.public_id]))
+    rated = next(i for i in response.context["timeline"] if i.kind == "评价")
+    assert rated.detail == f"{case.worker.name}: 4分（满分5分） · 很及时"
+
+
+def test_a_referred_part_links_back_to_its_request_for_those_who_may_open_it(
+    tree, officer, case, district_admin, login
+):
+    services.case_accept(actor=officer, case=case)
+    child = services.case_refer_part(
+        actor=officer, case=case, organization=tree.district, summary="申请大额救助",
+        reason="需区总工会资金",
+    )  # fmt: skip
+    link = f'href="/cases/{case.public_id}/"'
+    page = login(district_admin).get(reverse("cases:case-detail", args=[child.public_id]))
+    assert link in page.content.decode()
 
 
 def make_cases(tree, officer, hardship, count):

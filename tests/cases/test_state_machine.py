@@ -206,9 +206,12 @@ def test_referring_part_opens_a_linked_request_at_the_other_organisation(
     # The worker is visited under the request the part came from, not twice over.
     planned = case.followups.count()
     assert planned > 0
+    plan_event = case.events.get(kind="followup")
+    assert f"共{planned}次" in plan_event.body  # the timeline says what accepting scheduled
     child = services.case_accept(actor=district_admin, case=child)
     assert child.followups.count() == 0
     assert case.followups.count() == planned
+    assert not child.events.filter(kind="followup").exists()
 
 
 def test_reopening_is_refused_after_thirty_days(tree, case, officer, worker):
@@ -278,7 +281,11 @@ def test_every_move_writes_a_timeline_event(tree, case, officer):
     before = case.events.count()
     case = services.case_accept(actor=officer, case=case)
     services.case_note(actor=officer, case=case, text="已核实")
-    assert case.events.count() == before + 2  # accepted, the note
+    # accepted, the follow-up plan it scheduled, the note
+    assert case.events.count() == before + 3
+    assert list(case.events.order_by("-id").values_list("kind", flat=True)[:3]) == [
+        "note", "followup", "status"
+    ]  # fmt: skip
 
 
 def test_the_workers_messages_are_rendered_in_the_readers_language(tree, case, officer, worker):

@@ -22,7 +22,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from unionhub.cases.models import (
     Attachment,
@@ -516,7 +516,24 @@ def case_accept(*, actor, case: Case) -> Case:
     _set_clock(case, start=now, due=case.resolution_due_at)
     case.save()
     if case.parent_id is None:
-        _schedule_plan(case, start=timezone.localdate(now))
+        planned = _schedule_plan(case, start=timezone.localdate(now))
+        if planned:
+            _event(
+                case,
+                actor,
+                Kind.FOLLOWUP,
+                body=ngettext(
+                    "Follow-up plan scheduled: %(count)d contact, on %(first)s.",
+                    "Follow-up plan scheduled: %(count)d contacts, the first on %(first)s and "
+                    "the last on %(last)s.",
+                    len(planned),
+                )
+                % {
+                    "count": len(planned),
+                    "first": planned[0].due_on.isoformat(),
+                    "last": planned[-1].due_on.isoformat(),
+                },
+            )
     _tell_worker(case, gettext_lazy("Your request %(reference)s has been accepted."), sms=True)
     return case
 
@@ -954,10 +971,11 @@ def validate_plan(plan) -> list[dict]:
     return cleaned
 
 
-def _schedule_plan(case: Case, *, start: datetime.date) -> None:
+def _schedule_plan(case: Case, *, start: datetime.date) -> list[FollowUp]:
+    """The category's standard plan, once per request; returns what was scheduled now."""
     if case.followups.filter(from_plan=True).exists():
-        return
-    FollowUp.objects.bulk_create(
+        return []
+    return FollowUp.objects.bulk_create(
         FollowUp(case=case, kind=kind, due_on=due, from_plan=True)
         for kind, due in _plan_dates(case.category.followup_plan, start)
     )

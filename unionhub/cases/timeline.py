@@ -4,6 +4,7 @@ viewing user may see, newest first."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from unionhub.cases.models import Case, CaseEvent
 from unionhub.core.timeline import TimelineItem
@@ -15,7 +16,8 @@ def case_events(worker, user, limit: int) -> list[TimelineItem]:
         CaseEvent.objects.filter(case__in=visible)
         .select_related("case", "actor")
         .only(
-            "created_at", "kind", "body", "public_message", "to_status", "case__reference",
+            "created_at", "kind", "body", "public_message", "public_params", "to_status",
+            "case__reference",
             "case__public_id", "case__summary", "actor__full_name", "actor__username",
         )
         .order_by("-created_at", "-id")[:limit]
@@ -32,6 +34,10 @@ def case_events(worker, user, limit: int) -> list[TimelineItem]:
             )
         )
         detail = event.body if event.kind != CaseEvent.Kind.SUBMITTED else ""
+        if event.kind == CaseEvent.Kind.RATING:
+            rating = (event.public_params or {}).get("rating")
+            score = _("%(rating)s out of 5") % {"rating": rating} if rating else ""
+            detail = " · ".join(part for part in (score, detail) if part)
         by = event.actor.get_full_name() if event.actor else ""
         items.append(
             TimelineItem(

@@ -226,6 +226,9 @@ def _detail_context(
             "public_id", "reference", "status", "organization__name"
         ).select_related("organization"),
         "actions": actions,
+        # The request a part came from is linked only for those who may open it.
+        "parent_visible": case.parent_id is not None
+        and Case.objects.visible_to(user).filter(pk=case.parent_id).exists(),
     }
     blank = {
         "assign": lambda: AssignForm(user=user),
