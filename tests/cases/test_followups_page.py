@@ -164,6 +164,8 @@ def test_the_dashboard_counts_stop_at_their_bound_and_its_queries_stay_flat(
         BoundedPaginator.count_limit = original
     assert len(large) == len(small)
     assert "5+" in response.content.decode()
+    counts = [q["sql"] for q in large.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert counts and all("LIMIT 6" in sql for sql in counts), counts  # it stopped counting
 
 
 def test_log_it_opens_the_request_with_the_visit_chosen(tree, officer, accepted, login):
@@ -180,3 +182,26 @@ def test_log_it_opens_the_request_with_the_visit_chosen(tree, officer, accepted,
     form = response.context["contact_form"]
     assert form.initial == {"followup": visit.pk, "kind": "visit"}
     assert response.context["open_action"] == "contact"
+
+
+def test_the_follow_up_list_is_for_those_who_handle_requests_and_skips_referred_ones(
+    tree, officer, viewer, accepted, login
+):
+    FollowUp.objects.filter(case=accepted).delete()
+    schedule(officer, accepted, 0)
+    assert login(viewer).get(reverse("cases:followup-list")).status_code == 403
+    assert len(listed(login(officer))) == 1
+    services.case_refer(
+        actor=officer, case=accepted, organization=tree.district, reason="需区总工会协调"
+    )
+    # Referred: no visit can be logged until the district accepts it.
+    assert listed(login(officer)) == []
+
+
+def test_a_refused_accept_says_why_and_claims_no_success(tree, officer, accepted, login):
+    response = login(officer).post(
+        reverse("cases:case-action", args=[accepted.public_id, "accept"]), follow=True
+    )
+    page = response.content.decode()
+    assert "已受理，并已通知职工。" not in page
+    assert "不能" in page  # "This request is accepted: it cannot be accepted now."

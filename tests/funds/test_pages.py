@@ -152,7 +152,7 @@ def test_a_donation_from_the_page_issues_a_printable_receipt(tree, fund, chair, 
     assert donation.receipt_number in receipt and "¥100,000.00" in receipt
 
 
-@pytest.mark.parametrize("typed", ["1e5", "-5", "5 元", "12.345", "0x10"])
+@pytest.mark.parametrize("typed", ["1e5", "-5", "5 元", "12.345", "0x10", "1,2,3"])
 def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
     tree, funded, chair, case, login, typed
 ):
@@ -422,3 +422,23 @@ def test_a_refused_review_check_keeps_what_was_typed_and_says_why_beside_it(
         url, {"item": item.pk, "approvals": "on", "evidence_note": "申请表、银行回单"}
     )
     assert done.status_code == 302 and done.url.endswith(f"#item-{item.pk}")
+    # Sent again (a double tap): the item shows no form any more, so the reason goes on top.
+    again = client.post(url, {"item": item.pk, "approvals": "on", "evidence_note": "再次"})
+    assert again.status_code == 400
+    assert "该笔发放已检查过。" in again.content.decode()
+
+
+@pytest.mark.parametrize("back", ["", "queue"])
+def test_rejecting_without_a_reason_from_the_page_says_why_and_changes_nothing(
+    tree, funded, request_payment, approver1, login, back
+):
+    disbursement = request_payment(funded, "500.00")
+    response = login(approver1).post(
+        reverse("funds:disbursement-action", args=[disbursement.public_id, "reject"]),
+        {"comment": "", "next": back},
+    )
+    assert response.status_code == 400
+    assert "请填写不同意的理由。" in response.content.decode()
+    disbursement.refresh_from_db()
+    assert disbursement.status == "requested"
+    assert not disbursement.approvals.exists()

@@ -89,12 +89,13 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
 def followup_list(request: HttpRequest) -> HttpResponse:
     """Visits and calls still to make across the user's requests, soonest first (overdue at the
     top): the week's round of follow-ups. Each row opens the request's visit log."""
+    require(request.user, Cap.HANDLE_CASES)
     form = FollowUpFilterForm(request.GET)
     today = timezone.localdate()
     followups = (
         FollowUp.objects.visible_to(request.user)
         .pending()
-        .exclude(case__status__in=[Case.Status.REJECTED, Case.Status.WITHDRAWN])
+        .filter(case__status__in=services.ACTIVITIES["visit"])
         .select_related("case", "case__category", "case__organization", "case__assignee")
         .only(
             "kind", "due_on", "from_plan", "case__public_id", "case__reference",
@@ -396,13 +397,14 @@ DONE_MESSAGES = {
 def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
     """Every action on the case page posts here; htmx gets the updated page body back."""
     case = _get_case(request, public_id)
+    refused = False
     try:
         form, result = _act(action, case, request)
     except DomainError as error:  # a transition without a form (accept, start)
         messages.error(request, str(error.message))
-        form, result = None, None
+        form, result, refused = None, None, True
     failed = form is not None and form.errors
-    if not failed:
+    if not failed and not refused:
         if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
             # Referred out of the user's scope: nothing more to show here.
             messages.success(

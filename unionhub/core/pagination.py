@@ -55,8 +55,10 @@ class BoundedPaginator(Paginator):
         return self.page(number)
 
 
-def bounded_count(rows, limit: int = BoundedPaginator.count_limit) -> int:
-    """How many ``rows`` there are, counting at most ``limit + 1`` (more than ``limit``)."""
+def bounded_count(rows, limit: int | None = None) -> int:
+    """How many ``rows`` there are, counting at most ``limit + 1`` (more than ``limit``); the
+    limit is the paginator's unless given."""
+    limit = BoundedPaginator.count_limit if limit is None else limit
     return rows.order_by()[: limit + 1].count()
 
 

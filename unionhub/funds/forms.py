@@ -35,16 +35,16 @@ class MoneyField(forms.DecimalField):
     """Yuan as people type them: digits, thousands commas allowed, at most two decimals. "1e5",
     "-5" or "5 元" are refused with one clear message instead of being read as numbers."""
 
-    PLAIN = re.compile(r"\d+(\.\d{1,2})?")
+    PLAIN = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")  # 2000, 2,000 or 2,000.50
 
     def to_python(self, value):
         if isinstance(value, str):
-            plain = value.strip().replace(",", "").replace("，", "")
-            if plain and not self.PLAIN.fullmatch(plain):
+            typed = value.strip().replace("，", ",")
+            if typed and not self.PLAIN.fullmatch(typed):
                 raise forms.ValidationError(
                     _("Enter an amount in yuan, e.g. 2000 or 2000.50."), code="invalid"
                 )
-            value = plain
+            value = typed.replace(",", "")
         return super().to_python(value)
 
 

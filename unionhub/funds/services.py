@@ -20,7 +20,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -358,9 +358,12 @@ def disbursement_request(
             )
     except IntegrityError:
         # The same request sent twice at once: the other one was stored first.
-        if not idempotency_key:
+        earlier = None
+        if idempotency_key:
+            earlier = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is None:
             raise
-        return _replay(Disbursement.objects.get(idempotency_key=idempotency_key), **same)
+        return _replay(earlier, **same)
     _case_event(
         case,
         actor,
@@ -470,8 +473,11 @@ def approval_queue(user):
     """What waits for ``user`` as an approver, in the order to take it: requests to decide
     (urgent first, then oldest) and advances to ratify (nearest deadline first). The same rules as
     ``_check_disbursement``, as queries."""
-    mine = Disbursement.objects.visible_to(user, Cap.APPROVE_FUNDS).select_related(
-        "fund", "worker", "category", "case", "requested_by"
+    mine = (
+        Disbursement.objects.visible_to(user, Cap.APPROVE_FUNDS)
+        .select_related("fund", "worker", "category", "case", "requested_by")
+        # The request behind a payment is linked only for approvers who may open it.
+        .annotate(case_visible=Exists(Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))))
     )
     waiting = (
         mine.filter(status=Status.REQUESTED)
@@ -697,12 +703,12 @@ def emergency_advance(
         same = {"fund_id": fund.pk, "case_id": case.pk, "amount": _amount(amount)}
         return _replay(entry.disbursement, **same)
 
-    if (earlier := replayed()) is not None:
-        return earlier
     # Named by the fund, and still holding a role that may ask this fund for money.
     require(actor, Cap.REQUEST_FUNDS, fund)
     if not fund.advance_officers.filter(pk=actor.pk).exists():
         raise PermissionDenied
+    if (earlier := replayed()) is not None:
+        return earlier
     if not fund.is_active:
         raise DomainError(_("This fund is closed."), field="fund")
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
@@ -730,20 +736,27 @@ def emergency_advance(
     if (earlier := replayed()) is not None:  # sent twice at once: the first holds the lock
         return earlier
     now = timezone.now()
-    disbursement = Disbursement.objects.create(
-        fund=fund,
-        case=case,
-        worker=case.worker,
-        category=case.category,
-        amount=amount,
-        method=method,
-        urgent=True,
-        is_advance=True,
-        reason=reason,
-        requested_by=actor,
-        requested_at=now,
-    )
-    _pay(disbursement, fund, actor, key, "")
+    try:
+        with transaction.atomic():
+            disbursement = Disbursement.objects.create(
+                fund=fund,
+                case=case,
+                worker=case.worker,
+                category=case.category,
+                amount=amount,
+                method=method,
+                urgent=True,
+                is_advance=True,
+                reason=reason,
+                requested_by=actor,
+                requested_at=now,
+            )
+            _pay(disbursement, fund, actor, key, "")
+    except IntegrityError:
+        # The key, sent at once for another fund, was stored first there.
+        if (earlier := replayed()) is None:
+            raise
+        return earlier
     disbursement.ratify_due_at = disbursement.paid_at + datetime.timedelta(
         days=fund.ratify_within_days
     )
@@ -901,6 +914,8 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
             raise Conflict(_("This entry has already been reversed."), code="already_reversed")
         fund = locked[leg.fund_id]
         require(actor, Cap.MANAGE_FUNDS, fund)
+        if leg.disbursement_id:
+            _check_disbursement(leg.disbursement, actor, "reverse")
         reversals.append(
             _post(
                 fund=fund,

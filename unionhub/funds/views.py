@@ -321,6 +321,7 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
         "entries": entries,
         "needed": disbursement.fund.approvals_needed(disbursement.amount),
         "can_approve": "approve" in actions,
+        "can_reject": "reject" in actions,
         "can_ratify": "ratify" in actions,
         "can_pay": "pay" in actions,
         "can_cancel": "cancel" in actions,
@@ -752,6 +753,11 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 evidence_note=form.cleaned_data["evidence_note"],
             )
         except DomainError as error:
+            item.refresh_from_db()
+            if item.checked_at is not None or review.status != FundAudit.Status.OPEN:
+                # No form to go back to (checked meanwhile, or the review closed): say why.
+                messages.error(request, str(error.message))
+                return _audit_page(request, review, status=400)
             # Back to the item, with the ticks and the note as typed and the reason beside them.
             failed = {"item": item.pk, "posted": post, "error": str(error.message)}
             return _audit_page(request, review, status=400, failed_check=failed)
