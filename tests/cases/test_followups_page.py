@@ -138,7 +138,8 @@ def test_the_dashboard_counts_what_waits_for_the_officer(tree, officer, outsider
     assert counts["Open requests assigned to me"] == 1
     assert counts["Follow-ups due today or overdue"] == 0
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
-        assert work(login(officer))["Follow-ups due today or overdue"] >= 1
+        # the standard hardship plan's first visit (day 3) of the one accepted request
+        assert work(login(officer))["Follow-ups due today or overdue"] == 1
     # Another station's officer sees none of it.
     assert set(work(login(outsider)).values()) == {0}
 
@@ -185,7 +186,7 @@ def test_log_it_opens_the_request_with_the_visit_chosen(tree, officer, accepted,
 
 
 def test_the_follow_up_list_is_for_those_who_handle_requests_and_skips_referred_ones(
-    tree, officer, viewer, accepted, login
+    tree, officer, viewer, district_admin, accepted, login
 ):
     FollowUp.objects.filter(case=accepted).delete()
     schedule(officer, accepted, 0)
@@ -194,8 +195,11 @@ def test_the_follow_up_list_is_for_those_who_handle_requests_and_skips_referred_
     services.case_refer(
         actor=officer, case=accepted, organization=tree.district, reason="需区总工会协调"
     )
-    # Referred: no visit can be logged until the district accepts it.
+    # Referred: no visit can be logged, nor reminded of, until the district accepts it.
     assert listed(login(officer)) == []
+    assert services.remind_due_followups() == 0
+    services.case_accept(actor=district_admin, case=accepted)
+    assert services.remind_due_followups() == 1
 
 
 def test_a_refused_accept_says_why_and_claims_no_success(tree, officer, accepted, login):
@@ -204,4 +208,4 @@ def test_a_refused_accept_says_why_and_claims_no_success(tree, officer, accepted
     )
     page = response.content.decode()
     assert "已受理，并已通知职工。" not in page
-    assert "不能" in page  # "This request is accepted: it cannot be accepted now."
+    assert "该诉求当前为“已受理”，不能受理。" in page

@@ -366,7 +366,9 @@ def test_approving_twice_from_the_page_says_why_and_changes_nothing(
     disbursement = request_payment(funded, "5000.00")  # needs two approvers
     client = login(approver1)
     url = reverse("funds:disbursement-action", args=[disbursement.public_id, "approve"])
-    assert client.post(url, {"comment": "同意"}).status_code == 302
+    first = client.post(url, {"comment": "同意"}, follow=True)
+    assert first.redirect_chain[0][1] == 302
+    assert "已记录您的同意意见，还需 1 位审批人决定。" in first.content.decode()
     again = client.post(url, {"comment": "同意"})
     assert again.status_code == 400
     assert "您已同意过该笔帮扶款。" in again.content.decode()

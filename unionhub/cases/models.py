@@ -112,6 +112,9 @@ class Case(models.Model):
         BREACHED = "breached", _("Breached")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REFERRED)
+    # When visits and calls are made: once accepted, and on after resolution until the worker is
+    # back on their feet; not while the request waits at another organisation (referred).
+    CONTACT_STATUSES = (Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED)
     # Until someone accepts, the clock that runs is the response clock.
     AWAITING_RESPONSE = (Status.SUBMITTED, Status.REFERRED)
 
@@ -404,11 +407,13 @@ class FollowUpQuerySet(models.QuerySet):
 
         return self.filter(access_for(user).q("case__owner_path"))
 
-    def pending(self) -> FollowUpQuerySet:
-        return self.filter(status=FollowUp.Status.SCHEDULED)
+    def to_make(self) -> FollowUpQuerySet:
+        """Scheduled contacts of requests where a visit or call may be logged now."""
+        return self.filter(status=FollowUp.Status.SCHEDULED, case__status__in=Case.CONTACT_STATUSES)
 
     def due(self, on: datetime.date | None = None) -> FollowUpQuerySet:
-        return self.pending().filter(due_on__lte=on or timezone.localdate())
+        """Contacts to make today or overdue."""
+        return self.to_make().filter(due_on__lte=on or timezone.localdate())
 
 
 class FollowUp(models.Model):

@@ -63,14 +63,12 @@ ACTIVITIES: dict[str, frozenset[str]] = {
     "assign": frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS}),
     "note": frozenset(Status.values),
     # Calls and visits go on after resolution: the worker is visited until back on their feet.
-    "call": frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}),
-    "visit": frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}),
+    "call": frozenset(Case.CONTACT_STATUSES),
+    "visit": frozenset(Case.CONTACT_STATUSES),
     "refer_part": frozenset({Status.ACCEPTED, Status.IN_PROGRESS}),
     "attach": frozenset(Case.OPEN_STATUSES) | {Status.RESOLVED},
     "rate": frozenset({Status.RESOLVED, Status.CLOSED}),
-    "schedule_followup": frozenset(
-        {Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}
-    ),
+    "schedule_followup": frozenset(Case.CONTACT_STATUSES),
 }
 # Who may take each action: staff who handle cases over the owning organisation, the worker whose
 # request it is, or both.
@@ -1241,7 +1239,8 @@ def _escalate_one(case: Case, now: datetime.datetime) -> str | None:
 
 def remind_due_followups(*, today: datetime.date | None = None) -> int:
     """Tell the assignee (or the owning organisation's leads) about each follow-up due today or
-    overdue, once."""
+    overdue, once. A request waiting at another organisation (referred) is reminded of once that
+    organisation has accepted it."""
     from django.urls import reverse
 
     today = today or timezone.localdate()
@@ -1253,8 +1252,6 @@ def remind_due_followups(*, today: datetime.date | None = None) -> int:
     )
     for followup in due.iterator():
         case = followup.case
-        if case.status in (Status.REJECTED, Status.WITHDRAWN):
-            continue
         recipients = [case.assignee] if case.assignee else list(_leads(case.organization))
         notify(
             recipients=recipients,

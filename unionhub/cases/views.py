@@ -94,8 +94,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     followups = (
         FollowUp.objects.visible_to(request.user)
-        .pending()
-        .filter(case__status__in=services.ACTIVITIES["visit"])
+        .to_make()
         .select_related("case", "case__category", "case__organization", "case__assignee")
         .only(
             "kind", "due_on", "from_plan", "case__public_id", "case__reference",

@@ -76,12 +76,7 @@ def _work(user, access) -> list[dict]:
             f"{queue}?status=submitted")  # fmt: skip
         add(_("Open requests assigned to me"), cases.open().filter(assignee=user),
             reverse("cases:case-mine"))  # fmt: skip
-        from unionhub.cases.services import ACTIVITIES
-
-        # Follow-ups of requests where a visit or call may be logged now (not while referred).
-        followups = (
-            FollowUp.objects.visible_to(user).due().filter(case__status__in=ACTIVITIES["visit"])
-        )
+        followups = FollowUp.objects.visible_to(user).due()
         add(_("Follow-ups due today or overdue"), followups,
             f"{reverse('cases:followup-list')}?when=today")  # fmt: skip
     if access.can(Cap.APPROVE_FUNDS):

@@ -112,8 +112,9 @@ class FundChoiceField(forms.ModelChoiceField):
         }
 
     def offer(self, funds) -> None:
+        """Offer ``funds`` (a queryset, also used to check the choice when posted)."""
+        self.queryset = funds
         funds = list(funds)
-        self.queryset = self.queryset.model.objects.filter(pk__in=[f.pk for f in funds])
         self.choices = [(f.pk, self.label_from_instance(f)) for f in funds]
         if len(funds) == 1:
             self.initial = funds[0].pk

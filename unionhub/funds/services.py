@@ -504,6 +504,13 @@ def approval_queue(user):
     return waiting, to_ratify
 
 
+def approvals_given(disbursement: Disbursement) -> int:
+    """The approvals that count towards the fund's policy (ratifications do not)."""
+    return disbursement.approvals.filter(
+        decision=Approval.Decision.APPROVE, is_ratification=False
+    ).count()
+
+
 def _locked_disbursement(disbursement: Disbursement) -> Disbursement:
     return (
         Disbursement.objects.select_for_update(of=("self",))
@@ -525,9 +532,7 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
         decision=Approval.Decision.APPROVE,
         comment=(comment or "").strip()[:300],
     )
-    approvals = disbursement.approvals.filter(
-        decision=Approval.Decision.APPROVE, is_ratification=False
-    ).count()
+    approvals = approvals_given(disbursement)
     needed = disbursement.fund.approvals_needed(disbursement.amount)
     audit.record(
         actor=actor,

@@ -46,7 +46,6 @@ from unionhub.funds.forms import (
     TransferForm,
 )
 from unionhub.funds.models import (
-    Approval,
     AuditFinding,
     AuditItem,
     Disbursement,
@@ -347,10 +346,8 @@ def _done_message(action: str, disbursement: Disbursement) -> str:
     if action == "approve":
         if disbursement.status == Status.APPROVED:
             return _("%(amount)s is approved and can now be paid.") % {"amount": amount}
-        given = disbursement.approvals.filter(
-            decision=Approval.Decision.APPROVE, is_ratification=False
-        ).count()
-        left = disbursement.fund.approvals_needed(disbursement.amount) - given
+        needed = disbursement.fund.approvals_needed(disbursement.amount)
+        left = needed - services.approvals_given(disbursement)
         return ngettext(
             "Your approval is recorded; %(count)d more approver must decide.",
             "Your approval is recorded; %(count)d more approvers must decide.",
