@@ -100,6 +100,22 @@ def test_actions_happen_in_place_with_htmx(tree, officer, case, login):
     assert "已联系企业人事核实" in note.content.decode()
 
 
+def test_the_officer_is_told_whether_the_worker_was_told(tree, officer, case, submit, login):
+    client = login(officer)
+
+    def accept(request) -> list:
+        url = reverse("cases:case-action", args=[request.public_id, "accept"])
+        return list(client.post(url, follow=True).context["messages"])
+
+    [told] = accept(case)
+    assert told.level_tag == "success" and "已通知职工" in str(told)
+
+    offline = WorkerFactory(name="周建国", organization=tree.union_a, enterprise=tree.enterprise_a)
+    [warning] = accept(submit(worker=offline))
+    assert warning.level_tag == "warning"
+    assert "周建国" in str(warning) and "电话" in str(warning)
+
+
 def test_a_refused_action_shows_its_message_and_changes_nothing(tree, officer, case, login):
     client = login(officer)
     response = client.post(

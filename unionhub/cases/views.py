@@ -389,6 +389,14 @@ DONE_MESSAGES = {
     "check_back": gettext_lazy("The check-back call is recorded."),
     "attach": gettext_lazy("The files have been added."),
 }
+# The same, for a worker without a portal account (nobody has told them anything).
+UNTOLD_MESSAGES = {
+    "accept": gettext_lazy("Accepted. %(worker)s has no portal account: let them know by phone."),
+    "resolve": gettext_lazy(
+        "Resolved. %(worker)s has no portal account: tell them by phone and ask how it went."
+    ),
+    "reject": gettext_lazy("Rejected. %(worker)s has no portal account: tell them why by phone."),
+}
 
 
 @staff_required
@@ -420,6 +428,9 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
                 _("Part referred to %(org)s as %(reference)s.")
                 % {"org": result.organization, "reference": result.reference},
             )
+        elif action in UNTOLD_MESSAGES and case.worker.user_id is None:
+            # No portal account, so no notification reached the worker: say so.
+            messages.warning(request, UNTOLD_MESSAGES[action] % {"worker": case.worker.name})
         elif action in DONE_MESSAGES:
             messages.success(request, DONE_MESSAGES[action])
     case = _get_case(request, public_id)
