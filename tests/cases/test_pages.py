@@ -283,3 +283,19 @@ def test_referral_offers_the_districts_offices_and_the_unions_near_the_request(t
     assert offered == {
         tree.district, tree.street_a, tree.street_b, tree.station_b, tree.union_a,
     }  # fmt: skip
+
+
+def test_organisation_choices_show_the_tree(tree, case, count_queries):
+    """Each organisation sits indented under its parent, in one query."""
+    from unionhub.cases.forms import ReferForm
+
+    field = ReferForm(case=case).fields["organization"]
+    with count_queries() as queries:
+        labels = [label for value, label in field.choices if value]
+    assert len(queries) == 1
+    indent = {label.strip("\u3000"): len(label) - len(label.lstrip("\u3000")) for label in labels}
+    assert indent[tree.district.name] == 0
+    assert indent[tree.street_b.name] == 1
+    assert indent[tree.station_b.name] == 2
+    names = [label.strip("\u3000") for label in labels]
+    assert names.index(tree.street_b.name) < names.index(tree.station_b.name)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from unionhub.cases.models import Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for
 from unionhub.core.forms import DateInput, StyledForm
+from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.forms import NUMBER_TAIL_PATTERN
 
@@ -299,7 +300,7 @@ class IntakeForm(StyledForm):
     preferred_contact_time = forms.CharField(
         label=_("Best time to contact"), required=False, max_length=50
     )
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChoiceField(
         label=_("Owning organisation"),
         required=False,
         queryset=Organization.objects.none(),
@@ -312,7 +313,7 @@ class IntakeForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.visible_to(
             user, Cap.HANDLE_CASES
-        ).only("id", "name")
+        ).only("id", "name", "depth", "path")
 
     def clean(self):
         data = super().clean()
@@ -412,7 +413,9 @@ class ResolveForm(StyledForm):
 
 
 class ReferForm(StyledForm):
-    organization = forms.ModelChoiceField(label=_("Refer to"), queryset=Organization.objects.none())
+    organization = OrganizationChoiceField(
+        label=_("Refer to"), queryset=Organization.objects.none()
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, case=None, **kwargs) -> None:

@@ -1,11 +1,32 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from unionhub.core.forms import DateInput, StyledForm
 from unionhub.orgs.models import Organization
+
+
+class _TreeChoiceIterator(ModelChoiceIterator):
+    """Organisations in tree order, each indented under its parent (relative to the top one)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = list(self.queryset.order_by("path"))
+        top = min((row.depth for row in rows), default=0)
+        for row in rows:
+            value, label = self.choice(row)
+            yield value, "\u3000" * (row.depth - top) + label
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """A drop-down of organisations that shows the tree: a station under its street, an
+    enterprise union under its station. The queryset must load ``depth`` and ``path``."""
+
+    iterator = _TreeChoiceIterator
 
 
 class OrganizationForm(StyledForm):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.forms import DateInput, StyledForm
 from unionhub.enterprises.models import Enterprise
+from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Organization
 from unionhub.workers.models import Consent, FamilyMember, Worker
 
@@ -76,7 +77,7 @@ class WorkerForm(StyledForm):
             "Leave empty if the worker has no employer, or their employer is not registered here."
         ),
     )
-    organization = forms.ModelChoiceField(
+    organization = OrganizationChoiceField(
         label=_("Registered with"),
         queryset=Organization.objects.none(),
         required=False,
@@ -103,7 +104,7 @@ class WorkerForm(StyledForm):
         self.fields["organization"].queryset = (
             Organization.objects.visible_to(user, Cap.MANAGE_WORKERS)
             .filter(kind__in=[Organization.Kind.STATION, Organization.Kind.STREET])
-            .only("id", "name", "kind")
+            .only("id", "name", "kind", "depth", "path")
         )
         if worker is not None:
             # The full number is not put into the page: it stays unless a new one is typed.
