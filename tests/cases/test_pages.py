@@ -299,3 +299,17 @@ def test_organisation_choices_show_the_tree(tree, case, count_queries):
     assert indent[tree.station_b.name] == 2
     names = [label.strip("\u3000") for label in labels]
     assert names.index(tree.street_b.name) < names.index(tree.station_b.name)
+
+
+def test_resolving_while_a_referred_part_is_open_is_warned(tree, officer, case, login):
+    services.case_accept(actor=officer, case=case)
+    client = login(officer)
+    url = reverse("cases:case-detail", args=[case.public_id])
+    assert client.get(url).context["resolve_warning"] == ""
+    part = services.case_refer_part(
+        actor=officer, case=case, organization=tree.district,
+        summary="大病救助金", reason="超出本级额度",
+    )  # fmt: skip
+    warning = client.get(url).context["resolve_warning"]
+    assert part.reference in warning and tree.district.name in warning and "仍在办理" in warning
+    assert warning in client.get(url).content.decode()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from unionhub.cases import services
@@ -189,6 +189,26 @@ def _contact_initial(request: HttpRequest, followups: list) -> dict:
     return {}
 
 
+def _open_parts_warning(referrals: list) -> str:
+    """Said beside "Resolve" while a part referred elsewhere is still being handled."""
+    open_parts = [part for part in referrals if part.is_open]
+    if not open_parts:
+        return ""
+    return ngettext(
+        "%(parts)s, referred elsewhere, is still open. Resolve this request only when what "
+        "it asks of you is done: the worker then sees it as resolved.",
+        "%(parts)s, referred elsewhere, are still open. Resolve this request only when what "
+        "it asks of you is done: the worker then sees it as resolved.",
+        len(open_parts),
+    ) % {
+        "parts": pgettext("list separator", ", ").join(
+            _("%(reference)s (%(organization)s)")
+            % {"reference": part.reference, "organization": part.organization.name}
+            for part in open_parts
+        )
+    }
+
+
 def _detail_context(
     request: HttpRequest, case: Case, forms: dict | None = None, open_action: str = ""
 ) -> dict:
@@ -200,6 +220,11 @@ def _detail_context(
     done = sum(1 for f in plan if f.status == FollowUp.Status.DONE)
     upcoming = next((f for f in plan if f.status == FollowUp.Status.SCHEDULED), None)
     forms = forms or {}
+    referrals = list(
+        case.referrals.only("public_id", "reference", "status", "organization__name")
+        .select_related("organization")
+        .order_by("submitted_at")
+    )
     from unionhub.funds.models import Disbursement
 
     money_hours = money_minutes = None
@@ -222,9 +247,8 @@ def _detail_context(
             f.kind == FollowUp.Kind.CHECK_BACK and f.status == FollowUp.Status.SCHEDULED
             for f in followups
         ),
-        "referrals": case.referrals.only(
-            "public_id", "reference", "status", "organization__name"
-        ).select_related("organization"),
+        "referrals": referrals,
+        "resolve_warning": _open_parts_warning(referrals),
         "actions": actions,
         # The request a part came from is linked only for those who may open it.
         "parent_visible": case.parent_id is not None
