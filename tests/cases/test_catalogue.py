@@ -41,6 +41,18 @@ def test_station_staff_cannot_change_the_catalogue(tree, officer, hardship, logi
     assert login(officer).get(url).status_code == 403
 
 
+def test_a_streets_administrator_cannot_change_the_districts_catalogue(tree, hardship, login):
+    """The catalogue's deadlines hold for the whole district: only its union's admins edit it."""
+    from tests.conftest import Role, staff
+
+    street_admin = staff(tree.street_a, Role.DISTRICT_ADMIN, username="qq-admin")
+    with pytest.raises(PermissionDenied):
+        services.category_update(actor=street_admin, category=hardship, response_sla_hours=1)
+    client = login(street_admin)
+    assert client.get(reverse("cases:category-edit", args=[hardship.pk])).status_code == 403
+    assert client.get(reverse("cases:category-list")).context["can_edit"] is False
+
+
 @pytest.mark.parametrize(
     ("values", "field"),
     [

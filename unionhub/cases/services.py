@@ -1291,7 +1291,7 @@ CATEGORY_FIELDS = [
 def category_update(*, actor, category: ServiceCategory, **values) -> ServiceCategory:
     """Change a service category (district union administrators). New deadlines apply to requests
     submitted from now on."""
-    if not access_for(actor).can(Cap.MANAGE_CATALOGUE):
+    if not access_for(actor).can_district_wide(Cap.MANAGE_CATALOGUE):
         raise PermissionDenied
     unknown = set(values) - set(CATEGORY_FIELDS)
     if unknown:

@@ -609,14 +609,14 @@ def category_list(request: HttpRequest) -> HttpResponse:
         "cases/servicecategory_list.html",
         {
             "categories": ServiceCategory.objects.all(),
-            "can_edit": access_for(request.user).can(Cap.MANAGE_CATALOGUE),
+            "can_edit": access_for(request.user).can_district_wide(Cap.MANAGE_CATALOGUE),
         },
     )
 
 
 @staff_required
 def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not access_for(request.user).can(Cap.MANAGE_CATALOGUE):
+    if not access_for(request.user).can_district_wide(Cap.MANAGE_CATALOGUE):
         raise PermissionDenied
     category = get_object_or_404(ServiceCategory, pk=pk)
     initial = {name: getattr(category, name) for name in services.CATEGORY_FIELDS}

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from unionhub.orgs.models import Membership
+from unionhub.orgs.models import Membership, Organization
 
 Role = Membership.Role
 
@@ -127,6 +127,14 @@ class Access:
         if path is None:
             return bool(tops)
         return any(path.startswith(top) for top in tops)
+
+    def can_district_wide(self, capability: Cap) -> bool:
+        """Whether the user holds ``capability`` at the top of the tree (the district union), for
+        what is shared by the whole district: the service catalogue, the holiday calendar. A
+        street's administrator holds it over the street only."""
+        if self.is_operator:
+            return True
+        return any(len(top) == Organization.steplen for top in self.paths(capability))
 
     @property
     def roles(self) -> set[str]:
