@@ -216,6 +216,16 @@ def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, c
     assert client.get(url).status_code == 404
 
 
+def test_publishing_into_a_year_without_a_holiday_schedule_says_so(tree, funded, chair, login):
+    url = reverse("funds:disclosure-list", args=[funded.code])
+    data = {"period_start": "2026-12-01", "period_end": "2026-12-25", "title": ""}
+    with time_machine.travel(datetime.datetime(2026, 12, 28, 10, tzinfo=datetime.UTC)):
+        response = login(chair).post(url, data, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said[0].startswith("已发布，公示至2027-01-04")
+    assert said[1].startswith("2027 年尚未登记节假日安排")
+
+
 @pytest.mark.parametrize("url_name", ["funds:fund-ledger", "funds:fund-detail", "api:fund-ledger"])
 def test_ledger_and_statement_make_the_same_number_of_queries_as_entries_grow(
     tree, funded, donate, chair, approved, login, count_queries, url_name

@@ -401,9 +401,19 @@ def test_a_disclosure_masks_names_and_keeps_anonymous_donors_anonymous(
     assert beneficiary.name == "王*明"  # the worker fixture is 王小明 as well
 
 
-def test_working_days_skip_weekends():
+def test_working_days_skip_weekends_and_public_holidays(db):
+    from unionhub.core.calendar import add_working_days
+
     friday = timezone.make_aware(datetime.datetime(2026, 11, 20, 10))
-    assert services.add_working_days(friday, 5).date() == datetime.date(2026, 11, 27)
+    assert add_working_days(friday, 5) == friday + datetime.timedelta(days=7)
+    # Published on the Tuesday before National Day 2026: 30 September counts, 1 to 7 October are
+    # the holiday, then 8, 9, 10 (a Saturday made a working day) and 12 October.
+    tuesday = timezone.make_aware(datetime.datetime(2026, 9, 29, 9))
+    assert add_working_days(tuesday, 5).date() == datetime.date(2026, 10, 12)
+    # Before the Spring Festival: Saturday 14 February is worked, 15 to 23 February are off.
+    assert add_working_days(
+        timezone.make_aware(datetime.datetime(2026, 2, 12, 9)), 3
+    ).date() == datetime.date(2026, 2, 24)
 
 
 def test_an_objection_is_recorded_only_inside_the_window(funded, chair):

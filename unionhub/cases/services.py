@@ -35,6 +35,7 @@ from unionhub.cases.models import (
 from unionhub.core import audit
 from unionhub.core.access import Cap, access_for, require
 from unionhub.core.errors import Conflict, DomainError
+from unionhub.core.services import district_of, require_district_wide
 from unionhub.notifications.services import notify
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.models import Consent, Worker
@@ -1291,8 +1292,7 @@ CATEGORY_FIELDS = [
 def category_update(*, actor, category: ServiceCategory, **values) -> ServiceCategory:
     """Change a service category (district union administrators). New deadlines apply to requests
     submitted from now on."""
-    if not access_for(actor).can_district_wide(Cap.MANAGE_CATALOGUE):
-        raise PermissionDenied
+    require_district_wide(actor)
     unknown = set(values) - set(CATEGORY_FIELDS)
     if unknown:
         raise TypeError(f"category_update got unexpected fields {sorted(unknown)}")
@@ -1319,7 +1319,7 @@ def category_update(*, actor, category: ServiceCategory, **values) -> ServiceCat
             actor=actor,
             action="cases.category.updated",
             target=category,
-            organization=None,
+            organization=district_of(actor),
             data={"code": category.code, "changes": diff},
         )
     return category

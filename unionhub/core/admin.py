@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from unionhub.core.models import AuditEntry
+from unionhub.core.models import AuditEntry, CalendarDay
 
 
 @admin.register(AuditEntry)
@@ -21,3 +21,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """District administrators keep it on the holiday calendar page; this is the operator's view."""
+
+    list_display = ["date", "name", "kind"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"

@@ -135,5 +135,7 @@ register_actions(
         "accounts.user.password_changed": _("changed their password"),
         "accounts.user.created": _("created a sign-in account"),
         "accounts.user.changed_by_operator": _("changed a sign-in account"),
+        "core.calendar.set": _("recorded days in the holiday calendar"),
+        "core.calendar.cleared": _("removed days from the holiday calendar"),
     }
 )

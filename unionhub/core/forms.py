@@ -82,3 +82,20 @@ class AuditFilterForm(StyledForm):
             )
             entries = entries.filter(created_at__lt=end)
         return entries
+
+
+class CalendarDayForm(StyledForm):
+    """Record a holiday (a range of days) or a make-up working day."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            ("holiday", _("Public holiday")),
+            ("workday", _("Make-up working day")),
+        ],
+    )
+    name = forms.CharField(label=_("Occasion"), max_length=30, help_text=_("e.g. 春节, 国庆节"))
+    first = forms.DateField(label=_("From"), widget=DateInput())
+    last = forms.DateField(
+        label=_("To"), widget=DateInput(), required=False, help_text=_("Empty for a single day.")
+    )

@@ -106,3 +106,29 @@ class AuditEntry(AppendOnlyModel):
         from unionhub.core.audit import describe_changes
 
         return describe_changes(self)
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday-to-Friday rule, as the State Council announces each year: a
+    public holiday (放假) or a weekend made a working day (调休上班). Working-day windows, such as
+    a public disclosure's, count by it (``core.calendar``)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("occasion"), max_length=30)
+
+    class Meta:
+        verbose_name = _("holiday calendar day")
+        verbose_name_plural = _("holiday calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name} ({self.get_kind_display()})"
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind == self.Kind.WORKDAY

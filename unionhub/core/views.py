@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,12 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from unionhub.core import services
 from unionhub.core.access import Cap, access_for, require
+from unionhub.core.calendar import years_without_schedule
 from unionhub.core.errors import DomainError
-from unionhub.core.forms import AuditFilterForm
-from unionhub.core.models import AuditEntry
+from unionhub.core.forms import AuditFilterForm, CalendarDayForm
+from unionhub.core.models import AuditEntry, CalendarDay
 from unionhub.core.pagination import BoundedPaginator, bounded_count
 
 PAGE_SIZE = 25
@@ -136,4 +142,93 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "core/auditentry_list.html",
         "core/partials/_auditentry_table.html",
         {"form": form, "page": page},
+    )
+
+
+def _calendar_ranges(days) -> list[dict]:
+    """Consecutive days of the same occasion and kind, as one row each."""
+    ranges: list[dict] = []
+    for day in days:
+        last = ranges[-1] if ranges else None
+        if (
+            last
+            and last["name"] == day.name
+            and last["kind"] == day.kind
+            and (day.date - last["last"]).days == 1
+        ):
+            last["last"] = day.date
+            last["days"] += 1
+        else:
+            ranges.append(
+                {
+                    "name": day.name,
+                    "kind": day.kind,
+                    "label": day.get_kind_display(),
+                    "first": day.date,
+                    "last": day.date,
+                    "days": 1,
+                }
+            )
+    return ranges
+
+
+def _calendar_post(request: HttpRequest, form: CalendarDayForm) -> int | None:
+    """Record or clear days from the calendar page; returns the year to show, or None when the
+    input was refused (the form or a message says why)."""
+    try:
+        if request.POST.get("form") == "clear":
+            first = datetime.date.fromisoformat(request.POST.get("first", ""))
+            last = datetime.date.fromisoformat(request.POST.get("last", ""))
+            count = services.calendar_clear(actor=request.user, first=first, last=last)
+            messages.success(
+                request,
+                ngettext("%(days)d day removed.", "%(days)d days removed.", count)
+                % {"days": count},
+            )
+            return first.year
+        if form.is_valid():
+            rows = services.calendar_set(actor=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                ngettext("%(days)d day recorded.", "%(days)d days recorded.", len(rows))
+                % {"days": len(rows)},
+            )
+            return form.cleaned_data["first"].year
+    except ValueError:
+        messages.error(request, _("That date is not valid."))
+    except DomainError as error:
+        add_domain_error(form, error)
+    return None
+
+
+@staff_required
+def holiday_calendar(request: HttpRequest) -> HttpResponse:
+    """The district's holiday calendar: what working-day windows (a disclosure's) count by."""
+    today = timezone.localdate()
+    try:
+        year = min(max(int(request.GET.get("year") or today.year), 2000), 2100)
+    except ValueError:
+        year = today.year
+    can_edit = access_for(request.user).can_district_wide(Cap.MANAGE_CATALOGUE)
+    adding = request.method == "POST" and request.POST.get("form") == "add"
+    form = CalendarDayForm(request.POST if adding else None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        shown = _calendar_post(request, form)
+        if shown is not None:
+            return redirect(f"{reverse('core:calendar')}?year={shown}")
+    new_year = datetime.date(year, 1, 1)
+    return render(
+        request,
+        "core/holiday_calendar.html",
+        {
+            "year": year,
+            "years": sorted({year, today.year, today.year + 1}),
+            "ranges": _calendar_ranges(CalendarDay.objects.filter(date__year=year)),
+            "unknown": bool(years_without_schedule(new_year, new_year)),
+            "form": form,
+            "can_edit": can_edit,
+        },
+        status=400 if form.errors else 200,
     )

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
+from unionhub.core.calendar import add_working_days
 from unionhub.core.masking import mask_name
 from unionhub.core.money import format_yuan
 from unionhub.enterprises.models import Enterprise
@@ -34,7 +35,7 @@ from unionhub.funds.models import (
     FundAudit,
     LedgerEntry,
 )
-from unionhub.funds.services import PAID_MESSAGE, add_working_days, draw_sample, payment_memo
+from unionhub.funds.services import PAID_MESSAGE, draw_sample, payment_memo
 from unionhub.orgs.models import Organization
 
 NS = uuid.UUID("0c5f7c1a-3d3e-4c8e-9f1a-6a8b2b7e4d10")

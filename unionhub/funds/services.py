@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
 from unionhub.core import audit
 from unionhub.core.access import Cap, access_for, require
+from unionhub.core.calendar import add_working_days
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.masking import mask_name
 from unionhub.core.money import MoneySum, format_yuan, to_money
@@ -1025,18 +1026,6 @@ def period_close(*, actor, fund: Fund, through: datetime.date) -> Fund:
 
 # ---------------------------------------------------------------------------------------------
 # Public disclosure (公示)
-
-
-def add_working_days(start: datetime.datetime, days: int) -> datetime.datetime:
-    """``days`` working days (Monday–Friday) after ``start``. Public holidays are not known to
-    the system: publish a longer window around them."""
-    end = timezone.localtime(start)
-    added = 0
-    while added < days:
-        end += datetime.timedelta(days=1)
-        if end.weekday() < 5:
-            added += 1
-    return end
 
 
 @transaction.atomic

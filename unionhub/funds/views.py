@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from unionhub.cases.models import Case
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
+from unionhub.core.calendar import years_without_schedule
 from unionhub.core.errors import DomainError
 from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
@@ -540,6 +541,19 @@ def disclosure_list(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("Published until %(date)s.") % {
                     "date": timezone.localtime(disclosure.window_ends_at).strftime("%Y-%m-%d %H:%M")
                 })  # fmt: skip
+                unknown = years_without_schedule(
+                    timezone.localtime(disclosure.published_at).date(),
+                    timezone.localtime(disclosure.window_ends_at).date(),
+                )
+                if unknown:
+                    messages.warning(
+                        request,
+                        _(
+                            "No public holidays are recorded for %(years)s, so the window counts "
+                            "Monday to Friday there. Check the holiday calendar."
+                        )
+                        % {"years": ", ".join(map(str, unknown))},
+                    )
                 return redirect("funds:disclosure-detail", pk=disclosure.pk)
     disclosures = fund.disclosures.annotate(
         line_count=Count("lines", distinct=True), objection_count=Count("objections", distinct=True)
