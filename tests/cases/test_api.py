@@ -152,3 +152,21 @@ def test_a_worker_opens_their_own_request_by_api(tree, worker, login):
     case = Case.objects.get()
     assert case.worker == worker
     assert case.channel == "mobile"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+08:00", "0001-01-01", "9999-12-31T23:59"])
+def test_a_contact_time_no_one_means_is_refused_not_crashed_on(tree, officer, case, login, value):
+    services.case_accept(actor=officer, case=case)
+    client = login(officer)
+    response = client.post(
+        reverse("api:case-call", args=[case.public_id]),
+        {"summary": "电话回访", "happened_at": value},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "happened_at" in response.json()
+    page = client.post(
+        reverse("cases:case-action", args=[case.public_id, "contact"]),
+        {"kind": "call", "summary": "电话回访", "happened_at": value[:16]},
+    )
+    assert page.status_code == 400
+    assert not case.events.filter(kind="call").exists()

@@ -313,3 +313,19 @@ def test_resolving_while_a_referred_part_is_open_is_warned(tree, officer, case, 
     warning = client.get(url).context["resolve_warning"]
     assert part.reference in warning and tree.district.name in warning and "仍在办理" in warning
     assert warning in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_name", ["cases:case-list", "cases:case-export", "api:case-list", "core:audit-list"]
+)
+@pytest.mark.parametrize("params", [{"until": "9999-12-31"}, {"since": "0001-01-01"}])
+def test_a_date_no_one_means_is_refused_not_crashed_on(
+    tree, district_admin, case, login, url_name, params
+):
+    response = login(district_admin).get(reverse(url_name), params)
+    assert response.status_code in (200, 400)
+    if url_name == "api:case-list":
+        assert response.status_code == 400
+        assert "1900-01-01" in str(response.json())
+    elif url_name != "cases:case-export":
+        assert response.context["form"].errors

@@ -454,3 +454,48 @@ def test_rejecting_without_a_reason_from_the_page_says_why_and_changes_nothing(
     disbursement.refresh_from_db()
     assert disbursement.status == "requested"
     assert not disbursement.approvals.exists()
+
+
+def test_dates_no_one_means_are_refused_not_crashed_on(tree, funded, chair, auditor, login):
+    """Year 1 or 9999 cannot become a time of day in Shanghai: refused with a message."""
+    from unionhub.core.errors import DomainError
+    from unionhub.funds.models import Disclosure, FundAudit
+
+    client = login(chair)
+    published = client.post(
+        reverse("funds:disclosure-list", args=[funded.code]),
+        {"period_start": "2026-01-01", "period_end": "9999-12-31", "title": ""},
+    )
+    assert published.status_code == 200
+    assert "1900-01-01" in str(published.context["form"].errors["period_end"])
+    export = client.get(
+        reverse("funds:fund-export", args=[funded.code, "beneficiaries"]),
+        {"start": "2026-01-01", "end": "9999-12-31"},
+    )
+    assert export.status_code == 200  # the period falls back to the default
+    reviewer = login(auditor)
+    opened = reviewer.post(
+        reverse("funds:audit-list"),
+        {
+            "fund": funded.pk,
+            "period_start": "0001-01-01",
+            "period_end": "2026-01-31",
+            "share": "0.30",
+        },
+    )
+    assert opened.status_code in (200, 400) and opened.context["form"].errors["period_start"]
+    with pytest.raises(DomainError):
+        services.audit_open(
+            actor=auditor, fund=funded, share="0.3",
+            period_start=datetime.date(1, 1, 1), period_end=datetime.date(2026, 1, 31),
+        )  # fmt: skip
+    assert not Disclosure.objects.exists() and not FundAudit.objects.exists()
+
+
+def test_a_junk_finding_id_is_not_found(tree, funded, auditor, login):
+    today = timezone.localdate()
+    review = services.audit_open(
+        actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=7
+    )
+    url = reverse("funds:audit-action", args=[review.pk, "rectify"])
+    assert login(auditor).post(url, {"finding": "abc", "note": "x"}).status_code == 404

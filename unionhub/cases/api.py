@@ -26,6 +26,7 @@ from unionhub.cases import services
 from unionhub.cases.forms import QueueFilterForm
 from unionhub.cases.models import Case, CaseEvent, FollowUp, ServiceCategory
 from unionhub.core.access import access_for
+from unionhub.core.api import DateTimeField
 from unionhub.core.pagination import BoundedPageNumberPagination
 from unionhub.core.permissions import IsAuthenticatedUser
 from unionhub.orgs.models import Organization
@@ -191,7 +192,7 @@ class TextSerializer(serializers.Serializer):
 class ContactSerializer(serializers.Serializer):
     summary = serializers.CharField()
     counselling = serializers.CharField(required=False, default="")
-    happened_at = serializers.DateTimeField(required=False, default=None)
+    happened_at = DateTimeField(required=False, default=None)
     followup = serializers.IntegerField(required=False, default=None)
 
 

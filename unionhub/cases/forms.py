@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhub.cases.models import Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for
-from unionhub.core.forms import DateInput, StyledForm
+from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.forms import NUMBER_TAIL_PATTERN
@@ -105,8 +105,8 @@ class QueueFilterForm(StyledForm):
         help_text=_("Requests owned by this organisation or any below it."),
     )
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
-    since = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("Submitted to"), required=False, widget=DateInput())
+    since = DateField(label=_("Submitted from"), required=False, widget=DateInput())
+    until = DateField(label=_("Submitted to"), required=False, widget=DateInput())
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -357,7 +357,7 @@ class ContactForm(StyledForm):
         label=_("Kind"),
         choices=[("call", _("Phone call")), ("visit", _("Visit"))],
     )
-    happened_at = forms.DateTimeField(
+    happened_at = DateTimeField(
         label=_("When"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -451,7 +451,7 @@ class ScheduleForm(StyledForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("visit", _("Visit")), ("call", _("Phone call"))]
     )
-    due_on = forms.DateField(label=_("On"), widget=DateInput())
+    due_on = DateField(label=_("On"), widget=DateInput())
 
 
 class CheckBackForm(StyledForm):

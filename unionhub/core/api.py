@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import pagination
+from rest_framework import pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from unionhub.core.errors import DomainError
+from unionhub.core.validators import implausible_date, validate_plausible_date
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -17,6 +19,21 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     invalid_page_message = _("That page does not exist.")
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A date and time on a plausible date: year 1 or 9999 is refused with a message rather than
+    failing when made a Shanghai time."""
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+            validate_plausible_date(moment)
+        except OverflowError:
+            raise serializers.ValidationError(implausible_date().messages) from None
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return moment
 
 
 def exception_handler(exc, context):

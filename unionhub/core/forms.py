@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unionhub.core.validators import validate_plausible_date
+
 
 class StyledFormMixin:
     """Adds the CSS classes our templates style (Bootstrap names, also styled by the portal)."""
@@ -37,6 +39,19 @@ class StyledModelForm(StyledFormMixin, forms.ModelForm):
     pass
 
 
+class DateField(forms.DateField):
+    """A date field that refuses dates no one means (year 1 or 9999), which would otherwise fail
+    deep in a query. Every form's dates use it."""
+
+    default_validators = [validate_plausible_date]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time on a plausible date (see :class:`DateField`)."""
+
+    default_validators = [validate_plausible_date]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -54,8 +69,8 @@ class AuditFilterForm(StyledForm):
         ("accounts.", _("Accounts")),
     ]
     kind = forms.ChoiceField(label=_("Action"), choices=KIND_CHOICES, required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    since = DateField(label=_("From"), required=False, widget=DateInput())
+    until = DateField(label=_("To"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -95,7 +110,7 @@ class CalendarDayForm(StyledForm):
         ],
     )
     name = forms.CharField(label=_("Occasion"), max_length=30, help_text=_("e.g. 春节, 国庆节"))
-    first = forms.DateField(label=_("From"), widget=DateInput())
-    last = forms.DateField(
+    first = DateField(label=_("From"), widget=DateInput())
+    last = DateField(
         label=_("To"), widget=DateInput(), required=False, help_text=_("Empty for a single day.")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -39,3 +41,24 @@ def validate_mobile(value: str) -> None:
         raise ValidationError(
             _("Enter a valid 11-digit mainland China mobile number."), code="invalid_mobile"
         )
+
+
+# Dates the application works with: a birth in 1900 to a plan for 2100. Outside them a date is a
+# typing slip, and one at the calendar's very ends cannot even be turned into a time of day.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def implausible_date() -> ValidationError:
+    return ValidationError(
+        _("Enter a date between %(first)s and %(last)s."),
+        code="date_out_of_range",
+        params={"first": EARLIEST_DATE.isoformat(), "last": LATEST_DATE.isoformat()},
+    )
+
+
+def validate_plausible_date(value: datetime.date | None) -> None:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if value is not None and not (EARLIEST_DATE <= value <= LATEST_DATE):
+        raise implausible_date()

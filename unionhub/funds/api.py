@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from unionhub.cases.models import Case, ServiceCategory
 from unionhub.core.access import Cap
 from unionhub.core.pagination import BoundedPageNumberPagination
+from unionhub.core.validators import validate_plausible_date
 from unionhub.enterprises.models import Enterprise
 from unionhub.funds import services
 from unionhub.funds.models import Approval, Disbursement, Donation, Fund, LedgerEntry
@@ -132,6 +133,7 @@ class DonationSerializer(serializers.ModelSerializer):
             "note",
         ]
         read_only_fields = ["public_id", "receipt_number"]
+        extra_kwargs = {"received_on": {"validators": [validate_plausible_date]}}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

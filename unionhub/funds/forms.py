@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.access import Cap
-from unionhub.core.forms import DateInput, StyledForm
+from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
 from unionhub.core.money import format_yuan
 from unionhub.enterprises.models import Enterprise
 from unionhub.funds.models import AuditFinding, AuditItem, Disbursement, Donation, Fund
@@ -61,8 +61,8 @@ def money_field(label, **kwargs) -> forms.DecimalField:
 
 
 class PeriodForm(StyledForm):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    start = DateField(label=_("From"), widget=DateInput())
+    end = DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -84,9 +84,7 @@ class DonationForm(IdempotentForm):
     )
     amount = money_field(_("Amount (yuan)"))
     channel = forms.ChoiceField(label=_("Received through"), choices=Donation.Channel.choices)
-    received_on = forms.DateField(
-        label=_("Received on"), widget=DateInput(), initial=timezone.localdate
-    )
+    received_on = DateField(label=_("Received on"), widget=DateInput(), initial=timezone.localdate)
     collection = forms.CharField(
         label=_("Collection"),
         max_length=100,
@@ -199,17 +197,17 @@ class TransferForm(IdempotentForm):
 
 
 class CloseForm(StyledForm):
-    through = forms.DateField(label=_("Close the books through"), widget=DateInput())
+    through = DateField(label=_("Close the books through"), widget=DateInput())
 
 
 class DisclosureForm(StyledForm):
     title = forms.CharField(label=_("Title"), max_length=150, required=False)
-    period_start = forms.DateField(label=_("From"), widget=DateInput())
-    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    period_start = DateField(label=_("From"), widget=DateInput())
+    period_end = DateField(label=_("To"), widget=DateInput())
 
 
 class ObjectionForm(StyledForm):
-    received_at = forms.DateTimeField(
+    received_at = DateTimeField(
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -224,8 +222,8 @@ class HandlingForm(StyledForm):
 
 
 class AuditOpenForm(StyledForm):
-    period_start = forms.DateField(label=_("From"), widget=DateInput())
-    period_end = forms.DateField(label=_("To"), widget=DateInput())
+    period_start = DateField(label=_("From"), widget=DateInput())
+    period_end = DateField(label=_("To"), widget=DateInput())
     share = forms.DecimalField(
         label=_("Share to sample"),
         min_value=Decimal("0.01"),
@@ -262,7 +260,7 @@ class FindingForm(StyledForm):
     owner = forms.ModelChoiceField(
         label=_("Who rectifies it"), queryset=get_user_model().objects.none()
     )
-    deadline = forms.DateField(
+    deadline = DateField(
         label=_("Rectify by"),
         widget=DateInput(),
         initial=lambda: timezone.localdate() + datetime.timedelta(days=30),

@@ -18,7 +18,7 @@ import uuid
 from decimal import ROUND_CEILING, Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -33,6 +33,7 @@ from unionhub.core.calendar import add_working_days
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.masking import mask_name
 from unionhub.core.money import MoneySum, format_yuan, to_money
+from unionhub.core.validators import validate_plausible_date
 from unionhub.funds.models import (
     Approval,
     AuditFinding,
@@ -201,6 +202,7 @@ def donation_record(
         raise DomainError(_("Choose how the money came in."), field="channel")
     if received_on is None or received_on > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="received_on")
+    _check_plausible(received_on, "received_on")
     fund = _lock(fund)
     existing = Donation.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -1028,6 +1030,21 @@ def period_close(*, actor, fund: Fund, through: datetime.date) -> Fund:
 # Public disclosure (公示)
 
 
+def _check_plausible(day: datetime.date | None, field: str) -> None:
+    try:
+        validate_plausible_date(day)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], field=field) from error
+
+
+def _check_period(period_start: datetime.date | None, period_end: datetime.date | None) -> None:
+    """A period given to a disclosure or a review: both ends, in order, and plausible dates."""
+    _check_plausible(period_start, "period_start")
+    _check_plausible(period_end, "period_end")
+    if period_start is None or period_end is None or period_start > period_end:
+        raise DomainError(_("The period's start is after its end."), field="period_start")
+
+
 @transaction.atomic
 def disclosure_publish(
     *, actor, fund: Fund, period_start: datetime.date, period_end: datetime.date, title: str = ""
@@ -1035,8 +1052,7 @@ def disclosure_publish(
     """Publish the period's beneficiaries (names masked) and donors (anonymous stays anonymous)
     at a public link for the fund's window of working days. The list is frozen as published."""
     require(actor, Cap.MANAGE_FUNDS, fund)
-    if period_start is None or period_end is None or period_start > period_end:
-        raise DomainError(_("The period's start is after its end."), field="period_start")
+    _check_period(period_start, period_end)
     now = timezone.now()
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(period_start, datetime.time.min, tzinfo=tz)
@@ -1219,8 +1235,7 @@ def audit_open(
         ) from exc
     if not Decimal("0") < share <= Decimal("1"):
         raise DomainError(_("Give the share as a number between 0.01 and 1."), field="share")
-    if period_start is None or period_end is None or period_start > period_end:
-        raise DomainError(_("The period's start is after its end."), field="period_start")
+    _check_period(period_start, period_end)
     if period_end > timezone.localdate():
         raise DomainError(
             _("A review covers payments already made: end the period today or earlier."),

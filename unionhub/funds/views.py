@@ -788,7 +788,9 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(reverse("funds:audit-detail", args=[review.pk]) + "#findings-title")
     try:
         if action == "rectify":
-            finding = get_object_or_404(AuditFinding, pk=post.get("finding"), audit=review)
+            finding = get_object_or_404(
+                AuditFinding, pk=_posted_pk(post.get("finding")), audit=review
+            )
             services.finding_rectify(actor=user, finding=finding, note=post.get("note", ""))
         elif action == "close":
             services.audit_close(actor=user, review=review, conclusion=post.get("conclusion", ""))

@@ -5,7 +5,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unionhub.core.forms import DateInput, StyledForm
+from unionhub.core.forms import DateField, DateInput, StyledForm
 from unionhub.orgs.models import Organization
 
 
@@ -35,7 +35,7 @@ class OrganizationForm(StyledForm):
     code = forms.CharField(label=_("Short code"), max_length=10, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     phone = forms.CharField(label=_("Service phone"), max_length=30, required=False)
-    opened_on = forms.DateField(label=_("Opened on"), required=False, widget=DateInput())
+    opened_on = DateField(label=_("Opened on"), required=False, widget=DateInput())
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args, parent: Organization | None = None, editing: bool = False, **kwargs):

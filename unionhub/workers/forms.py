@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from unionhub.core.forms import DateInput, StyledForm
+from unionhub.core.forms import DateField, DateInput, StyledForm
 from unionhub.enterprises.models import Enterprise
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Organization
@@ -84,12 +84,12 @@ class WorkerForm(StyledForm):
         help_text=_("For workers without an enterprise: the station or street that serves them."),
     )
     member_number = forms.CharField(label=_("Union member number"), max_length=30, required=False)
-    joined_on = forms.DateField(label=_("Joined the union on"), required=False, widget=DateInput())
+    joined_on = DateField(label=_("Joined the union on"), required=False, widget=DateInput())
     hardship_level = forms.ChoiceField(label=_("Hardship level"), choices=Worker.Hardship.choices)
-    hardship_reviewed_on = forms.DateField(
+    hardship_reviewed_on = DateField(
         label=_("Hardship last reviewed"), required=False, widget=DateInput()
     )
-    hardship_review_due = forms.DateField(
+    hardship_review_due = DateField(
         label=_("Hardship review due"), required=False, widget=DateInput()
     )
     address = forms.CharField(label=_("Home address"), max_length=200, required=False)
@@ -133,7 +133,7 @@ class RevealForm(StyledForm):
 class FamilyMemberForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=50)
     relation = forms.ChoiceField(label=_("Relation"), choices=FamilyMember.Relation.choices)
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
+    birth_date = DateField(label=_("Birth date"), required=False, widget=DateInput())
     school = forms.CharField(label=_("School"), max_length=100, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
