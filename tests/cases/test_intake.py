@@ -1,8 +1,11 @@
+import datetime
 import uuid
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import make_id_number
 from unionhub.cases import services
@@ -15,7 +18,7 @@ from unionhub.workers.models import Worker
 def test_references_are_numbered_per_district_and_year(tree, submit):
     tree.district.code = "HS"
     tree.district.save()
-    first, second = submit(), submit()
+    first, second = submit(), submit(summary="另一件事")
     year = first.submitted_at.year
     assert first.reference == f"HS-{year}-000001"
     assert second.reference == f"HS-{year}-000002"
@@ -27,7 +30,17 @@ def test_the_same_submission_twice_opens_one_request(tree, submit):
     again = submit(submission_key=key)
     assert first.pk == again.pk
     assert Case.objects.count() == 1
-    assert submit(submission_key=uuid.uuid4()).pk != first.pk
+    assert submit(submission_key=uuid.uuid4(), summary="另一件事").pk != first.pk
+
+
+def test_the_same_request_sent_again_with_a_fresh_form_opens_one(tree, submit, worker):
+    """Back after submitting brings a new form key: the identical request is the same one."""
+    first = submit(submission_key=uuid.uuid4())
+    assert submit(submission_key=uuid.uuid4()).pk == first.pk
+    assert submit(submission_key=uuid.uuid4(), description="另外的情况说明").pk != first.pk
+    later = timezone.now() + services.RESUBMISSION_WINDOW + datetime.timedelta(minutes=1)
+    with time_machine.travel(later):
+        assert submit(submission_key=uuid.uuid4()).pk != first.pk
 
 
 @pytest.mark.parametrize(
@@ -139,6 +152,34 @@ def test_the_intake_page_registers_a_new_worker_on_the_spot(tree, officer, hards
     assert response.status_code == 302
     worker = Worker.objects.get(name="陆海峰")
     assert Case.objects.get().worker == worker
+
+
+def test_an_enterprise_chair_registers_a_colleague_of_the_enterprise_at_intake(
+    tree, hardship, login
+):
+    """A colleague phones the chair about a worker not yet registered: the chair's only
+    organisation is the enterprise's union, so the worker joins that enterprise."""
+    from tests.conftest import Role, staff
+
+    chair = staff(tree.union_a, Role.ENTERPRISE_CHAIR, username="chair-a")
+    data = {
+        "new_name": "陆海峰", "new_id_number": make_id_number(), "new_mobile": "13905108181",
+        "organization": tree.union_a.pk, "category": hardship.pk, "channel": "phone",
+        "urgency": "emergency", "summary": "家中失火", "description": "晚上十点家中失火，已送医。",
+        "submission_key": uuid.uuid4(),
+    }  # fmt: skip
+    client = login(chair)
+    response = client.post(reverse("cases:case-create"), data, follow=True)
+    worker = Worker.objects.get(name="陆海峰")
+    assert worker.enterprise == tree.enterprise_a and worker.organization == tree.union_a
+    case = Case.objects.get()
+    assert case.worker == worker
+    assert [str(m) for m in response.context["messages"]] == [f"诉求{case.reference}已登记。"]
+    # Sent again (Back, then Submit): the same request, and the chair is told so.
+    again = client.post(reverse("cases:case-create"), data, follow=True)
+    assert Case.objects.count() == 1 and Worker.objects.filter(name="陆海峰").count() == 1
+    [told] = again.context["messages"]
+    assert case.reference in str(told) and "已经登记" in str(told)
 
 
 def test_a_bad_new_worker_stops_the_request_too(tree, officer, hardship, login):

@@ -241,10 +241,16 @@ def case_submit(
     ``submission_key`` from the same person returns the case already opened (double taps and
     retries do not open a second one).
     """
-    if submission_key is not None:
-        existing = Case.objects.filter(created_by=actor, submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = submitted_already(
+        actor=actor,
+        submission_key=submission_key,
+        worker=worker,
+        category=category,
+        summary=summary,
+        description=description,
+    )
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
             return _case_submit(
@@ -266,6 +272,36 @@ def case_submit(
             raise
         # The same submission raced us to the unique constraint: answer with the one that won.
         return Case.objects.get(created_by=actor, submission_key=submission_key)
+
+
+# An identical request from the same person within this time is the same request sent again
+# (the browser's Back and a second tap on "Submit" bring a fresh form key).
+RESUBMISSION_WINDOW = datetime.timedelta(minutes=30)
+
+
+def submitted_already(
+    *, actor, submission_key=None, worker=None, category=None, summary="", description=""
+) -> Case | None:
+    """The request ``actor`` already opened with this form (``submission_key``), or, given the
+    request's content, an identical one they opened for the same worker a moment ago."""
+    if submission_key is not None:
+        existing = Case.objects.filter(created_by=actor, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if worker is None or category is None:
+        return None
+    return (
+        Case.objects.filter(
+            created_by=actor,
+            worker=worker,
+            category=category,
+            summary=(summary or "").strip()[:100],
+            description=(description or "").strip(),
+            submitted_at__gte=timezone.now() - RESUBMISSION_WINDOW,
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
 
 
 def _case_submit(

@@ -43,6 +43,7 @@ from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.errors import DomainError
 from unionhub.core.pagination import BoundedPaginator
 from unionhub.core.views import add_domain_error, render_page, staff_required
+from unionhub.enterprises.models import Enterprise
 from unionhub.workers.models import Worker
 
 QUEUE_PAGE_SIZE = 25
@@ -538,14 +539,17 @@ def case_create(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        started = timezone.now()
         try:
             case = _intake(user, data)
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(
-                request, _("Request %(reference)s opened.") % {"reference": case.reference}
-            )
+            if case.submitted_at >= started:
+                told = _("Request %(reference)s opened.")
+            else:
+                told = _("This request was already opened as %(reference)s: nothing new was added.")
+            messages.success(request, told % {"reference": case.reference})
             return redirect("cases:case-detail", public_id=case.public_id)
     if form.is_bound and form.cleaned_data.get("worker"):
         chosen = (
@@ -563,19 +567,25 @@ def _intake(user, data) -> Case:
         if worker is None:
             raise DomainError(_("Find the worker again: that record is not available."))
     else:
+        already = services.submitted_already(actor=user, submission_key=data["submission_key"])
+        if already is not None:  # the same form sent twice: the worker was registered then
+            return already
         organization = data.get("organization")
         if organization is None:
             raise DomainError(
                 _("Choose the owning organisation for a newly registered worker."),
                 field="organization",
             )
+        # Chosen an enterprise's union: the worker is that enterprise's employee.
+        enterprise = Enterprise.objects.filter(union=organization).first()
         try:
             worker = worker_create(
                 actor=user,
                 name=data["new_name"],
                 id_number=data["new_id_number"],
                 mobile=data["new_mobile"],
-                organization=organization,
+                enterprise=enterprise,
+                organization=None if enterprise else organization,
             )
         except DomainError as error:
             error.field = {"name": "new_name", "id_number": "new_id_number"}.get(
