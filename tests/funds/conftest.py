@@ -121,7 +121,7 @@ def request_payment(chair, worker):
             "worker": worker,
             "category": ServiceCategory.objects.get(code="hardship_relief"),
             "amount": Decimal(amount),
-            "method": "bank_transfer",
+            "method": "cash",  # a bank transfer is paid with its slip number
             "reason": "家庭困难，申请帮扶。",
         }
         values.update(extra)

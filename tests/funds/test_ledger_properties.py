@@ -202,6 +202,7 @@ class LedgerMachine(RuleBasedStateMachine):
             actor=self.people.chair,
             disbursement=Disbursement.objects.get(pk=payment.pk),
             idempotency_key=pay_key,
+            payment_reference="HX2026-0001",
         )
         if payment.status != "approved":
             self.refused(call, error=Conflict, code="invalid_transition")
@@ -338,6 +339,7 @@ class LedgerMachine(RuleBasedStateMachine):
             actor=self.people.chair,
             disbursement=Disbursement.objects.get(pk=payment.pk),
             idempotency_key=payment.pay_key,
+            payment_reference="HX2026-0001",
         )
         assert self.snapshot() == before
 

@@ -814,3 +814,59 @@ def test_a_review_cannot_cover_a_period_still_to_come(funded, auditor):
         )  # fmt: skip
     assert error.value.field == "period_end"
     assert not funded.audits.exists()
+
+
+def test_no_money_is_asked_for_a_request_turned_down_or_withdrawn(
+    tree, funded, request_payment, chair, worker, case
+):
+    case_services.case_reject(actor=chair, case=case, reason="不符合帮扶条件")
+    with pytest.raises(Conflict) as refused:
+        request_payment(funded, case=case)
+    assert "不能申请" in str(refused.value.message)
+    assert not funded.disbursements.exists()
+
+
+def test_the_advance_cap_holds_for_the_request_not_each_advance(tree, funded, chair, worker):
+    fire = case_services.case_submit(
+        actor=chair, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="家中失火", description="晚上十点家中失火。",
+    )  # fmt: skip
+
+    def advance(amount):
+        return services.emergency_advance(
+            actor=chair, fund=funded, case=fire, amount=amount, method="cash",
+            reason="垫付医院押金", idempotency_key=key(),
+        )  # fmt: skip
+
+    advance("6000.00")
+    with pytest.raises(DomainError) as refused:
+        advance("14000.01")  # the fund's cap is 20,000.00
+    assert refused.value.code == "above_advance_cap"
+    assert "未经审批垫付¥6,000.00" in str(refused.value.message)
+    advance("3000.00")
+    assert funded.disbursements.filter(is_advance=True).count() == 2
+
+
+def test_a_bank_transfer_is_paid_with_its_slip_number(tree, funded, approved, chair):
+    payment = approved(funded, "800.00", method="bank_transfer")
+    with pytest.raises(DomainError) as refused:
+        services.disbursement_pay(actor=chair, disbursement=payment, idempotency_key=key())
+    assert refused.value.field == "payment_reference"
+    payment.refresh_from_db()
+    assert payment.status == "approved" and not LedgerEntry.objects.filter(disbursement=payment)
+    services.disbursement_pay(
+        actor=chair, disbursement=payment, idempotency_key=key(), payment_reference="HX001"
+    )
+    payment.refresh_from_db()
+    assert payment.status == "paid" and payment.payment_reference == "HX001"
+
+
+def test_a_disclosure_covers_only_what_has_happened(tree, funded, chair):
+    today = timezone.localdate()
+    with pytest.raises(DomainError) as refused:
+        services.disclosure_publish(
+            actor=chair, fund=funded, period_start=today,
+            period_end=today + datetime.timedelta(days=1),
+        )  # fmt: skip
+    assert refused.value.field == "period_end"
+    assert not funded.disclosures.exists()

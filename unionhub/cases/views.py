@@ -227,6 +227,7 @@ def _detail_context(
         .order_by("submitted_at")
     )
     from unionhub.funds.models import Disbursement
+    from unionhub.funds.services import case_takes_aid
 
     money_hours = money_minutes = None
     if case.money_reached_at:
@@ -236,7 +237,7 @@ def _detail_context(
         "case": case,
         "disbursements": Disbursement.objects.filter(case=case).select_related("fund"),
         "can_request_aid": access_for(user).can(Cap.REQUEST_FUNDS, case.owner_path)
-        and case.status not in (Case.Status.REJECTED, Case.Status.WITHDRAWN),
+        and case_takes_aid(case),
         "money_hours": money_hours,
         "money_minutes": money_minutes,
         "events": events,

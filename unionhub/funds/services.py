@@ -301,6 +301,28 @@ def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
 PAID_MESSAGE = gettext_noop("Aid of %(amount)s has been paid to you.")
 
 
+# A request turned down or withdrawn takes no money.
+AID_REFUSED_STATUSES = (Case.Status.REJECTED, Case.Status.WITHDRAWN)
+
+
+def case_takes_aid(case: Case) -> bool:
+    return case.status not in AID_REFUSED_STATUSES
+
+
+def _check_case_takes_aid(case: Case, actor) -> None:
+    """The request is the actor's to see, and (as it stands now) may still take money."""
+    status = Case.objects.visible_to(actor).filter(pk=case.pk).values_list("status", flat=True)
+    if not status:
+        raise PermissionDenied
+    case.status = status[0]
+    if not case_takes_aid(case):
+        raise Conflict(
+            _("Request %(reference)s is %(status)s: no money can be asked for it.")
+            % {"reference": case.reference, "status": case.get_status_display()},
+            code="case_closed_to_aid",
+        )
+
+
 @transaction.atomic
 def disbursement_request(
     *,
@@ -332,8 +354,7 @@ def disbursement_request(
     if not fund.is_active:
         raise DomainError(_("This fund is closed."), field="fund")
     if case is not None:
-        if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-            raise PermissionDenied
+        _check_case_takes_aid(case, actor)
         if case.worker_id != worker.pk:
             raise DomainError(_("The request is not this worker's."), field="worker")
         category = category or case.category
@@ -675,6 +696,13 @@ def disbursement_pay(
         _replay(existing, disbursement_id=disbursement.pk)
         return disbursement
     _check_disbursement(disbursement, actor, "pay")
+    if disbursement.method == Disbursement.Method.BANK and not (payment_reference or "").strip():
+        # The review (经审) matches every transfer to its bank slip.
+        raise DomainError(
+            _("Give the bank slip number of the transfer."),
+            field="payment_reference",
+            code="reference_required",
+        )
     _pay(disbursement, fund, actor, key, payment_reference)
     disbursement.save()
     audit.record(
@@ -719,8 +747,7 @@ def emergency_advance(
         return earlier
     if not fund.is_active:
         raise DomainError(_("This fund is closed."), field="fund")
-    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-        raise PermissionDenied
+    _check_case_takes_aid(case, actor)
     if case.urgency != Case.Urgency.EMERGENCY:
         raise DomainError(
             _("Advances are for emergencies only: ask for approval instead."),
@@ -743,6 +770,20 @@ def emergency_advance(
     fund = _lock(fund)
     if (earlier := replayed()) is not None:  # sent twice at once: the first holds the lock
         return earlier
+    # The cap holds for the request, not for each advance: what is paid ahead of approval on
+    # it and not yet ratified counts (read under the fund's lock).
+    advanced = Disbursement.objects.unratified_advances().filter(fund=fund, case=case)
+    ahead = sum(advanced.values_list("amount", flat=True), Decimal("0.00"))
+    if ahead + amount > fund.advance_cap:
+        raise DomainError(
+            _(
+                "%(paid)s has already been advanced on this request without approval; with "
+                "this one it would pass %(fund)s's cap of %(cap)s. Ask for approval instead."
+            )
+            % {"paid": format_yuan(ahead), "fund": fund.name, "cap": format_yuan(fund.advance_cap)},
+            field="amount",
+            code="above_advance_cap",
+        )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -1053,6 +1094,11 @@ def disclosure_publish(
     at a public link for the fund's window of working days. The list is frozen as published."""
     require(actor, Cap.MANAGE_FUNDS, fund)
     _check_period(period_start, period_end)
+    if period_end > timezone.localdate():
+        raise DomainError(
+            _("A disclosure lists what has happened: end the period today or earlier."),
+            field="period_end",
+        )
     now = timezone.now()
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(period_start, datetime.time.min, tzinfo=tz)
