@@ -329,3 +329,35 @@ def test_a_date_no_one_means_is_refused_not_crashed_on(
         assert "1900-01-01" in str(response.json())
     elif url_name != "cases:case-export":
         assert response.context["form"].errors
+
+
+def test_the_export_link_follows_the_filters_changed_in_place(tree, officer, case, login):
+    response = login(officer).get(
+        reverse("cases:case-list"), {"status": "submitted"}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert 'id="case-export" hx-swap-oob="true"' in page
+    assert f"{reverse('cases:case-export')}?status=submitted" in page
+
+
+def test_the_emergency_money_clock_runs_only_while_the_request_is_open(
+    tree, officer, submit, login
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from unionhub.cases.models import ServiceCategory
+
+    fire = submit(category=ServiceCategory.objects.get(code="emergency_aid"), summary="家中失火")
+    client = login(officer)
+    url = reverse("cases:case-detail", args=[fire.public_id])
+    assert client.get(url).context["money_waiting"] == {"hours": 0, "left": 24, "over": False}
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=30)):
+        late = login(officer).get(url)  # a new session: the first one has expired by then
+    assert late.context["money_waiting"]["over"] is True
+    assert "超过24小时" in late.content.decode()
+    services.case_accept(actor=officer, case=fire)
+    services.case_resolve(actor=officer, case=fire, resolution="已协调企业安置")
+    assert login(officer).get(url).context["money_waiting"] is None

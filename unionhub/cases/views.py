@@ -229,10 +229,14 @@ def _detail_context(
     from unionhub.funds.models import Disbursement
     from unionhub.funds.services import case_takes_aid
 
-    money_hours = money_minutes = None
+    money_hours = money_minutes = money_waiting = None
     if case.money_reached_at:
         seconds = (case.money_reached_at - case.submitted_at).total_seconds()
         money_hours, money_minutes = round(seconds / 3600, 1), max(1, round(seconds / 60))
+    elif case.is_open:
+        # The emergency's clock runs until money reaches the worker, while the request is open.
+        hours = int((timezone.now() - case.submitted_at).total_seconds() // 3600)
+        money_waiting = {"hours": hours, "left": max(24 - hours, 0), "over": hours >= 24}
     context = {
         "case": case,
         "disbursements": Disbursement.objects.filter(case=case).select_related("fund"),
@@ -240,6 +244,7 @@ def _detail_context(
         and case_takes_aid(case),
         "money_hours": money_hours,
         "money_minutes": money_minutes,
+        "money_waiting": money_waiting,
         "events": events,
         "attachments": case.attachments.all(),
         "followups": followups,
