@@ -170,3 +170,20 @@ def test_a_contact_time_no_one_means_is_refused_not_crashed_on(tree, officer, ca
     )
     assert page.status_code == 400
     assert not case.events.filter(kind="call").exists()
+
+
+def test_the_api_refers_only_where_the_page_offers(tree, officer, case, login):
+    """Another station's enterprise union takes a request through its station, by API too."""
+    from unionhub.cases.forms import ReferForm
+
+    services.case_accept(actor=officer, case=case)
+    offered = set(ReferForm(case=case).fields["organization"].queryset)
+    assert tree.union_b not in offered and tree.station_b in offered
+    response = login(officer).post(
+        reverse("api:case-refer", args=[case.public_id]),
+        {"organization": tree.union_b.pk, "reason": "转其他企业工会"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["field"] == "organization"
+    case.refresh_from_db()
+    assert case.organization != tree.union_b

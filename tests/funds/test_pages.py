@@ -499,3 +499,30 @@ def test_a_junk_finding_id_is_not_found(tree, funded, auditor, login):
     )
     url = reverse("funds:audit-action", args=[review.pk, "rectify"])
     assert login(auditor).post(url, {"finding": "abc", "note": "x"}).status_code == 404
+
+
+def test_a_request_lists_every_payment_but_links_only_those_the_user_may_open(
+    tree, district_admin, officer, worker, login
+):
+    """Station staff see that the district's fund is paying (no one asks twice), without a
+    link into a fund outside their scope."""
+    from tests.funds.conftest import make_fund
+
+    funded = make_fund(tree.district, code="hs-kn", name="惠山区困难职工帮扶资金")
+    from unionhub.cases import services as case_services
+    from unionhub.cases.models import ServiceCategory
+
+    case = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="hardship_relief"),
+        channel="phone", summary="生活困难", description="配偶患病，生活困难。",
+    )  # fmt: skip
+    payment = services.disbursement_request(
+        actor=district_admin, fund=funded, worker=worker, case=case, amount="8000.00",
+        method="cash", reason="大病救助",
+    )  # fmt: skip
+    url = reverse("cases:case-detail", args=[case.public_id])
+    link = reverse("funds:disbursement-detail", args=[payment.public_id])
+    assert link in login(district_admin).get(url).content.decode()
+    page = login(officer).get(url).content.decode()
+    assert funded.name in page and link not in page
+    assert login(officer).get(link).status_code == 404

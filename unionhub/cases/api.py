@@ -10,6 +10,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -322,14 +323,14 @@ class CaseViewSet(viewsets.GenericViewSet):
             worker_id = values.get("worker")
             worker = Worker.objects.visible_to(user).filter(public_id=worker_id).first()
             if worker is None:
-                raise ValidationError({"worker": ["Unknown worker."]})
+                raise ValidationError({"worker": [_("Unknown worker.")]})
         organization = None
         if values.get("organization") and not self.as_worker:
             organization = (
                 Organization.objects.visible_to(user).filter(pk=values["organization"]).first()
             )
             if organization is None:
-                raise ValidationError({"organization": ["Unknown organisation."]})
+                raise ValidationError({"organization": [_("Unknown organisation.")]})
         case = services.case_submit(
             actor=user,
             worker=worker,
@@ -397,7 +398,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             if values.get("followup"):
                 followup = case.followups.filter(pk=values["followup"]).first()
                 if followup is None:
-                    raise ValidationError({"followup": ["Unknown follow-up."]})
+                    raise ValidationError({"followup": [_("Unknown follow-up.")]})
             services.case_log_contact(
                 actor=request.user,
                 case=case,
@@ -421,12 +422,13 @@ class CaseViewSet(viewsets.GenericViewSet):
         return self._contact(request, CaseEvent.Kind.VISIT)
 
     def _target(self, case, values):
+        """Any organisation of the district: the service says why one cannot take the request."""
         district = case.owner_path[: Organization.steplen]
         organization = Organization.objects.filter(
             pk=values["organization"], path__startswith=district
         ).first()
         if organization is None:
-            raise ValidationError({"organization": ["Unknown organisation."]})
+            raise ValidationError({"organization": [_("Unknown organisation.")]})
         return organization
 
     @extend_schema(request=ReferSerializer, responses=CaseDetailSerializer)

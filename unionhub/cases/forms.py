@@ -5,7 +5,6 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -421,16 +420,10 @@ class ReferForm(StyledForm):
     def __init__(self, *args, case=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if case is not None:
-            # The district's union, streets and stations, and the enterprise unions near the
-            # request (under its station): a district has hundreds of enterprise unions, and a
-            # request goes to another station's union through that station.
-            district_path = case.owner_path[: Organization.steplen]
-            near_path = case.owner_path[: Organization.steplen * 3]
-            self.fields["organization"].queryset = (
-                Organization.objects.filter(path__startswith=district_path, is_active=True)
-                .filter(~Q(kind=Organization.Kind.ENTERPRISE_UNION) | Q(path__startswith=near_path))
-                .exclude(pk=case.organization_id)
-                .only("id", "name", "depth", "path")
+            from unionhub.cases.services import referral_targets
+
+            self.fields["organization"].queryset = referral_targets(case).only(
+                "id", "name", "depth", "path"
             )
 
 

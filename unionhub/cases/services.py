@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -713,9 +713,29 @@ def _referral_target(case: Case, organization: Organization) -> Organization:
             _("The request is already with %(organization)s.") % {"organization": organization},
             field="organization",
         )
-    if organization.path[: Organization.steplen] != case.owner_path[: Organization.steplen]:
-        raise DomainError(_("Requests are referred within the district."), field="organization")
+    if not referral_targets(case).filter(pk=organization.pk).exists():
+        raise DomainError(
+            _(
+                "%(organization)s cannot take this request: refer it to the district's union, a "
+                "street or station, or an enterprise union under the request's own station."
+            )
+            % {"organization": organization},
+            field="organization",
+        )
     return organization
+
+
+def referral_targets(case: Case):
+    """Where a request may be referred: the district's union, streets and stations, and the
+    enterprise unions near the request (under its station). A district has hundreds of
+    enterprise unions; a request goes to another station's union through that station."""
+    district_path = case.owner_path[: Organization.steplen]
+    near_path = case.owner_path[: Organization.steplen * 3]
+    return (
+        Organization.objects.filter(path__startswith=district_path, is_active=True)
+        .filter(~Q(kind=Organization.Kind.ENTERPRISE_UNION) | Q(path__startswith=near_path))
+        .exclude(pk=case.organization_id)
+    )
 
 
 @transaction.atomic

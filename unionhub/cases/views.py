@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -239,7 +240,11 @@ def _detail_context(
         money_waiting = {"hours": hours, "left": max(24 - hours, 0), "over": hours >= 24}
     context = {
         "case": case,
-        "disbursements": Disbursement.objects.filter(case=case).select_related("fund"),
+        # Every payment on the request is listed (so nobody asks twice); those of funds outside
+        # the user's scope are shown without a link.
+        "disbursements": Disbursement.objects.filter(case=case)
+        .select_related("fund")
+        .annotate(openable=Exists(Disbursement.objects.visible_to(user).filter(pk=OuterRef("pk")))),
         "can_request_aid": access_for(user).can(Cap.REQUEST_FUNDS, case.owner_path)
         and case_takes_aid(case),
         "money_hours": money_hours,
