@@ -361,3 +361,19 @@ def test_the_emergency_money_clock_runs_only_while_the_request_is_open(
     services.case_accept(actor=officer, case=fire)
     services.case_resolve(actor=officer, case=fire, resolution="已协调企业安置")
     assert login(officer).get(url).context["money_waiting"] is None
+
+
+def test_a_referred_part_keeps_the_officers_reason_from_the_worker(
+    tree, officer, case, worker, client
+):
+    services.case_accept(actor=officer, case=case)
+    part = services.case_refer_part(
+        actor=officer, case=case, organization=tree.district,
+        summary="大病救助金", reason="企业工会已先行救助，超出本级额度",
+    )  # fmt: skip
+    assert part.description == case.description
+    staff_side = part.events.get(kind="submitted").body
+    assert "超出本级额度" in staff_side
+    client.force_login(worker.user, backend="unionhub.accounts.backends.UsernameOrMobileBackend")
+    page = client.get(reverse("portal:case-detail", args=[part.public_id])).content.decode()
+    assert "大病救助金" in page and "超出本级额度" not in page

@@ -788,7 +788,7 @@ def case_refer_part(
     target = _referral_target(case, organization)
     reason = _text(reason, "reason", _("Say what the other organisation is asked to do."))
     child = _case_submit_referral(
-        actor=actor, parent=case, organization=target, summary=summary, description=reason
+        actor=actor, parent=case, organization=target, summary=summary, reason=reason
     )
     _event(
         case,
@@ -804,8 +804,11 @@ def case_refer_part(
     return child
 
 
-def _case_submit_referral(*, actor, parent, organization, summary, description) -> Case:
+def _case_submit_referral(*, actor, parent, organization, summary, reason) -> Case:
+    """The part is the worker's own request continued elsewhere: it keeps their description
+    (the worker may read it); the officer's reason is for staff only, on its timeline."""
     now = timezone.now()
+    description = parent.description
     summary = (summary or parent.summary).strip()[:100]
     reference = _next_reference(parent.district, timezone.localtime(now).year)
     child = Case(
@@ -835,8 +838,8 @@ def _case_submit_referral(*, actor, parent, organization, summary, description) 
         actor,
         Kind.SUBMITTED,
         to_status=Status.SUBMITTED,
-        body=_("Referred from %(reference)s by %(organization)s.")
-        % {"reference": parent.reference, "organization": parent.organization},
+        body=_("Referred from %(reference)s by %(organization)s: %(reason)s")
+        % {"reference": parent.reference, "organization": parent.organization, "reason": reason},
         public=PUBLIC_MESSAGES[Status.SUBMITTED],
     )
     audit.record(
