@@ -147,10 +147,14 @@ def test_bulk_assign_assigns_only_requests_in_scope(tree, officer, case, other_c
     response = login(officer).post(
         reverse("cases:case-bulk-assign"),
         {"case": [case.public_id, other_case.public_id], "assignee": colleague.pk},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
     assert Case.objects.get(pk=case.pk).assignee == colleague
     assert Case.objects.get(pk=other_case.pk).assignee is None
+    # The new request was taken on by assigning it: the officer is told.
+    told = [str(m) for m in response.context["messages"]]
+    assert told == ["已将1件诉求指派给钱慧。", "其中1件是新诉求，现已受理并安排了回访计划。"]
 
 
 def test_the_export_is_scoped_masked_and_formula_safe(tree, officer, submit, other_case, login):

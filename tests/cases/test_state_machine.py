@@ -298,3 +298,11 @@ def test_the_workers_messages_are_rendered_in_the_readers_language(tree, case, o
         assert event.public_text == "You rated the service 4 out of 5."
     with translation.override("zh-hans"):
         assert event.public_text == "您对本次服务的评价为4分。"
+
+
+def test_reopening_clears_the_old_resolution_but_the_timeline_keeps_it(tree, case, officer):
+    services.case_accept(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已发放困难帮扶金")
+    case = services.case_reopen(actor=officer, case=case, reason="职工反映问题仍未解决")
+    assert case.resolution_summary == ""
+    assert case.events.filter(body="已发放困难帮扶金").exists()

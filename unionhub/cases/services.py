@@ -940,6 +940,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     now = timezone.now()
     case.resolved_at = None
     case.closed_at = None
+    case.resolution_summary = ""  # the old one stays on the timeline, where it was written
     case.rating = None
     case.rating_comment = ""
     case.rated_at = None

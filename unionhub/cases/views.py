@@ -145,6 +145,7 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
     elif not form.is_valid():
         messages.error(request, _("Choose whom to assign them to."))
     else:
+        new = [case.pk for case in cases if case.status == Case.Status.SUBMITTED]
         done, refused = services.cases_bulk_assign(
             actor=request.user, cases=cases, assignee=form.cleaned_data["assignee"]
         )
@@ -153,6 +154,19 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
                 request,
                 _("%(count)d requests assigned to %(name)s.")
                 % {"count": done, "name": form.cleaned_data["assignee"].get_full_name()},
+            )
+        accepted = Case.objects.filter(pk__in=new).exclude(status=Case.Status.SUBMITTED).count()
+        if accepted:
+            # Assigning a new request takes it on: say so, the worker has been told.
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d of them was new and is now accepted; its follow-up plan is set.",
+                    "%(count)d of them were new and are now accepted; their follow-up plans "
+                    "are set.",
+                    accepted,
+                )
+                % {"count": accepted},
             )
         for line in refused:
             messages.warning(request, line)
