@@ -81,7 +81,14 @@ def test_a_lower_case_x_and_spaces_are_normalised():
 
 
 @pytest.mark.parametrize(
-    "value", ["13812345678", "+86 138 1234 5678", "86-138-1234-5678", "19912345678"]
+    "value",
+    [
+        "13812345678",
+        "+86 138 1234 5678",
+        "86-138-1234-5678",
+        "19912345678",
+        "１３８１２３４５６７８",  # full-width digits from a Chinese keyboard
+    ],
 )
 def test_mainland_mobile_numbers_are_accepted_in_any_spelling(value):
     validate_mobile(value)

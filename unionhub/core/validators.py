@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -17,7 +18,8 @@ _MOBILE_TYPES = {
 def normalize_mobile(value: str) -> str:
     """``+86 138-1234-5678`` → ``13812345678``; anything that is not a Chinese mobile number is
     returned stripped but otherwise unchanged (the validator then refuses it)."""
-    value = (value or "").strip()
+    # A Chinese keyboard may type full-width digits (１３８…): read them as ASCII.
+    value = unicodedata.normalize("NFKC", value or "").strip()
     digits = "".join(ch for ch in value if ch.isdigit())
     if value.startswith("+86") or (digits.startswith("86") and len(digits) == 13):
         digits = digits[2:]
