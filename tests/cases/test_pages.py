@@ -381,3 +381,14 @@ def test_a_referred_part_keeps_the_officers_reason_from_the_worker(
     client.force_login(worker.user, backend="unionhub.accounts.backends.UsernameOrMobileBackend")
     page = client.get(reverse("portal:case-detail", args=[part.public_id])).content.decode()
     assert "大病救助金" in page and "超出本级额度" not in page
+
+
+def test_every_id_on_the_request_page_is_unique(tree, officer, case, login):
+    """Many action forms share the page: a label must lead to its own form's field."""
+    import collections
+    import re
+
+    services.case_accept(actor=officer, case=case)
+    page = login(officer).get(reverse("cases:case-detail", args=[case.public_id]))
+    ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page.content.decode()))
+    assert [name for name, count in ids.items() if count > 1] == []

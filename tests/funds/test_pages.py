@@ -186,6 +186,9 @@ def test_the_fund_choice_shows_the_balance_and_the_only_fund_is_chosen(
     assert field.initial == funded.pk or field.value() == funded.pk
     assert "伟达五金员工扶助基金（余额 ¥10,000.00）" in response.content.decode()
     assert "---------" not in str(field)
+    advance = response.context.get("advance_form")
+    if advance is not None:  # shares the page: its ids differ from the request form's
+        assert advance["amount"].id_for_label != field.form["amount"].id_for_label
 
 
 def test_a_bad_amount_on_the_page_is_explained(tree, fund, chair, login):

@@ -298,11 +298,14 @@ def _detail_context(
     }
     for name, make in blank.items():
         if name in forms:
-            context[f"{name}_form"] = forms[name]
+            form = forms[name]
         elif name in LAZY_FORMS and name != open_action:
-            context[f"{name}_form"] = None
+            form = None
         else:
-            context[f"{name}_form"] = make()
+            form = make()
+        if form is not None:
+            form.auto_id = f"id_{name}_%s"  # many forms on one page: each field's id is unique
+        context[f"{name}_form"] = form
     context["open_action"] = open_action
     return context
 

@@ -149,6 +149,8 @@ class AdvanceForm(IdempotentForm):
     )
 
     def __init__(self, *args, user, **kwargs) -> None:
+        # It shares the page with the request form: its fields' ids differ.
+        kwargs.setdefault("auto_id", "id_advance_%s")
         super().__init__(*args, **kwargs)
         self.fields["fund"].offer(
             Fund.objects.visible_to(user, Cap.REQUEST_FUNDS)
