@@ -392,3 +392,14 @@ def test_every_id_on_the_request_page_is_unique(tree, officer, case, login):
     page = login(officer).get(reverse("cases:case-detail", args=[case.public_id]))
     ids = collections.Counter(re.findall(r'\sid="([^"]+)"', page.content.decode()))
     assert [name for name, count in ids.items() if count > 1] == []
+
+
+def test_the_queue_gives_the_year_of_dates_from_another_year(tree, officer, submit, login):
+    import datetime
+
+    from django.utils import timezone
+
+    last_year = timezone.now() - datetime.timedelta(days=400)
+    old = submit(submitted_at=last_year, summary="去年的诉求")
+    page = login(officer).get(reverse("cases:case-list"), {"q": old.reference})
+    assert timezone.localtime(last_year).strftime("%Y-%m-%d %H:%M") in page.content.decode()

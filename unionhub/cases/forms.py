@@ -5,6 +5,7 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,8 @@ REFERENCE_PATTERN = r"[A-Za-z]{1,6}-[0-9]{4}-[0-9]{1,6}"
 SORTS = {
     "newest": ("-submitted_at", "-id"),
     "oldest": ("submitted_at", "id"),
-    "due": ("sla_due_at", "-submitted_at"),
+    # A request with no clock running (no deadline) comes after every deadline, on SQLite too.
+    "due": (F("sla_due_at").asc(nulls_last=True), "-submitted_at"),
     "updated": ("-updated_at", "-id"),
 }
 

@@ -30,7 +30,16 @@ _ROW = (
 
 
 def _short(value) -> str:
-    return dateformat.format(timezone.localtime(value), "m-d H:i") if value else ""
+    """``12-04 23:22`` this year; ``2025-12-04 23:22`` before it (an old deadline must not read
+    as one to come)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return dateformat.format(local, "m-d H:i" if local.year == _this_year() else "Y-m-d H:i")
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
 
 
 def _row(case, can_handle: bool, now) -> SafeString:
