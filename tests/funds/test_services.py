@@ -295,6 +295,9 @@ def test_a_reversal_books_the_opposite_and_keeps_the_original(funded, approved, 
     assert reversal.reverses == entry
     assert balance(funded) == Decimal("10000.00")
     assert Disbursement.objects.get(pk=disbursement.pk).status == "reversed"
+    # The worker, told of the payment, is told it no longer stands (not the internal reason).
+    told = Notification.objects.get(recipient=disbursement.worker.user, kind="aid_reversed")
+    assert "¥3,000.00" in told.title and "重复支付" not in told.title
     with pytest.raises(Conflict):
         services.entry_reverse(actor=chair, entry=entry, reason="再次", idempotency_key=key())
     with pytest.raises(DomainError):

@@ -987,6 +987,20 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
                 _("The payment of %(amount)s from %(fund)s was reversed: %(reason)s")
                 % {"amount": format_yuan(-leg.amount), "fund": fund.name, "reason": reason},
             )
+            # The worker was told of the payment; they are told it no longer stands (the
+            # internal reason is not theirs to read).
+            user = leg.disbursement.worker.user
+            if user is not None:
+                notify(
+                    recipients=[user],
+                    kind="aid_reversed",
+                    title=gettext_lazy(
+                        "The aid payment of %(amount)s recorded for you has been withdrawn. "
+                        "Your union will explain; ask them if you have questions."
+                    ),
+                    params={"amount": format_yuan(-leg.amount)},
+                    url=reverse("portal:aid-list"),
+                )
     audit.record(
         actor=actor,
         action="funds.entry.reversed",
