@@ -155,7 +155,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Login lockout (django-axes): too many failures for one account, or from one address, lock it.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# An account locks after AXES_FAILURE_LIMIT failures, an address (many phones share one) after
+# LOGIN_ADDRESS_FAILURE_LIMIT: see unionhub.accounts.lockout. The order of the two matters.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "unionhub.accounts.lockout.AccountOrBusyAddressHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "unionhub.accounts.views.lockout_response"
 AXES_VERBOSE = False  # its log lines would carry the submitted mobile number
