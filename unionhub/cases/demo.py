@@ -245,9 +245,7 @@ class CaseSeeder:
             followup.summary = note
             followup.counselling = self.rng.choice(COUNSELLING)
             kind = Kind.VISIT if followup.kind == FollowUp.Kind.VISIT else Kind.CALL
-            public = (
-                "工会工作人员上门看望了您。" if kind == Kind.VISIT else "工会工作人员给您打了电话。"
-            )
+            public = PUBLIC_MESSAGES["visited" if kind == Kind.VISIT else "called"]
             history.event(followup.done_at, kind, actor, body=note, public=public)
 
     def resolve(self, history: History, at, actor, text) -> None:
