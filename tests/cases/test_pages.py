@@ -403,3 +403,16 @@ def test_the_queue_gives_the_year_of_dates_from_another_year(tree, officer, subm
     old = submit(submitted_at=last_year, summary="去年的诉求")
     page = login(officer).get(reverse("cases:case-list"), {"q": old.reference})
     assert timezone.localtime(last_year).strftime("%Y-%m-%d %H:%M") in page.content.decode()
+
+
+def test_the_assign_list_offers_only_colleagues_the_request_accepts(
+    tree, district_admin, officer, case
+):
+    from tests.conftest import Role, staff
+    from unionhub.cases.forms import AssignForm
+
+    elsewhere = staff(tree.station_b, Role.STATION_STAFF, username="b-staff", full_name="严俊")
+    offered = set(AssignForm(user=district_admin, case=case).fields["assignee"].queryset)
+    assert officer in offered and district_admin in offered and elsewhere not in offered
+    for person in offered:  # each one is accepted by the service
+        services.case_assign(actor=district_admin, case=case, assignee=person)

@@ -390,9 +390,16 @@ class ContactForm(StyledForm):
 class AssignForm(StyledForm):
     assignee = AssigneeChoiceField(label=_("Assign to"), queryset=get_user_model().objects.none())
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, case=None, **kwargs) -> None:
+        """On a request's page: only the colleagues who handle requests for its owner (those
+        the service accepts)."""
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = colleagues(user)
+        people = colleagues(user)
+        if case is not None:
+            from unionhub.cases.services import assignees_for
+
+            people = people.filter(pk__in=assignees_for(case).values("pk"))
+        self.fields["assignee"].queryset = people
 
 
 class CloseForm(StyledForm):

@@ -33,7 +33,7 @@ from unionhub.cases.models import (
     ServiceCategory,
 )
 from unionhub.core import audit
-from unionhub.core.access import Cap, access_for, require
+from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.services import district_of, require_district_wide
 from unionhub.notifications.services import notify
@@ -571,6 +571,24 @@ def case_accept(*, actor, case: Case) -> Case:
             )
     _tell_worker(case, gettext_lazy("Your request %(reference)s has been accepted."), sms=True)
     return case
+
+
+def assignees_for(case: Case):
+    """The people ``case_assign`` accepts for ``case``: those holding a role that handles
+    requests at its owner or an organisation above it."""
+    step = Organization.steplen
+    above = [case.owner_path[:end] for end in range(step, len(case.owner_path) + 1, step)]
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Cap.HANDLE_CASES in caps]
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__organization__path__in=above,
+            memberships__organization__is_active=True,
+            memberships__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+    )
 
 
 @transaction.atomic

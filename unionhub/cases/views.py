@@ -281,7 +281,7 @@ def _detail_context(
         and Case.objects.visible_to(user).filter(pk=case.parent_id).exists(),
     }
     blank = {
-        "assign": lambda: AssignForm(user=user),
+        "assign": lambda: AssignForm(user=user, case=case),
         "note": NoteForm,
         "contact": lambda: ContactForm(
             case=case, followups=followups, initial=_contact_initial(request, followups)
@@ -330,7 +330,7 @@ def _act(action: str, case: Case, request: HttpRequest):
         return None, simple[action](actor=user, case=case)
     specs = {
         "assign": (
-            lambda: AssignForm(post, user=user),
+            lambda: AssignForm(post, user=user, case=case),
             lambda d: services.case_assign(actor=user, case=case, assignee=d["assignee"]),
         ),
         "note": (
