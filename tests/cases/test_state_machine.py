@@ -306,3 +306,20 @@ def test_reopening_clears_the_old_resolution_but_the_timeline_keeps_it(tree, cas
     case = services.case_reopen(actor=officer, case=case, reason="职工反映问题仍未解决")
     assert case.resolution_summary == ""
     assert case.events.filter(body="已发放困难帮扶金").exists()
+
+
+def test_free_text_has_a_bound_and_too_long_changes_nothing(tree, case, officer, login):
+    from django.urls import reverse
+
+    from unionhub.core.validators import TEXT_LIMIT
+
+    services.case_accept(actor=officer, case=case)
+    with pytest.raises(DomainError) as refused:
+        services.case_note(actor=officer, case=case, text="很" * (TEXT_LIMIT + 1))
+    assert refused.value.code == "too_long"
+    response = login(officer).post(
+        reverse("cases:case-action", args=[case.public_id, "note"]),
+        {"text": "很" * (TEXT_LIMIT + 1)},
+    )
+    assert response.status_code == 400
+    assert not case.events.filter(kind="note").exists()

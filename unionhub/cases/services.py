@@ -36,6 +36,7 @@ from unionhub.core import audit
 from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.services import district_of, require_district_wide
+from unionhub.core.validators import TEXT_LIMIT
 from unionhub.notifications.services import notify
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.models import Consent, Worker
@@ -342,6 +343,7 @@ def _case_submit(
             _("Describe the situation in a few sentences (at least 5 characters)."),
             field="description",
         )
+    description = _text(description, "description", "")
     if category.is_emergency:
         urgency = Case.Urgency.EMERGENCY
     if urgency not in Case.Urgency.values:
@@ -660,6 +662,13 @@ def _text(value: str, field: str, message) -> str:
     value = (value or "").strip()
     if not value:
         raise DomainError(message, field=field, code="required")
+    if len(value) > TEXT_LIMIT:
+        raise DomainError(
+            _("Keep it within %(limit)d characters (this has %(length)d).")
+            % {"limit": TEXT_LIMIT, "length": len(value)},
+            field=field,
+            code="too_long",
+        )
     return value
 
 

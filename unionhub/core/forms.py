@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionhub.core.validators import validate_plausible_date
+from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
 
 
 class StyledFormMixin:
@@ -22,6 +23,15 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if (
+                isinstance(field, forms.CharField)
+                and isinstance(widget, forms.Textarea)
+                and field.max_length is None
+            ):
+                # Free text has a bound: a pasted page must not fill the timeline.
+                field.max_length = TEXT_LIMIT
+                field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+                widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"  # RadioSelect covers CheckboxSelectMultiple too
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

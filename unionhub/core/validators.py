@@ -45,6 +45,9 @@ def validate_mobile(value: str) -> None:
         )
 
 
+# The longest free text (a description, a note, a reason) a form or service takes, in characters.
+TEXT_LIMIT = 2000
+
 # Dates the application works with: a birth in 1900 to a plan for 2100. Outside them a date is a
 # typing slip, and one at the calendar's very ends cannot even be turned into a time of day.
 EARLIEST_DATE = datetime.date(1900, 1, 1)
