@@ -1,7 +1,156 @@
-// A double tap on "Send" must not post twice (the server also refuses a repeated submission).
-document.addEventListener("submit", (event) => {
-  const button = event.target.querySelector("button[data-once]");
-  if (button && event.target.checkValidity()) {
+// The worker portal's small enhancements. Every form works without them.
+(() => {
+  "use strict";
+
+  // --- A form on its way ----------------------------------------------------------------------
+  // A double tap on "Send" must not post twice (the server also refuses a repeated submission),
+  // and on a slow network the worker must see that something is happening.
+  function showBusy(form) {
+    const button = form.querySelector("button[data-once]");
+    if (!button) return;
+    form.dataset.sending = "1";
+    form.setAttribute("aria-busy", "true");
+    button.dataset.idleText = button.textContent;
+    if (button.dataset.busyText) button.textContent = button.dataset.busyText;
+    button.classList.add("is-busy");
+    // Disabled a moment later: disabling it now could stop this very submission in some browsers.
     setTimeout(() => { button.disabled = true; }, 0);
   }
-});
+
+  function resetBusy(form) {
+    const button = form.querySelector("button[data-once]");
+    delete form.dataset.sending;
+    form.removeAttribute("aria-busy");
+    if (!button) return;
+    if (button.dataset.idleText) button.textContent = button.dataset.idleText;
+    button.classList.remove("is-busy");
+    button.disabled = false;
+  }
+
+  // --- Photos shrunk before upload -------------------------------------------------------------
+  // Phone photos are 3–6 MB; at 400 kbit/s that is minutes. 1600 px at JPEG 0.82 is plenty to
+  // read a document or see damage, and is a few hundred KB. Anything that fails sends originals.
+  const SHRINK_ABOVE = 1024 * 1024;
+  const MAX_SIDE = 1600;
+  const QUALITY = 0.82;
+  const SHRINKABLE = new Set(["image/jpeg", "image/png", "image/webp"]);
+
+  const canShrink = () =>
+    typeof DataTransfer === "function" && typeof HTMLCanvasElement.prototype.toBlob === "function";
+  const needsShrink = (file) => SHRINKABLE.has(file.type) && file.size > SHRINK_ABOVE;
+
+  function readAsDataURL(file) {
+    return new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(file);
+    });
+  }
+
+  async function decode(file) {
+    // createImageBitmap is not subject to the page's img-src policy and keeps memory low; where
+    // it cannot turn the photo upright (EXIF), an <img> from a data: URL does.
+    if (typeof createImageBitmap === "function") {
+      try {
+        return await createImageBitmap(file, { imageOrientation: "from-image" });
+      } catch (error) { /* fall through */ }
+    }
+    const img = new Image();
+    img.src = await readAsDataURL(file);
+    await img.decode();
+    return img;
+  }
+
+  async function shrink(file) {
+    const image = await decode(file);
+    const width = image.naturalWidth || image.width;
+    const height = image.naturalHeight || image.height;
+    const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff"; // a transparent PNG turns white, not black, as a JPEG
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    if (typeof image.close === "function") image.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", QUALITY));
+    canvas.width = canvas.height = 0; // free the pixels at once on a phone short of memory
+    if (!blob || blob.size >= file.size) return file;
+    const name = file.name.replace(/\.[^./]*$/, "") + ".jpg";
+    return new File([blob], name, { type: "image/jpeg", lastModified: file.lastModified });
+  }
+
+  async function shrinkInput(input) {
+    const files = [];
+    for (const file of input.files) {
+      let smaller = file;
+      if (needsShrink(file)) {
+        try { smaller = await shrink(file); } catch (error) { smaller = file; }
+      }
+      files.push(smaller);
+    }
+    const transfer = new DataTransfer();
+    files.forEach((file) => transfer.items.add(file));
+    input.files = transfer.files;
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.querySelector("button[data-once]")) return;
+    if (form.dataset.sending) { event.preventDefault(); return; }
+    if (!form.checkValidity()) return;
+    showBusy(form);
+    const inputs = canShrink()
+      ? [...form.querySelectorAll('input[type="file"]')].filter((i) => [...i.files].some(needsShrink))
+      : [];
+    if (!inputs.length) return;
+    event.preventDefault();
+    (async () => {
+      try {
+        for (const input of inputs) await shrinkInput(input);
+      } catch (error) { /* the originals are still in the inputs */ }
+      HTMLFormElement.prototype.submit.call(form);
+    })();
+  });
+
+  // --- Errors in sight -------------------------------------------------------------------------
+  // A form that came back with errors: move to its first invalid field (the summary on top of
+  // the form lists them all).
+  function focusFirstError() {
+    const summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    const form = summary.closest("form") || document;
+    const field = form.querySelector(
+      '[aria-invalid="true"], .has-error input:not([type="hidden"]), .has-error textarea, .has-error select',
+    );
+    const target = field || summary;
+    if (!field) summary.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    const label = field && (field.closest("fieldset") || form.querySelector(`label[for="${field.id}"]`));
+    const summaryBox = summary.getBoundingClientRect();
+    const fieldBox = (label || target).getBoundingClientRect();
+    // Show the summary with the field when both fit on the screen, else the field.
+    const fits = fieldBox.bottom - summaryBox.top < window.innerHeight * 0.8;
+    (fits ? summary : label || target).scrollIntoView({ block: fits ? "start" : "center" });
+  }
+  focusFirstError(); // the script is deferred: the page is parsed
+  // Going to the form's #fragment (which works without this script) takes focus back to the
+  // page: move it again once that is done.
+  window.addEventListener("load", () => {
+    if (document.activeElement === document.body) focusFirstError();
+  }, { once: true });
+
+  // --- No stale pages after Back ----------------------------------------------------------------
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    // The inbox changes as messages are read: a copy from the back-forward cache is stale.
+    if (document.querySelector("[data-reload-on-back]")) {
+      window.location.reload();
+      return;
+    }
+    // A page restored after sending: its buttons must work again.
+    document.querySelectorAll("form[data-sending]").forEach(resetBusy);
+  });
+})();

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +37,16 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+    sends_workers_to_the_portal = True
+
+    def get(self, request, *args, **kwargs):
+        # A worker sent here for a portal page (an old link, the default LOGIN_URL) signs in on
+        # the phone page, and still lands where they were going. (Signed-in users were already
+        # sent on by ``redirect_authenticated_user``.)
+        next_url = self.get_redirect_url()
+        if self.sends_workers_to_the_portal and next_url.startswith("/portal/"):
+            return redirect_to_login(next_url, reverse("portal:login"))
+        return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -47,6 +58,7 @@ class LoginView(auth_views.LoginView):
 class WorkerLoginView(LoginView):
     template_name = "portal/login.html"
     authentication_form = WorkerLoginForm
+    sends_workers_to_the_portal = False
 
     def get_default_redirect_url(self):
         return reverse("portal:home")

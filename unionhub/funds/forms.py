@@ -141,7 +141,7 @@ class DisbursementRequestForm(IdempotentForm):
 
 
 class AdvanceForm(IdempotentForm):
-    fund = FundChoiceField(label=_("From fund"), queryset=Fund.objects.none())
+    fund = FundChoiceField(label=_("Advance from fund"), queryset=Fund.objects.none())
     amount = money_field(_("Amount (yuan)"))
     method = forms.ChoiceField(label=_("Payment method"), choices=Disbursement.Method.choices)
     reason = forms.CharField(

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from unionhub.accounts import views as account_views
-from unionhub.notifications import views as notification_views
 from unionhub.portal import views
 
 app_name = "portal"
@@ -22,10 +21,5 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
-    path(
-        "messages/",
-        notification_views.inbox,
-        {"template": "portal/notification_list.html"},
-        name="notification-list",
-    ),
+    path("messages/", views.notification_list, name="notification-list"),
 ]

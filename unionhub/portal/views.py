@@ -10,9 +10,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
 
 from unionhub.accounts.views import password_change as account_password_change
 from unionhub.cases import services
@@ -21,12 +22,18 @@ from unionhub.cases.models import Attachment, Case
 from unionhub.cases.views import serve_attachment, upload_from
 from unionhub.core.errors import DomainError
 from unionhub.core.views import add_domain_error
+from unionhub.notifications import views as notification_views
 from unionhub.orgs.models import Organization
 from unionhub.workers.models import Worker
 
+# A worker who is not signed in (or whose session expired) signs in on the phone page, not the
+# staff one: ``LoginRequiredMiddleware`` reads the view's ``login_url``.
+PORTAL_LOGIN_URL = reverse_lazy("portal:login")
+
 
 def worker_required(view):
-    """The page belongs to a worker: others are sent to where they belong."""
+    """The page belongs to a worker: others are sent to where they belong, and anonymous
+    visitors to the worker sign-in (with ``?next``)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -41,6 +48,7 @@ def worker_required(view):
         request.worker = worker
         return view(request, *args, **kwargs)
 
+    wrapper.login_url = PORTAL_LOGIN_URL
     return wrapper
 
 
@@ -213,11 +221,22 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "portal/case_detail.html", _case_context(request, case))
 
 
+PORTAL_ACTIONS = ("rate", "reopen", "withdraw")
+
+
 @worker_required
-@require_POST
 def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
-    """The worker's own actions: withdraw, reopen, rate."""
+    """The worker's own actions: withdraw, reopen, rate.
+
+    A refusal by the service (already rated, not resolved yet, …) changes nothing and is told
+    with a message on the request's page, where the worker can read it whatever the page shows.
+    A GET (a reload of the page a failed form answered, or a phone restoring the tab) goes back
+    to the request's page instead of "405 Method Not Allowed"."""
+    if action not in PORTAL_ACTIONS:
+        raise Http404
     case = _my_case(request, public_id)
+    if request.method != "POST":
+        return redirect("portal:case-detail", public_id=case.public_id)
     forms = {}
     try:
         if action == "rate":
@@ -235,26 +254,37 @@ def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
                 actor=request.user, case=case, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Your request has been withdrawn."))
-        elif action == "reopen":
+        else:
             form = forms["reason"] = ReasonForm(request.POST)
             if form.is_valid():
                 services.case_reopen(
                     actor=request.user, case=case, reason=form.cleaned_data["reason"]
                 )
                 messages.success(request, _("Your request has been reopened."))
-        else:
-            raise Http404
     except DomainError as error:
         form = next(iter(forms.values()), None)
-        if form is not None:
+        if form is not None and error.field in form.fields:
             add_domain_error(form, error)
         else:
+            # The form is not on the page for this status (or the refusal is about the request
+            # itself): a message shows wherever the worker is looking.
             messages.error(request, str(error.message))
+            return redirect("portal:case-detail", public_id=case.public_id)
     if any(f.errors for f in forms.values()):
         case = _my_case(request, public_id)
-        return render(
-            request, "portal/case_detail.html", _case_context(request, case, **forms), status=400
-        )
+        context = _case_context(request, case, **forms)
+        if action not in context["actions"]:
+            # An incomplete form for a step this request no longer offers (another tab rated
+            # or reopened it meanwhile): its errors would not show, so say what happened.
+            messages.error(
+                request,
+                _(
+                    "This step is no longer possible for this request. "
+                    "Its current status is shown below."
+                ),
+            )
+            return redirect("portal:case-detail", public_id=case.public_id)
+        return render(request, "portal/case_detail.html", context, status=400)
     return redirect("portal:case-detail", public_id=case.public_id)
 
 
@@ -287,3 +317,12 @@ def aid_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "portal/aid_list.html", context)
+
+
+@worker_required
+@never_cache
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The worker's inbox. Never served from a cache: after reading a message and going Back,
+    the list must show it read (portal.js also reloads a page the browser restores from its
+    back-forward cache)."""
+    return notification_views.inbox(request, template="portal/notification_list.html")

@@ -1,0 +1,172 @@
+"""The portal's small script and stylesheet, checked in Debian's headless Chromium on a phone.
+
+Like tests/e2e, nothing is downloaded: the page may only talk to the live server.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.conftest import build_tree, staff
+from tests.factories import PASSWORD, UserFactory, WorkerFactory
+from unionhub.cases import services
+from unionhub.cases.models import Attachment, Case, ServiceCategory
+from unionhub.orgs.models import Membership
+
+pytestmark = pytest.mark.e2e
+
+# Every tap target, and whether the page is wider than the phone.
+TARGETS = "a, button, summary, label.choice, label.star, textarea, input:not([type=hidden])"
+AUDIT = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll('TARGETS')) {
+    if (el.type === 'radio') continue;  // its label is the target
+    const box = el.getBoundingClientRect();
+    if (!box.width || el.classList.contains('skip-link')) continue;
+    if (box.height < 44) small.push(`${el.tagName} ${el.textContent.trim()} ${box.height}`);
+  }
+  return {width: document.documentElement.scrollWidth, small};
+}""".replace("TARGETS", TARGETS)
+
+
+@pytest.fixture
+def chromium(browser):
+    """The suite's one Chromium (tests/e2e/conftest.py): Playwright runs once per thread."""
+    return browser
+
+
+@pytest.fixture
+def people(transactional_db):
+    tree = build_tree()
+    officer = staff(tree.station_a, Membership.Role.STATION_STAFF, username="officer")
+    worker = WorkerFactory(name="韩璐", organization=tree.union_a, enterprise=tree.enterprise_a)
+    worker.user = UserFactory(username="w-hanlu", full_name="韩璐", mobile=worker.mobile)
+    worker.save()
+    return officer, worker
+
+
+@pytest.fixture
+def phone(chromium, live_server, people):
+    """``phone(width=375, language="zh-hans")`` → a signed-in worker's page on a phone."""
+    contexts = []
+
+    def _open(*, width: int = 375, language: str = "zh-hans"):
+        context = chromium.new_context(
+            viewport={"width": width, "height": 700}, is_mobile=True, has_touch=True, locale="zh-CN"
+        )
+        contexts.append(context)
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(live_server.url)
+                else route.abort()
+            ),
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(live_server.url + "/portal/login/")
+        page.fill("input[name=username]", people[1].mobile)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/portal/")
+        cookie = {"name": "django_language", "value": language, "url": live_server.url + "/"}
+        context.add_cookies([cookie])
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_nothing_is_wider_than_the_phone_and_every_target_is_big_enough(
+    phone, live_server, people, width, language
+):
+    officer, worker = people
+    case = services.case_submit(
+        actor=officer,
+        worker=worker,
+        category=ServiceCategory.objects.get(code="hardship_relief"),
+        channel="phone",
+        summary="家里老人住院",
+        description="父亲突发脑梗住院。",
+    )
+    page = phone(width=width, language=language)
+    for path in ["/portal/", "/portal/requests/new/", f"/portal/requests/{case.public_id}/"]:
+        page.goto(live_server.url + path)
+        assert page.evaluate(AUDIT) == {"width": width, "small": []}, path
+    # The bottom navigation's labels stay on one line.
+    heights = page.eval_on_selector_all(".nav-label", "els => els.map(e => e.offsetHeight)")
+    assert len(set(heights)) == 1
+    # The rating's five stars sit on one row.
+    services.case_accept(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已发放帮扶金")
+    page.goto(live_server.url + f"/portal/requests/{case.public_id}/")
+    tops = page.eval_on_selector_all("label.star", "els => els.map(e => e.offsetTop)")
+    assert len(tops) == 5 and len(set(tops)) == 1
+    assert page.evaluate(AUDIT) == {"width": width, "small": []}
+    assert page.errors == []
+
+
+def test_a_form_that_comes_back_with_errors_moves_to_the_first_one(phone, live_server):
+    page = phone()
+    page.goto(live_server.url + "/portal/requests/new/")
+    page.locator("label.choice").first.click()
+    page.fill("#id_summary", "求助")
+    page.locator("button[data-once]").click()
+    page.wait_for_load_state("load")
+    assert page.locator("[data-error-summary][role=alert]").is_visible()
+    page.wait_for_function("document.activeElement.id === 'id_description'")
+    assert page.locator("#photos-again").is_visible()
+    assert not Case.objects.exists()
+
+
+def test_the_send_button_shows_that_it_is_sending(phone, live_server):
+    page = phone()
+    page.goto(live_server.url + "/portal/requests/new/")
+    page.locator("label.choice").first.click()
+    page.fill("#id_summary", "求助")
+    page.fill("#id_description", "父亲突发脑梗住院，需要陪护。")
+    # Stand in for a slow network: the form is held back here, after the portal's handler ran.
+    page.evaluate(
+        "document.querySelector('button[data-once]').form"
+        ".addEventListener('submit', (event) => event.preventDefault())"
+    )
+    button = page.locator("button[data-once]")
+    button.click()
+    page.wait_for_function("document.querySelector('button[data-once]').disabled")
+    assert "is-busy" in button.get_attribute("class")
+    assert button.inner_text() == button.get_attribute("data-busy-text")
+
+
+def test_large_photos_are_shrunk_before_they_are_sent(phone, live_server, tmp_path):
+    noise = Image.effect_noise((2400, 3200), 40).convert("RGB")
+    big = tmp_path / "IMG_0001.jpg"
+    noise.save(big, quality=95)
+    assert big.stat().st_size > 1024 * 1024
+    small = tmp_path / "receipt.jpg"
+    Image.new("RGB", (300, 200), "white").save(small)
+
+    page = phone()
+    page.goto(live_server.url + "/portal/requests/new/")
+    page.locator("label.choice").first.click()
+    page.fill("#id_summary", "医药费收据")
+    page.fill("#id_description", "住院医药费收据照片。")
+    page.set_input_files("#id_attachments", [str(big), str(small)])
+    page.locator("button[data-once]").click()
+    page.wait_for_url("**/portal/requests/*-*-*/")
+    stored = {a.original_name: a for a in Attachment.objects.all()}
+    assert set(stored) == {"IMG_0001.jpg", "receipt.jpg"}
+    shrunk = stored["IMG_0001.jpg"]
+    with shrunk.file.open("rb") as handle:
+        content = handle.read()
+    assert len(content) < big.stat().st_size
+    assert max(Image.open(io.BytesIO(content)).size) == 1600
+    assert page.errors == []
