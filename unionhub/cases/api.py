@@ -27,7 +27,7 @@ from unionhub.cases import services
 from unionhub.cases.forms import QueueFilterForm
 from unionhub.cases.models import Case, CaseEvent, FollowUp, ServiceCategory
 from unionhub.core.access import access_for
-from unionhub.core.api import DateTimeField
+from unionhub.core.api import DateField, DateTimeField
 from unionhub.core.pagination import BoundedPageNumberPagination
 from unionhub.core.permissions import IsAuthenticatedUser
 from unionhub.orgs.models import Organization
@@ -218,6 +218,22 @@ class CloseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, default="")
 
 
+class ScheduleFollowUpSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[FollowUp.Kind.VISIT, FollowUp.Kind.CALL])
+    due_on = DateField()
+
+
+class MoveFollowUpSerializer(serializers.Serializer):
+    followup = serializers.IntegerField(help_text="The follow-up's id (see `followups`).")
+    due_on = DateField()
+    reason = serializers.CharField()
+
+
+class SkipFollowUpSerializer(serializers.Serializer):
+    followup = serializers.IntegerField(help_text="The follow-up's id (see `followups`).")
+    reason = serializers.CharField()
+
+
 class RateSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, default="", max_length=500)
@@ -396,9 +412,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         def run(case, values):
             followup = None
             if values.get("followup"):
-                followup = case.followups.filter(pk=values["followup"]).first()
-                if followup is None:
-                    raise ValidationError({"followup": [_("Unknown follow-up.")]})
+                followup = self._followup(case, values)
             services.case_log_contact(
                 actor=request.user,
                 case=case,
@@ -512,5 +526,49 @@ class CaseViewSet(viewsets.GenericViewSet):
             RateSerializer,
             lambda c, v: services.case_rate(
                 actor=request.user, case=c, rating=v["rating"], comment=v["comment"]
+            ),
+        )
+
+    @extend_schema(request=ScheduleFollowUpSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="schedule-followup")
+    def schedule_followup(self, request, id=None):
+        return self._act(
+            request,
+            ScheduleFollowUpSerializer,
+            lambda c, v: services.followup_schedule(
+                actor=request.user, case=c, kind=v["kind"], due_on=v["due_on"]
+            ),
+        )
+
+    @staticmethod
+    def _followup(case, values) -> FollowUp:
+        followup = case.followups.filter(pk=values["followup"]).first()
+        if followup is None:
+            raise ValidationError({"followup": [_("Unknown follow-up.")]})
+        return followup
+
+    @extend_schema(request=MoveFollowUpSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="move-followup")
+    def move_followup(self, request, id=None):
+        return self._act(
+            request,
+            MoveFollowUpSerializer,
+            lambda c, v: services.followup_move(
+                actor=request.user,
+                case=c,
+                followup=self._followup(c, v),
+                due_on=v["due_on"],
+                reason=v["reason"],
+            ),
+        )
+
+    @extend_schema(request=SkipFollowUpSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="skip-followup")
+    def skip_followup(self, request, id=None):
+        return self._act(
+            request,
+            SkipFollowUpSerializer,
+            lambda c, v: services.followup_skip(
+                actor=request.user, case=c, followup=self._followup(c, v), reason=v["reason"]
             ),
         )

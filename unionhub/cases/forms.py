@@ -456,6 +456,47 @@ class ScheduleForm(StyledForm):
     due_on = DateField(label=_("On"), widget=DateInput())
 
 
+class FollowUpChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, followup) -> str:
+        return f"{followup.due_on:%Y-%m-%d} {followup.get_kind_display()}"
+
+
+class FollowUpChangeForm(StyledForm):
+    """Move a scheduled visit or call to another day, or record that it will not be made."""
+
+    MOVE, SKIP = "move", "skip"
+
+    followup = FollowUpChoiceField(label=_("Follow-up"), queryset=FollowUp.objects.none())
+    change = forms.ChoiceField(
+        label=_("Change"),
+        choices=[(MOVE, _("Move it to another day")), (SKIP, _("It will not be made"))],
+        initial=MOVE,
+        widget=forms.RadioSelect,
+    )
+    due_on = DateField(label=_("New day"), required=False, widget=DateInput())
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case=None, followups=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            field = self.fields["followup"]
+            field.queryset = case.followups.filter(status=FollowUp.Status.SCHEDULED)
+            if followups is not None:
+                # The case page has the follow-ups already: offer them without asking again.
+                field.choices = [("", field.empty_label)] + [
+                    (f.pk, field.label_from_instance(f))
+                    for f in followups
+                    if f.status == FollowUp.Status.SCHEDULED
+                ]
+
+    def clean(self):
+        data = super().clean()
+        moving = data.get("change") == self.MOVE
+        if moving and not data.get("due_on") and "due_on" not in self.errors:
+            self.add_error("due_on", _("Choose the new day."))
+        return data
+
+
 class CheckBackForm(StyledForm):
     followup = forms.ModelChoiceField(queryset=FollowUp.objects.none(), widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUp.Outcome.choices)

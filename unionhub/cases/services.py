@@ -1091,6 +1091,83 @@ def followup_schedule(*, actor, case: Case, kind: str, due_on: datetime.date) ->
     return followup
 
 
+def _scheduled_followup(case: Case, followup: FollowUp | None, actor) -> FollowUp:
+    """The follow-up, re-read under a lock: one of ``case``'s, still to be made."""
+    _check(case, actor, "schedule_followup")
+    locked = (
+        FollowUp.objects.select_for_update().filter(case=case, pk=getattr(followup, "pk", None))
+    ).first()
+    if locked is None:
+        raise DomainError(_("Choose one of this request's follow-ups."), field="followup")
+    if locked.status != FollowUp.Status.SCHEDULED:
+        raise Conflict(
+            _("This %(kind)s is already %(status)s.")
+            % {"kind": locked.get_kind_display(), "status": locked.get_status_display()},
+            code="followup_settled",
+        )
+    return locked
+
+
+@transaction.atomic
+def followup_move(
+    *, actor, case: Case, followup: FollowUp, due_on: datetime.date, reason: str
+) -> FollowUp:
+    """Move a scheduled visit or call to another day (the worker is away, asked for another
+    time); the reminder comes again on the new day."""
+    case = _locked(case)
+    followup = _scheduled_followup(case, followup, actor)
+    if due_on is None or due_on < timezone.localdate():
+        raise DomainError(_("Choose a date from today on."), field="due_on")
+    if due_on == followup.due_on:
+        raise DomainError(_("Choose a day other than the one it is on."), field="due_on")
+    reason = _text(reason, "reason", _("Say why it moves."))
+    was = followup.due_on
+    followup.due_on = due_on
+    followup.reminded_at = None
+    followup.save(update_fields=["due_on", "reminded_at"])
+    _event(
+        case,
+        actor,
+        Kind.FOLLOWUP,
+        body=_("%(kind)s of %(was)s moved to %(date)s: %(reason)s")
+        % {
+            "kind": followup.get_kind_display(),
+            "was": was.isoformat(),
+            "date": due_on.isoformat(),
+            "reason": reason,
+        },
+        data={"followup": followup.pk, "was": was.isoformat(), "due_on": due_on.isoformat()},
+    )
+    return followup
+
+
+@transaction.atomic
+def followup_skip(*, actor, case: Case, followup: FollowUp, reason: str) -> FollowUp:
+    """Record that a scheduled visit or call will not be made (the worker declined, moved away,
+    is in hospital elsewhere): it leaves the due list and counts as missed in the plan."""
+    case = _locked(case)
+    followup = _scheduled_followup(case, followup, actor)
+    reason = _text(reason, "reason", _("Say why it will not be made."))
+    followup.status = FollowUp.Status.MISSED
+    followup.summary = reason
+    followup.done_at = timezone.now()
+    followup.done_by = actor
+    followup.save(update_fields=["status", "summary", "done_at", "done_by"])
+    _event(
+        case,
+        actor,
+        Kind.FOLLOWUP,
+        body=_("%(kind)s of %(date)s will not be made: %(reason)s")
+        % {
+            "kind": followup.get_kind_display(),
+            "date": followup.due_on.isoformat(),
+            "reason": reason,
+        },
+        data={"followup": followup.pk, "missed": True},
+    )
+    return followup
+
+
 @transaction.atomic
 def followup_check_back(*, actor, followup: FollowUp, outcome: str, summary: str) -> FollowUp:
     """Record the check-back call after closure: did the worker's situation hold?"""

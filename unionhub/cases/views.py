@@ -27,6 +27,7 @@ from unionhub.cases.forms import (
     CheckBackForm,
     CloseForm,
     ContactForm,
+    FollowUpChangeForm,
     FollowUpFilterForm,
     IntakeForm,
     NoteForm,
@@ -196,7 +197,7 @@ def _get_case(request: HttpRequest, public_id) -> Case:
 LAZY_FORMS = frozenset({"assign", "refer", "refer_part"})
 
 
-def _contact_initial(request: HttpRequest, followups: list) -> dict:
+def _followup_initial(request: HttpRequest, followups: list) -> dict:
     """Opened from the follow-up list (``?followup=<id>``): the form is for that visit or call."""
     wanted = request.GET.get("followup", "")
     for followup in followups:
@@ -267,7 +268,13 @@ def _detail_context(
         "events": events,
         "attachments": case.attachments.all(),
         "followups": followups,
-        "plan_progress": {"done": done, "total": len(plan), "next": upcoming},
+        "plan_progress": {
+            "done": done,
+            "missed": sum(1 for f in plan if f.status == FollowUp.Status.MISSED),
+            "total": len(plan),
+            "next": upcoming,
+        },
+        "has_scheduled": any(f.status == FollowUp.Status.SCHEDULED for f in followups),
         "check_backs": [f for f in followups if f.kind == FollowUp.Kind.CHECK_BACK],
         "check_back_due": any(
             f.kind == FollowUp.Kind.CHECK_BACK and f.status == FollowUp.Status.SCHEDULED
@@ -284,7 +291,7 @@ def _detail_context(
         "assign": lambda: AssignForm(user=user, case=case),
         "note": NoteForm,
         "contact": lambda: ContactForm(
-            case=case, followups=followups, initial=_contact_initial(request, followups)
+            case=case, followups=followups, initial=_followup_initial(request, followups)
         ),
         "refer": lambda: ReferForm(case=case),
         "refer_part": lambda: ReferPartForm(case=case),
@@ -294,6 +301,9 @@ def _detail_context(
         "close": CloseForm,
         "attach": AttachmentForm,
         "schedule_followup": ScheduleForm,
+        "change_followup": lambda: FollowUpChangeForm(
+            case=case, followups=followups, initial=_followup_initial(request, followups)
+        ),
         "check_back": lambda: CheckBackForm(case=case),
     }
     for name, make in blank.items():
@@ -387,6 +397,22 @@ def _act(action: str, case: Case, request: HttpRequest):
                 actor=user, case=case, kind=d["kind"], due_on=d["due_on"]
             ),
         ),
+        "change_followup": (
+            lambda: FollowUpChangeForm(post, case=case),
+            lambda d: (
+                services.followup_skip(
+                    actor=user, case=case, followup=d["followup"], reason=d["reason"]
+                )
+                if d["change"] == FollowUpChangeForm.SKIP
+                else services.followup_move(
+                    actor=user,
+                    case=case,
+                    followup=d["followup"],
+                    due_on=d["due_on"],
+                    reason=d["reason"],
+                )
+            ),
+        ),
         "check_back": (
             lambda: CheckBackForm(post, case=case),
             lambda d: services.followup_check_back(
@@ -439,6 +465,7 @@ DONE_MESSAGES = {
     "reject": gettext_lazy("Rejected: the worker has been told why."),
     "reopen": gettext_lazy("Reopened."),
     "schedule_followup": gettext_lazy("Scheduled: it is on the follow-up list."),
+    "change_followup": gettext_lazy("The follow-up plan is updated."),
     "check_back": gettext_lazy("The check-back call is recorded."),
     "attach": gettext_lazy("The files have been added."),
 }

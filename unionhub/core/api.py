@@ -36,6 +36,18 @@ class DateTimeField(serializers.DateTimeField):
         return moment
 
 
+class DateField(serializers.DateField):
+    """A date between 1900 and 2100, refused with the same message as the pages'."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        try:
+            validate_plausible_date(day)
+        except ValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+        return day
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus: a ``DomainError`` answers its status with its code and message."""
     if isinstance(exc, DomainError):
