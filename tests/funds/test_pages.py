@@ -7,7 +7,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.funds.conftest import key
+from tests.funds.conftest import key, make_fund
+from unionhub.cases.models import ServiceCategory
 from unionhub.funds import services
 from unionhub.funds.models import Disbursement, Donation, LedgerEntry
 
@@ -189,6 +190,39 @@ def test_the_fund_choice_shows_the_balance_and_the_only_fund_is_chosen(
     advance = response.context.get("advance_form")
     if advance is not None:  # shares the page: its ids differ from the request form's
         assert advance["amount"].id_for_label != field.form["amount"].id_for_label
+
+
+def test_only_funds_that_pay_for_the_requests_category_are_offered(
+    tree, funded, chair, case, officer, worker, login
+):
+    from unionhub.cases import services as case_services
+    from unionhub.funds.models import Fund
+
+    everything = make_fund(tree.union_a, code="wd-all", name="伟达五金综合基金")
+    everything.allowed_categories.clear()  # lists none: pays for every paying category
+    scholarship = case_services.case_submit(
+        actor=officer,
+        worker=worker,
+        category=ServiceCategory.objects.get(code="scholarship"),
+        channel="phone",
+        summary="子女考上大学",
+        description="女儿考上南京大学，学费有困难。",
+    )
+    assert set(Fund.objects.paying_for(scholarship.category)) == {everything}
+    assert set(Fund.objects.paying_for(case.category)) == {funded, everything}
+    client = login(chair)
+    offered = client.get(reverse("funds:disbursement-create", args=[scholarship.public_id]))
+    field = offered.context["form"]["fund"]
+    assert [choice for choice, _label in field.field.choices] == [everything.pk]
+    assert "伟达五金员工扶助基金" not in offered.content.decode()
+
+    everything.is_active = False
+    everything.save()
+    none_left = client.get(reverse("funds:disbursement-create", args=[scholarship.public_id]))
+    page = none_left.content.decode()
+    assert "本组织没有可用于金秋助学的基金" in page
+    assert "open=refer_part" in page
+    assert none_left.context.get("advance_form") is None
 
 
 def test_a_bad_amount_on_the_page_is_explained(tree, fund, chair, login):

@@ -113,11 +113,22 @@ class FundChoiceField(forms.ModelChoiceField):
         """Offer ``funds`` (a queryset, also used to check the choice when posted)."""
         self.queryset = funds
         funds = list(funds)
+        self.offered = len(funds)
         self.choices = [(f.pk, self.label_from_instance(f)) for f in funds]
         if len(funds) == 1:
             self.initial = funds[0].pk
         else:
             self.choices = [("", self.empty_label), *self.choices]
+
+
+def funds_for(user, case):
+    """The funds ``user`` may ask to pay for ``case``: active, their own, paying for its kind."""
+    return (
+        Fund.objects.visible_to(user, Cap.REQUEST_FUNDS)
+        .filter(is_active=True)
+        .paying_for(case.category)
+        .order_by("name")
+    )
 
 
 class DisbursementRequestForm(IdempotentForm):
@@ -133,10 +144,10 @@ class DisbursementRequestForm(IdempotentForm):
 
     def __init__(self, *args, user, case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        funds = Fund.objects.visible_to(user, Cap.REQUEST_FUNDS).filter(is_active=True)
         # An ancestor's fund (e.g. the district's hardship fund) is asked through a referral of
-        # part of the request; here, the funds of the user's own organisations.
-        self.fields["fund"].offer(funds.order_by("name"))
+        # part of the request; here, the funds of the user's own organisations that pay for the
+        # request's category.
+        self.fields["fund"].offer(funds_for(user, case))
         self.case = case
 
 
@@ -148,15 +159,11 @@ class AdvanceForm(IdempotentForm):
         label=_("Why it cannot wait"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args, user, case, **kwargs) -> None:
         # It shares the page with the request form: its fields' ids differ.
         kwargs.setdefault("auto_id", "id_advance_%s")
         super().__init__(*args, **kwargs)
-        self.fields["fund"].offer(
-            Fund.objects.visible_to(user, Cap.REQUEST_FUNDS)
-            .filter(advance_officers=user, is_active=True)
-            .order_by("name")
-        )
+        self.fields["fund"].offer(funds_for(user, case).filter(advance_officers=user))
 
 
 class CommentForm(StyledForm):

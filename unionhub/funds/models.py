@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -32,6 +32,12 @@ def _scope(queryset, user, field: str, capability: str | None):
 class FundQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str | None = None) -> FundQuerySet:
         return _scope(self, user, "organization__path", capability)
+
+    def paying_for(self, category) -> FundQuerySet:
+        """Funds that may pay for ``category``: those that list it, and those that list no
+        category at all (they pay for every category that allows payments)."""
+        listed = Fund.allowed_categories.through.objects.filter(fund=OuterRef("pk"))
+        return self.filter(Exists(listed.filter(servicecategory=category)) | ~Exists(listed))
 
 
 class Fund(models.Model):

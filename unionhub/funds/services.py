@@ -255,8 +255,7 @@ def _check_category(fund: Fund, category: ServiceCategory) -> None:
             field="category",
             code="category_no_payment",
         )
-    allowed = list(fund.allowed_categories.all())
-    if allowed and category not in allowed:
+    if not Fund.objects.filter(pk=fund.pk).paying_for(category).exists():
         raise DomainError(
             _("%(fund)s does not pay for %(category)s.")
             % {"fund": fund.name, "category": category.label},

@@ -261,7 +261,9 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
     advance = None
     if case.urgency == Case.Urgency.EMERGENCY and request.user.advance_funds.exists():
-        advance = AdvanceForm(user=request.user)
+        advance = AdvanceForm(user=request.user, case=case)
+        if not advance.fields["fund"].offered:
+            advance = None  # none of the funds this officer advances from pays for this kind
     return render(
         request,
         "funds/disbursement_form.html",
@@ -273,7 +275,7 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
 @require_POST
 def advance_create(request: HttpRequest, case_id) -> HttpResponse:
     case = _case_for(request, case_id)
-    form = AdvanceForm(request.POST, user=request.user)
+    form = AdvanceForm(request.POST, user=request.user, case=case)
     if form.is_valid():
         data = form.cleaned_data
         try:
