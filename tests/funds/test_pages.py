@@ -248,9 +248,18 @@ def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, c
     assert "合计 1 笔捐赠" in shown.content.decode()
     assert "<strong>¥10,000.00</strong>" in shown.content.decode()
     with time_machine.travel(disclosure.window_ends_at + datetime.timedelta(seconds=1)):
-        assert client.get(url).status_code == 404
+        ended = client.get(url)
+    # The link on the notice board says the notice has ended, and shows nothing of the list.
+    assert ended.status_code == 410
+    page = ended.content.decode()
+    assert "本公示已于" in page and "结束" in page
+    assert "合计 1 笔捐赠" not in page and "¥10,000.00" not in page
     services.disclosure_withdraw(actor=chair, disclosure=disclosure)
-    assert client.get(url).status_code == 404
+    withdrawn = client.get(url)
+    assert withdrawn.status_code == 410
+    assert "本公示已于" in withdrawn.content.decode() and "撤下" in withdrawn.content.decode()
+    assert "¥10,000.00" not in withdrawn.content.decode()
+    assert client.get(reverse("disclosure-public", args=[uuid.uuid4()])).status_code == 404
 
 
 def test_publishing_into_a_year_without_a_holiday_schedule_says_so(tree, funded, chair, login):

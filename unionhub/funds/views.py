@@ -633,10 +633,21 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_not_required
 def disclosure_public(request: HttpRequest, token) -> HttpResponse:
-    """The public list (no sign-in): shown only inside its window, then gone."""
+    """The public list (no sign-in): shown only inside its window, then gone. A link followed
+    after the window (from a notice board's QR code, say) says the notice has ended, without a
+    line of it; one that never was public answers 404."""
     disclosure = get_object_or_404(
-        Disclosure.objects.showing().select_related("fund", "fund__organization"), token=token
+        Disclosure.objects.select_related("fund", "fund__organization"),
+        token=token,
+        published_at__lte=timezone.now(),
     )
+    if not disclosure.is_showing():
+        response = render(
+            request, "funds/disclosure_ended.html", {"disclosure": disclosure}, status=410
+        )
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "no-store"
+        return response
     lines = list(disclosure.lines.all())
     beneficiaries = [line for line in lines if line.kind == "beneficiary"]
     donors = [line for line in lines if line.kind == "donor"]
