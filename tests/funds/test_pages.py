@@ -360,6 +360,30 @@ def test_the_admin_shows_the_books_but_cannot_change_them(funded, approved, clie
     assert entry.amount == funded.balance == Decimal("10000.00")
 
 
+def test_an_advance_to_ratify_says_who_paid_it_from_which_fund_for_which_request(
+    tree, funded, chair, officer, worker, approver1, approver2, login
+):
+    from unionhub.cases import services as case_services
+
+    fire = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="家中失火", description="晚上十点家中失火，一家三口无处安身。",
+    )  # fmt: skip
+    paid = services.emergency_advance(
+        actor=chair, fund=funded, case=fire, amount=Decimal("8000.00"), method="cash",
+        reason="垫付住院押金", idempotency_key=key(),
+    )  # fmt: skip
+    services.advance_ratify(actor=approver2, disbursement=paid)
+    response = login(approver1).get(reverse("funds:approval-queue"))
+    (card,) = response.context["to_ratify"]
+    assert card.ratified == 1
+    page = response.content.decode()
+    assert "由尤国平于" in page and "支付（现金）" in page
+    assert "已追认 1 / 需 2 人" in page
+    assert "伟达五金员工扶助基金 · 紧急救助" in page
+    assert reverse("cases:case-detail", args=[fire.public_id]) in page
+
+
 def test_the_fund_list_offers_approvals_to_approvers_and_reviews_to_auditors(
     funded, officer, approver1, auditor, login
 ):
@@ -572,3 +596,30 @@ def test_a_request_lists_every_payment_but_links_only_those_the_user_may_open(
     page = login(officer).get(url).content.decode()
     assert funded.name in page and link not in page
     assert login(officer).get(link).status_code == 404
+
+
+def test_transfer_is_offered_only_with_another_fund_to_move_money_into(tree, funded, chair, login):
+    client = login(chair)
+    detail = reverse("funds:fund-detail", args=[funded.code])
+    transfer = reverse("funds:fund-transfer", args=[funded.code])
+    assert f'href="{transfer}"' not in client.get(detail).content.decode()
+    alone = client.get(transfer).content.decode()
+    assert "没有可转入的其他基金" in alone and 'name="target"' not in alone
+
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    assert f'href="{transfer}"' in client.get(detail).content.decode()
+    refused = client.post(
+        transfer,
+        {"idempotency_key": uuid.uuid4(), "target": other.pk, "amount": "20000", "memo": "调剂"},
+    )
+    assert refused.status_code == 200
+    assert "余额为¥10,000.00，不足以支付¥20,000.00" in refused.content.decode()
+    assert LedgerEntry.objects.filter(kind="transfer").count() == 0
+    booked = client.post(
+        transfer,
+        {"idempotency_key": uuid.uuid4(), "target": other.pk, "amount": "2500", "memo": "调剂"},
+    )
+    assert booked.status_code == 302
+    funded.refresh_from_db()
+    other.refresh_from_db()
+    assert (funded.balance, other.balance) == (Decimal("7500.00"), Decimal("2500.00"))

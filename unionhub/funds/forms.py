@@ -198,11 +198,15 @@ class TransferForm(IdempotentForm):
 
     def __init__(self, *args, user, source: Fund, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = (
-            Fund.objects.visible_to(user, Cap.MANAGE_FUNDS)
-            .filter(is_active=True)
-            .exclude(pk=source.pk)
-        )
+        self.fields["target"].queryset = transfer_targets(user, source)
+
+
+def transfer_targets(user, source: Fund):
+    """The funds ``user`` may move money into from ``source``: the other active funds they
+    manage."""
+    return (
+        Fund.objects.visible_to(user, Cap.MANAGE_FUNDS).filter(is_active=True).exclude(pk=source.pk)
+    )
 
 
 class CloseForm(StyledForm):

@@ -420,6 +420,9 @@ def disbursement_request(
 # Who may act on a payment, and when: one check used by the transitions below, by the pages'
 # buttons and by the approvers' queue.
 
+# Different approvers who ratify an emergency advance after it was paid.
+RATIFICATIONS_NEEDED = 2
+
 DISBURSEMENT_ACTIONS = ("approve", "reject", "ratify", "pay", "cancel", "reverse")
 _NOT_NOW = {
     "approve": gettext_lazy("This payment is %(status)s: it cannot be approved."),
@@ -519,6 +522,8 @@ def approval_queue(user):
     )
     to_ratify = (
         mine.unratified_advances()
+        .select_related("paid_by")
+        .annotate(ratified=Count("approvals", filter=Q(approvals__is_ratification=True)))
         .exclude(requested_by=user)
         .exclude(paid_by=user)
         .exclude(approvals__approver=user, approvals__is_ratification=True)
@@ -839,7 +844,7 @@ def advance_ratify(*, actor, disbursement: Disbursement, comment: str = "") -> D
         is_ratification=True,
         comment=(comment or "").strip()[:300],
     )
-    if disbursement.approvals.filter(is_ratification=True).count() >= 2:
+    if disbursement.approvals.filter(is_ratification=True).count() >= RATIFICATIONS_NEEDED:
         disbursement.ratified_at = timezone.now()
         disbursement.save(update_fields=["ratified_at"])
     audit.record(

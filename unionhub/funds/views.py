@@ -45,6 +45,7 @@ from unionhub.funds.forms import (
     RectifyForm,
     ReverseForm,
     TransferForm,
+    transfer_targets,
 )
 from unionhub.funds.models import (
     AuditFinding,
@@ -124,6 +125,7 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("worker", "category")
         .order_by("-urgent", "requested_at")[:20],
         "can_manage": access.can(Cap.MANAGE_FUNDS, fund.scope_path),
+        "can_transfer": transfer_targets(request.user, fund).exists(),
         "can_audit": access.can(Cap.AUDIT_FUNDS, fund.scope_path),
         "query": request.GET.urlencode(),
     }
@@ -422,7 +424,12 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "funds/approval_queue.html",
-        {"waiting": waiting, "to_ratify": to_ratify[:100], "comment_form": CommentForm()},
+        {
+            "waiting": waiting,
+            "to_ratify": to_ratify[:100],
+            "ratifications_needed": services.RATIFICATIONS_NEEDED,
+            "comment_form": CommentForm(),
+        },
     )
 
 
