@@ -37,6 +37,15 @@ def test_seed_demo_builds_the_district_and_is_idempotent(db):
     assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
     assert Worker.objects.filter(user__isnull=False).count() >= 5
     assert "hs_admin" in out.getvalue() and "Huishan@2026" in out.getvalue()
+    # The fire: a workmate phoned about it, 22:00 on a December night.
+    from django.utils import timezone
+
+    from unionhub.cases.models import Case
+
+    fire = Case.objects.get(summary="家中突发火灾，全家被困，急需救助")
+    assert (fire.reporter_name, fire.reporter_relation) == ("周国强", "同班组工友")
+    assert timezone.localtime(fire.occurred_at).strftime("%H:%M") == "22:00"
+    assert "反映人：周国强" in fire.events.order_by("created_at", "id").first().body
 
     call_command("seed_demo", "--allow-production", stdout=StringIO())
     assert counts == (

@@ -209,3 +209,89 @@ def test_the_search_for_a_worker_never_leaves_the_scope(tree, officer, worker_b,
     assert worker_b.name not in found.content.decode()
     choose = login(officer).get(reverse("cases:find-worker"), {"choose": worker_b.public_id})
     assert choose.status_code == 404
+
+
+def test_a_colleagues_night_call_records_who_reported_it_and_when_it_happened(
+    tree, officer, worker, emergency, login
+):
+    """The fire story: at 22:00 a colleague phones; the request says who called and when the
+    fire broke out, on the page, the timeline and the API; the worker's view leaves the caller
+    out."""
+    fire_at = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
+    client = login(officer)
+    response = client.post(
+        reverse("cases:case-create"),
+        {
+            "worker": worker.public_id,
+            "category": emergency.pk,
+            "channel": "phone",
+            "urgency": "emergency",
+            "summary": "家中失火",
+            "description": "晚上十点家中失火，一家三口暂无住处。",
+            "occurred_at": fire_at.strftime("%Y-%m-%dT%H:%M"),
+            "reporter_name": "王建军",
+            "reporter_relation": "同事",
+            "reporter_phone": "１３９ ５１０８ ６６２１",
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.reporter_name, case.reporter_relation, case.reporter_phone) == (
+        "王建军", "同事", "13951086621",
+    )  # fmt: skip
+    assert case.occurred_at == fire_at
+    page = client.get(response.url).content.decode()
+    assert "王建军（同事）" in page and 'href="tel:13951086621"' in page
+    first = case.events.order_by("created_at", "id").first()
+    assert "反映人：王建军（同事）。" in first.body
+    assert f"发生时间：{fire_at:%Y-%m-%d %H:%M}。" in first.body
+
+    staff_view = client.get(reverse("api:case-detail", args=[case.public_id])).json()
+    assert staff_view["reporter_name"] == "王建军"
+    worker.user.set_password("Huishan@2026")
+    worker.user.save()
+    own_view = login(worker.user).get(reverse("api:case-detail", args=[case.public_id])).json()
+    assert "reporter_name" not in own_view and "reporter_phone" not in own_view
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"reporter_relation": "同事"}, "reporter_name"),
+        ({"reporter_name": "王建军", "reporter_phone": "打我电话"}, "reporter_phone"),
+        ({"occurred_at": "later"}, "occurred_at"),
+    ],
+    ids=["relation-without-name", "junk-phone", "junk-time"],
+)
+def test_a_bad_reporter_or_time_is_refused_on_the_page_and_nothing_is_opened(
+    tree, officer, worker, hardship, login, values, field
+):
+    data = {
+        "worker": worker.public_id, "category": hardship.pk, "channel": "phone",
+        "urgency": "normal", "summary": "申请困难帮扶", "description": "妻子患病，家庭困难。",
+        "submission_key": uuid.uuid4(), **values,
+    }  # fmt: skip
+    response = login(officer).post(reverse("cases:case-create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Case.objects.exists()
+
+
+def test_a_time_in_the_future_is_refused_by_the_service_and_the_api(
+    tree, officer, worker, submit, login
+):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    with pytest.raises(DomainError) as refused:
+        submit(occurred_at=tomorrow)
+    assert refused.value.field == "occurred_at"
+    response = login(officer).post(
+        reverse("api:case-list"),
+        {"worker": str(worker.public_id), "category": "hardship_relief", "channel": "phone",
+         "summary": "申请困难帮扶", "description": "妻子患病，家庭困难。",
+         "occurred_at": tomorrow.isoformat(), "reporter_name": "王建军"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["detail"] == "发生时间不能晚于现在。"
+    assert not Case.objects.exists()

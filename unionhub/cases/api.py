@@ -149,9 +149,22 @@ class CaseDetailSerializer(CaseSerializer):
             "reject_reason",
             "rating",
             "rating_comment",
+            "reporter_name",
+            "reporter_relation",
+            "reporter_phone",
+            "occurred_at",
             "events",
             "followups",
         ]
+
+    STAFF_ONLY = ("reporter_name", "reporter_relation", "reporter_phone")
+
+    def to_representation(self, case) -> dict:
+        data = super().to_representation(case)
+        if self.context.get("as_worker"):  # who told the union is the staff's to know
+            for name in self.STAFF_ONLY:
+                data.pop(name, None)
+        return data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, case) -> list[dict]:
@@ -180,6 +193,16 @@ class CaseCreateSerializer(serializers.Serializer):
     description = serializers.CharField()
     preferred_contact_time = serializers.CharField(max_length=50, required=False, default="")
     organization = serializers.IntegerField(required=False)
+    reporter_name = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Staff: who reported it."
+    )
+    reporter_relation = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="e.g. colleague, spouse."
+    )
+    reporter_phone = serializers.CharField(required=False, default="", allow_blank=True)
+    occurred_at = DateTimeField(
+        required=False, default=None, allow_null=True, help_text="When it happened."
+    )
 
 
 class AssignSerializer(serializers.Serializer):
@@ -358,6 +381,12 @@ class CaseViewSet(viewsets.GenericViewSet):
             preferred_contact_time=values["preferred_contact_time"],
             organization=organization,
             submission_key=_idempotency_key(request),
+            reporter=services.Reporter(
+                name=values["reporter_name"],
+                relation=values["reporter_relation"],
+                phone=values["reporter_phone"],
+            ),
+            occurred_at=values["occurred_at"],
         )
         return Response(self._detail(case), status=status.HTTP_201_CREATED)
 

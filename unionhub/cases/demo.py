@@ -425,6 +425,9 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
             "已送惠山区人民医院，爱人和两个孩子暂住亲戚家，家中财物基本烧毁。"
         ),
     )  # fmt: skip
+    h.case.reporter_name, h.case.reporter_relation = "周国强", "同班组工友"
+    h.case.reporter_phone, h.case.occurred_at = "13961708852", night
+    h.events[0].body = "电话。反映人：周国强（同班组工友）。发生时间：2025-12-08 22:00。"
     seeder.accept(h, night + datetime.timedelta(minutes=21), chair)
     h.move(night + datetime.timedelta(minutes=25), chair, Status.IN_PROGRESS)
     h.event(night + datetime.timedelta(minutes=80), Kind.VISIT, chair,

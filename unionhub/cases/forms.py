@@ -301,6 +301,29 @@ class IntakeForm(StyledForm):
     preferred_contact_time = forms.CharField(
         label=_("Best time to contact"), required=False, max_length=50
     )
+    occurred_at = DateTimeField(
+        label=_("When it happened"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reporter_name = forms.CharField(
+        label=_("Reported by"),
+        required=False,
+        max_length=50,
+        help_text=_("Leave empty when the worker came themselves."),
+    )
+    reporter_relation = forms.CharField(
+        label=_("Relation to the worker"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. colleague, spouse, team leader")}),
+    )
+    reporter_phone = forms.CharField(
+        label=_("Reporter's phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     organization = OrganizationChoiceField(
         label=_("Owning organisation"),
         required=False,

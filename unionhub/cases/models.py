@@ -138,6 +138,12 @@ class Case(models.Model):
     preferred_contact_time = models.CharField(
         _("preferred contact time"), max_length=50, blank=True
     )
+    # Who told the union, when not the worker (a colleague's call at night, a relative at the
+    # station), and when it happened: the request's clock still starts when the union heard.
+    reporter_name = models.CharField(_("reported by"), max_length=50, blank=True)
+    reporter_relation = models.CharField(_("relation to the worker"), max_length=30, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    occurred_at = models.DateTimeField(_("happened at"), null=True, blank=True)
     organization = models.ForeignKey(
         "orgs.Organization",
         on_delete=models.PROTECT,

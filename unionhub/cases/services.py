@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Lower
@@ -36,7 +38,7 @@ from unionhub.core import audit
 from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.services import district_of, require_district_wide
-from unionhub.core.validators import TEXT_LIMIT
+from unionhub.core.validators import TEXT_LIMIT, implausible_date, validate_plausible_date
 from unionhub.notifications.services import notify
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.models import Consent, Worker
@@ -219,6 +221,53 @@ class Upload:
     content: bytes
 
 
+@dataclass(frozen=True)
+class Reporter:
+    """Who told the union about a worker's trouble, when it was not the worker."""
+
+    name: str = ""
+    relation: str = ""
+    phone: str = ""
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9-]{6,19}$")
+# A clock a few minutes fast on the phone that took the call is not "in the future".
+_CLOCK_SLACK = datetime.timedelta(minutes=10)
+
+
+def _check_reporter(reporter: Reporter | None) -> Reporter:
+    if reporter is None:
+        return Reporter()
+    name = (reporter.name or "").strip()
+    relation = (reporter.relation or "").strip()
+    phone = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", reporter.phone or ""))
+    if (relation or phone) and not name:
+        raise DomainError(_("Say who reported it."), field="reporter_name")
+    if len(name) > 50 or len(relation) > 30:
+        raise DomainError(
+            _("Keep the reporter's name within 50 characters and the relation within 30."),
+            field="reporter_name" if len(name) > 50 else "reporter_relation",
+        )
+    if phone and not _PHONE.match(phone):
+        raise DomainError(
+            _("Enter a mobile or landline number, such as 13812345678 or 0510-83001234."),
+            field="reporter_phone",
+        )
+    return Reporter(name=name, relation=relation, phone=phone)
+
+
+def _check_occurred_at(occurred_at, now: datetime.datetime):
+    if occurred_at is None:
+        return None
+    if occurred_at > now + _CLOCK_SLACK:
+        raise DomainError(_("When it happened cannot be later than now."), field="occurred_at")
+    try:
+        validate_plausible_date(occurred_at)
+    except ValidationError:
+        raise DomainError(implausible_date().messages[0], field="occurred_at") from None
+    return occurred_at
+
+
 def case_submit(
     *,
     actor,
@@ -233,6 +282,8 @@ def case_submit(
     submission_key: uuid.UUID | None = None,
     attachments: list[Upload] = (),
     submitted_at: datetime.datetime | None = None,
+    reporter: Reporter | None = None,
+    occurred_at: datetime.datetime | None = None,
 ) -> Case:
     """Open a request for ``worker``: by the worker themselves (from the phone) or by staff who
     may handle cases over the owning organisation (the worker's by default).
@@ -267,6 +318,8 @@ def case_submit(
                 submission_key=submission_key,
                 attachments=attachments,
                 submitted_at=submitted_at,
+                reporter=reporter,
+                occurred_at=occurred_at,
             )
     except IntegrityError:
         if submission_key is None:
@@ -319,6 +372,8 @@ def _case_submit(
     submission_key,
     attachments,
     submitted_at,
+    reporter,
+    occurred_at,
 ) -> Case:
     by_worker = worker.user_id is not None and worker.user_id == actor.pk
     owner = organization or worker.organization
@@ -356,6 +411,9 @@ def _case_submit(
         )
     checked = [check_upload(upload) for upload in attachments]
     now = submitted_at or timezone.now()
+    # A worker asking for themselves is their own reporter.
+    reporter = Reporter() if by_worker else _check_reporter(reporter)
+    occurred_at = _check_occurred_at(occurred_at, now)
     district = Organization.objects.get(path=owner.path[: Organization.steplen])
     reference = _next_reference(district, timezone.localtime(now).year)
     case = Case(
@@ -368,6 +426,10 @@ def _case_submit(
         summary=summary[:100],
         description=description,
         preferred_contact_time=preferred_contact_time.strip()[:50],
+        reporter_name=reporter.name,
+        reporter_relation=reporter.relation,
+        reporter_phone=reporter.phone,
+        occurred_at=occurred_at,
         organization=owner,
         owner_path=owner.path,
         submitted_at=now,
@@ -386,7 +448,7 @@ def _case_submit(
         actor,
         Kind.SUBMITTED,
         to_status=Status.SUBMITTED,
-        body=_("Entered through %(channel)s.") % {"channel": case.get_channel_display()},
+        body=_intake_note(case),
         public=PUBLIC_MESSAGES[Status.SUBMITTED],
         at=now,
     )
@@ -412,6 +474,24 @@ def _case_submit(
         sms=urgent,
     )
     return case
+
+
+def _intake_note(case: Case) -> str:
+    """The first line of the staff timeline: how the request came in, and from whom."""
+    note = _("Entered through %(channel)s.") % {"channel": case.get_channel_display()}
+    if case.reporter_name:
+        who = case.reporter_name
+        if case.reporter_relation:
+            who = _("%(name)s (%(relation)s)") % {
+                "name": who,
+                "relation": case.reporter_relation,
+            }
+        note += " " + _("Reported by %(who)s.") % {"who": who}
+    if case.occurred_at:
+        note += " " + _("It happened at %(at)s.") % {
+            "at": timezone.localtime(case.occurred_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return note
 
 
 # ---------------------------------------------------------------------------------------------

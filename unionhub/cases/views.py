@@ -660,6 +660,12 @@ def _intake(user, data) -> Case:
         organization=data.get("organization"),
         submission_key=data["submission_key"],
         attachments=uploads,
+        reporter=services.Reporter(
+            name=data.get("reporter_name", ""),
+            relation=data.get("reporter_relation", ""),
+            phone=data.get("reporter_phone", ""),
+        ),
+        occurred_at=data.get("occurred_at"),
     )
 
 
