@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.funds.conftest import key, make_fund
 from unionhub.cases.models import ServiceCategory
+from unionhub.core.errors import DomainError
 from unionhub.funds import services
 from unionhub.funds.models import Disbursement, Donation, LedgerEntry
 
@@ -177,6 +178,34 @@ def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
     )  # fmt: skip
     assert accepted.status_code == 302
     assert Disbursement.objects.get().amount == Decimal("2000.00")
+
+
+@pytest.mark.parametrize("typed", ["1000000000", "99999999999999", "999,999,999,999,999.99"])
+def test_a_huge_amount_is_refused_with_the_largest_one_allowed(
+    tree, funded, chair, case, login, typed
+):
+    response = login(chair).post(
+        reverse("funds:disbursement-create", args=[case.public_id]),
+        {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": typed,
+         "method": "cash", "reason": "家庭困难"},
+    )  # fmt: skip
+    assert response.context["form"].errors["amount"] == ["单笔金额最多为¥999,999,999.99。"]
+    assert not Disbursement.objects.exists()
+    with pytest.raises(DomainError) as refused:
+        services.donation_record(
+            actor=chair, fund=funded, donor_kind="anonymous", amount=typed.replace(",", ""),
+            channel="cash", received_on=timezone.localdate(), idempotency_key=key(),
+        )  # fmt: skip
+    assert str(refused.value.message) == "单笔金额最多为¥999,999,999.99。"
+    answer = login(chair).post(
+        reverse("api:donation-list"),
+        {"fund": funded.code, "donor_kind": "anonymous", "amount": typed.replace(",", ""),
+         "channel": "cash", "received_on": timezone.localdate().isoformat()},
+        HTTP_IDEMPOTENCY_KEY=key(),
+    )  # fmt: skip
+    assert answer.status_code == 400
+    assert answer.json()["amount"] == ["单笔金额最多为¥999,999,999.99。"]
+    assert Donation.objects.count() == 1  # only the fixture's
 
 
 def test_the_fund_choice_shows_the_balance_and_the_only_fund_is_chosen(

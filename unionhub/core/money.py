@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 CENT = Decimal("0.01")
 MAX_DIGITS = 14
+# The largest single amount booked (a donation, a payment, a transfer): far above any real one,
+# well inside the columns, so a slipped finger is refused with a message rather than posted.
+MAX_AMOUNT = Decimal("999999999.99")
+
+
+def amount_too_large_message() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("An amount is at most %(max)s.") % {"max": format_yuan(MAX_AMOUNT)}
 
 
 def to_money(value: Decimal | int | str) -> Decimal:

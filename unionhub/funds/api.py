@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from unionhub.cases.models import Case, ServiceCategory
 from unionhub.core.access import Cap
+from unionhub.core.money import MAX_AMOUNT, amount_too_large_message
 from unionhub.core.pagination import BoundedPageNumberPagination
 from unionhub.core.validators import validate_plausible_date
 from unionhub.enterprises.models import Enterprise
@@ -111,7 +112,24 @@ class FundViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(EntrySerializer(page, many=True).data)
 
 
+class AmountField(serializers.DecimalField):
+    """Yuan with two decimals; anything above the largest single amount is refused with the same
+    message as the pages' (not "too many digits")."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_digits", 30)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value > MAX_AMOUNT:
+            raise serializers.ValidationError(amount_too_large_message())
+        return value
+
+
 class DonationSerializer(serializers.ModelSerializer):
+    amount = AmountField()
     fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.none())
     donor_enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.none(), required=False, allow_null=True
@@ -212,7 +230,7 @@ class DisbursementCreateSerializer(serializers.Serializer):
     case = serializers.UUIDField(required=False, help_text="The request it pays for.")
     worker = serializers.UUIDField(required=False, help_text="Needed when there is no request.")
     category = serializers.CharField(required=False, help_text="Category code (no request).")
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    amount = AmountField()
     method = serializers.ChoiceField(choices=Disbursement.Method.choices)
     reason = serializers.CharField()
     urgent = serializers.BooleanField(default=False)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.access import Cap
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
-from unionhub.core.money import format_yuan
+from unionhub.core.money import MAX_AMOUNT, amount_too_large_message, format_yuan
 from unionhub.enterprises.models import Enterprise
 from unionhub.funds.models import AuditFinding, AuditItem, Disbursement, Donation, Fund
 
@@ -46,6 +46,12 @@ class MoneyField(forms.DecimalField):
                 )
             value = typed.replace(",", "")
         return super().to_python(value)
+
+    def validate(self, value):
+        # Before the digit count: "99999999999999" is too large, not "too many digits".
+        if value is not None and value > MAX_AMOUNT:
+            raise forms.ValidationError(amount_too_large_message(), code="max_value")
+        super().validate(value)
 
 
 def money_field(label, **kwargs) -> forms.DecimalField:

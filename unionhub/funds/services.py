@@ -32,7 +32,13 @@ from unionhub.core.access import Cap, access_for, require
 from unionhub.core.calendar import add_working_days
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.masking import mask_name
-from unionhub.core.money import MoneySum, format_yuan, to_money
+from unionhub.core.money import (
+    MAX_AMOUNT,
+    MoneySum,
+    amount_too_large_message,
+    format_yuan,
+    to_money,
+)
 from unionhub.core.validators import validate_plausible_date
 from unionhub.funds.models import (
     Approval,
@@ -68,8 +74,8 @@ def _amount(value, field: str = "amount") -> Decimal:
         raise DomainError(_("Amounts have at most two decimal places (fen)."), field=field)
     if amount <= 0:
         raise DomainError(_("The amount must be more than zero."), field=field)
-    if amount >= Decimal("1000000000"):
-        raise DomainError(_("That amount is too large."), field=field)
+    if amount > MAX_AMOUNT:
+        raise DomainError(amount_too_large_message(), field=field)
     return amount
 
 
