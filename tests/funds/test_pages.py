@@ -652,3 +652,31 @@ def test_transfer_is_offered_only_with_another_fund_to_move_money_into(tree, fun
     funded.refresh_from_db()
     other.refresh_from_db()
     assert (funded.balance, other.balance) == (Decimal("7500.00"), Decimal("2500.00"))
+
+
+def test_an_emergency_advance_from_the_page_needs_the_slip_for_a_bank_transfer(
+    tree, funded, chair, officer, worker, login
+):
+    from unionhub.cases import services as case_services
+
+    fire = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="家中失火", description="晚上十点家中失火，一家三口无处安身。",
+    )  # fmt: skip
+    client = login(chair)
+    page = client.get(reverse("funds:disbursement-create", args=[fire.public_id]))
+    assert page.context["advance_form"] is not None
+    url = reverse("funds:advance-create", args=[fire.public_id])
+    data = {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": "6000",
+            "method": "bank_transfer", "reason": "垫付住院押金"}  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    assert refused.context["advance_form"].errors["payment_reference"] == [
+        "请填写银行转账的回单号。"
+    ]
+    assert not Disbursement.objects.exists()
+    paid = client.post(url, {**data, "payment_reference": "回单 0087"})
+    assert paid.status_code == 302
+    assert Disbursement.objects.get().payment_reference == "回单 0087"
+    funded.refresh_from_db()
+    assert funded.balance == Decimal("4000.00")

@@ -236,6 +236,19 @@ def test_an_officer_advances_up_to_the_cap_at_once(funded, emergency_case, chair
     assert disbursement.ratify_due_at - disbursement.paid_at == datetime.timedelta(days=3)
 
 
+def test_an_advance_by_bank_transfer_carries_its_slip_number(funded, emergency_case, chair):
+    with pytest.raises(DomainError) as refused:
+        advance(funded, emergency_case, chair, "5000.00", method="bank_transfer")
+    assert refused.value.field == "payment_reference"
+    assert balance(funded) == Decimal("10000.00")
+    paid = advance(
+        funded, emergency_case, chair, "5000.00", method="bank_transfer",
+        payment_reference="农行惠山支行 20261124-0087",
+    )  # fmt: skip
+    assert paid.payment_reference == "农行惠山支行 20261124-0087"
+    assert balance(funded) == Decimal("5000.00")
+
+
 def test_an_advance_above_the_cap_is_refused(fund, donate, emergency_case, chair):
     donate(fund, "50000.00")
     with pytest.raises(DomainError) as error:

@@ -157,10 +157,20 @@ class DisbursementRequestForm(IdempotentForm):
         self.case = case
 
 
+def payment_reference_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Payment reference"),
+        max_length=60,
+        required=False,
+        help_text=_("Bank slip or receipt number; for cash, who received it."),
+    )
+
+
 class AdvanceForm(IdempotentForm):
     fund = FundChoiceField(label=_("Advance from fund"), queryset=Fund.objects.none())
     amount = money_field(_("Amount (yuan)"))
     method = forms.ChoiceField(label=_("Payment method"), choices=Disbursement.Method.choices)
+    payment_reference = payment_reference_field()
     reason = forms.CharField(
         label=_("Why it cannot wait"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -179,12 +189,7 @@ class CommentForm(StyledForm):
 
 
 class PayForm(IdempotentForm):
-    payment_reference = forms.CharField(
-        label=_("Payment reference"),
-        max_length=60,
-        required=False,
-        help_text=_("Bank slip or receipt number; for cash, who received it."),
-    )
+    payment_reference = payment_reference_field()
 
 
 class ReasonForm(StyledForm):

@@ -691,6 +691,16 @@ def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str
         )
 
 
+def _check_reference(method: str, reference: str) -> None:
+    if method == Disbursement.Method.BANK and not (reference or "").strip():
+        # The review (经审) matches every transfer to its bank slip.
+        raise DomainError(
+            _("Give the bank slip number of the transfer."),
+            field="payment_reference",
+            code="reference_required",
+        )
+
+
 @transaction.atomic
 def disbursement_pay(
     *, actor, disbursement: Disbursement, idempotency_key: str, payment_reference: str = ""
@@ -706,13 +716,7 @@ def disbursement_pay(
         _replay(existing, disbursement_id=disbursement.pk)
         return disbursement
     _check_disbursement(disbursement, actor, "pay")
-    if disbursement.method == Disbursement.Method.BANK and not (payment_reference or "").strip():
-        # The review (经审) matches every transfer to its bank slip.
-        raise DomainError(
-            _("Give the bank slip number of the transfer."),
-            field="payment_reference",
-            code="reference_required",
-        )
+    _check_reference(disbursement.method, payment_reference)
     _pay(disbursement, fund, actor, key, payment_reference)
     disbursement.save()
     audit.record(
@@ -735,6 +739,7 @@ def emergency_advance(
     method: str,
     reason: str,
     idempotency_key: str,
+    payment_reference: str = "",
 ) -> Disbursement:
     """Pay an emergency at once, without prior approval: only an on-duty officer named by the
     fund, only for an emergency request, only up to the fund's advance cap. Two approvers must
@@ -774,6 +779,7 @@ def emergency_advance(
     _check_category(fund, case.category)
     if method not in Disbursement.Method.values:
         raise DomainError(_("Choose how the money will be paid."), field="method")
+    _check_reference(method, payment_reference)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the money is needed."), field="reason")
@@ -810,7 +816,7 @@ def emergency_advance(
                 requested_by=actor,
                 requested_at=now,
             )
-            _pay(disbursement, fund, actor, key, "")
+            _pay(disbursement, fund, actor, key, payment_reference)
     except IntegrityError:
         # The key, sent at once for another fund, was stored first there.
         if (earlier := replayed()) is None:

@@ -289,6 +289,7 @@ def advance_create(request: HttpRequest, case_id) -> HttpResponse:
                 method=data["method"],
                 reason=data["reason"],
                 idempotency_key=f"page:{form.key()}",
+                payment_reference=data["payment_reference"],
             )
         except DomainError as error:
             add_domain_error(form, error)
