@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import staff
 from tests.factories import make_id_number
 from unionhub.cases import services
 from unionhub.cases.models import Case
@@ -76,15 +77,23 @@ def test_a_worker_opens_their_own_request_from_the_phone(tree, worker, hardship,
     assert case.organization == worker.organization
 
 
-def test_submitting_tells_the_responsible_staff(tree, submit, officer):
-    case = submit()
+def test_submitting_tells_the_responsible_staff_but_not_who_entered_it(
+    tree, submit, officer, worker
+):
+    case = submit(actor=worker.user)
     # The union has no chair on the system: its station's staff are told.
     assert Notification.objects.filter(recipient=officer, kind="case_submitted").exists()
     assert case.reference in Notification.objects.get(recipient=officer).title
+    # The officer who takes a call and enters it is not told about their own entry.
+    Notification.objects.all().delete()
+    colleague = staff(tree.station_a, "station_staff", username="colleague")
+    submit(summary="另一件事")
+    assert not Notification.objects.filter(recipient=officer).exists()
+    assert Notification.objects.filter(recipient=colleague, kind="case_submitted").exists()
 
 
 def test_an_emergency_is_also_texted(
-    tree, submit, officer, emergency, settings, django_capture_on_commit_callbacks
+    tree, submit, officer, worker, emergency, settings, django_capture_on_commit_callbacks
 ):
     from unionhub.notifications.sms import MemorySmsBackend
 
@@ -93,7 +102,7 @@ def test_an_emergency_is_also_texted(
     officer.save()
     MemorySmsBackend.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        case = submit(category=emergency)
+        case = submit(category=emergency, actor=worker.user)
     assert [mobile for mobile, _text in MemorySmsBackend.outbox] == ["13861800106"]
     assert case.reference in MemorySmsBackend.outbox[0][1]
 

@@ -472,6 +472,7 @@ def _case_submit(
         ),
         case=case,
         sms=urgent,
+        actor=actor,
     )
     return case
 
@@ -598,11 +599,14 @@ def _leads(organization: Organization) -> list:
     return _responsible(organization)[1]
 
 
-def _notify_leads(organization, *, kind, title, case, sms=False, email=False, body="") -> None:
+def _notify_leads(
+    organization, *, kind, title, case, sms=False, email=False, body="", actor=None
+) -> None:
+    """Tell the organisation's leads; the one who did it (``actor``) knows already."""
     from django.urls import reverse
 
     notify(
-        recipients=_leads(organization),
+        recipients=[u for u in _leads(organization) if actor is None or u.pk != actor.pk],
         kind=kind,
         title=title,
         body=body,
@@ -875,6 +879,7 @@ def case_refer(*, actor, case: Case, organization: Organization, reason: str) ->
         title=gettext_lazy("Request %(reference)s was referred to you: %(summary)s"),
         case=case,
         sms=case.urgency == Case.Urgency.EMERGENCY,
+        actor=actor,
     )
     _tell_worker(
         case,
@@ -962,6 +967,7 @@ def _case_submit_referral(*, actor, parent, organization, summary, reason) -> Ca
         title=gettext_lazy("Request %(reference)s was referred to you: %(summary)s"),
         case=child,
         sms=child.urgency == Case.Urgency.EMERGENCY,
+        actor=actor,
     )
     return child
 
@@ -1278,6 +1284,7 @@ def followup_check_back(*, actor, followup: FollowUp, outcome: str, summary: str
             kind="case_relapsed",
             title=gettext_lazy("Check-back on %(reference)s: the situation got worse again"),
             case=case,
+            actor=actor,
         )
     return followup
 
