@@ -7,7 +7,7 @@ from PIL import Image
 
 from unionhub.cases import services
 from unionhub.cases.models import Attachment
-from unionhub.core.errors import DomainError
+from unionhub.core.errors import Conflict, DomainError
 
 
 def png_bytes() -> bytes:
@@ -102,3 +102,55 @@ def test_uploading_on_the_case_page(tree, case, officer, login):
     assert response.status_code == 200
     assert response.context["attach_form"].errors
     assert not Attachment.objects.exists()
+
+
+def test_staff_show_a_file_to_the_worker_and_take_it_back(tree, case, officer, worker, login):
+    attachment = services.attachment_add(
+        actor=officer, case=case, upload=services.Upload(name="救助审批表.pdf", content=PDF)
+    )
+    from django.test import Client
+
+    portal = reverse("portal:attachment-download", args=[case.public_id, attachment.public_id])
+    worker_client = Client()
+    worker_client.force_login(worker.user)
+    assert worker_client.get(portal).status_code == 404
+    client = login(officer)
+    share = reverse("cases:case-action", args=[case.public_id, "share_file"])
+    page = client.get(reverse("cases:case-detail", args=[case.public_id])).content.decode()
+    assert "向职工公开" in page
+    client.post(share, {"attachment": attachment.public_id, "visible": "on"})
+    assert worker_client.get(portal).status_code == 200
+    worker_page = worker_client.get(reverse("portal:case-detail", args=[case.public_id]))
+    assert "救助审批表.pdf" in worker_page.content.decode()
+    client.post(share, {"attachment": attachment.public_id})
+    assert worker_client.get(portal).status_code == 404
+    bodies = list(case.events.filter(kind="attachment").values_list("body", flat=True))
+    assert bodies[-2:] == ["救助审批表.pdf 已向职工公开。", "救助审批表.pdf 已改为仅工作人员可见。"]
+
+
+def test_a_file_the_worker_added_stays_theirs_and_junk_is_refused_with_a_message(
+    tree, worker, hardship, officer, outsider, login
+):
+    case = services.case_submit(
+        actor=worker.user, worker=worker, category=hardship, channel="mobile",
+        summary="房屋漏水", description="宿舍屋顶漏水，被子都湿了。",
+        attachments=[services.Upload(name="屋顶.png", content=png_bytes())],
+    )  # fmt: skip
+    own = case.attachments.get()
+    with pytest.raises(Conflict):
+        services.attachment_share(actor=officer, case=case, attachment=own, visible=False)
+    client = login(officer)
+    page = client.get(reverse("cases:case-detail", args=[case.public_id])).content.decode()
+    assert 'class="file-thumb"' in page and "仅工作人员可见</button>" not in page
+    share = reverse("cases:case-action", args=[case.public_id, "share_file"])
+    for junk in ["", "not-a-uuid", "00000000-0000-0000-0000-000000000000"]:
+        response = client.post(share, {"attachment": junk}, follow=True)
+        said = [str(m) for m in response.context["messages"]]
+        assert said == ["请选择本诉求中的一个文件。"]
+    refused = client.post(share, {"attachment": own.public_id}, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == [
+        "屋顶.png 是职工本人上传的，职工始终可以查看。"
+    ]
+    own.refresh_from_db()
+    assert own.visible_to_worker
+    assert login(outsider).post(share, {"attachment": own.public_id}).status_code == 404

@@ -10,7 +10,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionhub.cases.models import Case, FollowUp, ServiceCategory
+from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
 from unionhub.orgs.forms import OrganizationChoiceField
@@ -470,6 +470,39 @@ class AttachmentForm(StyledForm):
         label=_("Photo or PDF"), widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf"})
     )
     visible_to_worker = forms.BooleanField(label=_("The worker may see it"), required=False)
+
+
+class PublicIdChoiceField(forms.ModelChoiceField):
+    """A record chosen by its public id: a value that is no id at all is just not a choice."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            if error.code == "invalid_choice":
+                raise
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+
+class FileShareForm(StyledForm):
+    """One button beside a file: show it to the worker, or keep it for staff only."""
+
+    attachment = PublicIdChoiceField(
+        queryset=Attachment.objects.none(),
+        to_field_name="public_id",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose one of this request's files."),
+            "invalid_choice": _("Choose one of this request's files."),
+        },
+    )
+    visible = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].queryset = case.attachments.all()
 
 
 class ScheduleForm(StyledForm):

@@ -1383,6 +1383,49 @@ def attachment_add(
     return _store_attachment(case, actor, upload, kind, content_type, digest, visible=visible)
 
 
+@transaction.atomic
+def attachment_share(*, actor, case: Case, attachment: Attachment, visible: bool) -> Attachment:
+    """Staff show one of the request's files to the worker, or take it back to staff only. A
+    file the worker added stays theirs to see."""
+    case = _locked(case)
+    _check(case, actor, "attach")
+    if not access_for(actor).can(Cap.HANDLE_CASES, case.owner_path):
+        raise PermissionDenied
+    attachment = (
+        Attachment.objects.select_for_update()
+        .filter(case=case, pk=getattr(attachment, "pk", None))
+        .first()
+    )
+    if attachment is None:
+        raise DomainError(_("Choose one of this request's files."), field="attachment")
+    if attachment.visible_to_worker == visible:
+        return attachment
+    if not visible and case.worker.user_id and attachment.uploaded_by_id == case.worker.user_id:
+        raise Conflict(
+            _("The worker added %(name)s: it stays visible to them.")
+            % {"name": attachment.original_name},
+            code="workers_own_file",
+        )
+    attachment.visible_to_worker = visible
+    attachment.save(update_fields=["visible_to_worker"])
+    name = attachment.original_name
+    _event(
+        case,
+        actor,
+        Kind.ATTACHMENT,
+        body=(
+            _("%(name)s is now shown to the worker.")
+            if visible
+            else _("%(name)s is now for staff only.")
+        )
+        % {"name": name},
+        public=PUBLIC_MESSAGES["file_added"] if visible else "",
+        params={"name": name},
+        data={"attachment": attachment.pk, "visible": visible},
+    )
+    return attachment
+
+
 # ---------------------------------------------------------------------------------------------
 # Keeping the queue's copies in step
 

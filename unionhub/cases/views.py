@@ -27,6 +27,7 @@ from unionhub.cases.forms import (
     CheckBackForm,
     CloseForm,
     ContactForm,
+    FileShareForm,
     FollowUpChangeForm,
     FollowUpFilterForm,
     IntakeForm,
@@ -195,6 +196,8 @@ def _get_case(request: HttpRequest, public_id) -> Case:
 # Forms whose choice lists are long (colleagues, organisations): built when their action is
 # opened (htmx fetches the page with ``?open=<action>``), not on every view of the request.
 LAZY_FORMS = frozenset({"assign", "refer", "refer_part"})
+# Actions taken by a button beside what they act on, without a form of their own on the page.
+INLINE_ACTIONS = frozenset({"share_file"})
 
 
 def _followup_initial(request: HttpRequest, followups: list) -> dict:
@@ -253,6 +256,11 @@ def _detail_context(
         # The emergency's clock runs until money reaches the worker, while the request is open.
         hours = int((timezone.now() - case.submitted_at).total_seconds() // 3600)
         money_waiting = {"hours": hours, "left": max(24 - hours, 0), "over": hours >= 24}
+    attachments = list(case.attachments.all())
+    for attachment in attachments:  # what the worker added stays theirs to see
+        attachment.workers_own = bool(
+            case.worker.user_id and attachment.uploaded_by_id == case.worker.user_id
+        )
     context = {
         "case": case,
         # Every payment on the request is listed (so nobody asks twice); those of funds outside
@@ -266,7 +274,7 @@ def _detail_context(
         "money_minutes": money_minutes,
         "money_waiting": money_waiting,
         "events": events,
-        "attachments": case.attachments.all(),
+        "attachments": attachments,
         "followups": followups,
         "plan_progress": {
             "done": done,
@@ -428,6 +436,12 @@ def _act(action: str, case: Case, request: HttpRequest):
                 visible_to_worker=d["visible_to_worker"],
             ),
         ),
+        "share_file": (
+            lambda: FileShareForm(post, case=case),
+            lambda d: services.attachment_share(
+                actor=user, case=case, attachment=d["attachment"], visible=d["visible"]
+            ),
+        ),
     }
     if action not in specs:
         raise Http404
@@ -468,6 +482,7 @@ DONE_MESSAGES = {
     "change_followup": gettext_lazy("The follow-up plan is updated."),
     "check_back": gettext_lazy("The check-back call is recorded."),
     "attach": gettext_lazy("The files have been added."),
+    "share_file": gettext_lazy("Who may see the file is updated."),
 }
 # The same, for a worker without a portal account (nobody has told them anything).
 UNTOLD_MESSAGES = {
@@ -491,6 +506,11 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
         messages.error(request, str(error.message))
         form, result, refused = None, None, True
     failed = form is not None and form.errors
+    if failed and action in INLINE_ACTIONS:  # a button, not a form: say why as a message
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        form, failed, refused = None, False, True
     if not failed and not refused:
         if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
             # Referred out of the user's scope: nothing more to show here.
