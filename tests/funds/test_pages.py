@@ -291,6 +291,22 @@ def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, c
     assert client.get(reverse("disclosure-public", args=[uuid.uuid4()])).status_code == 404
 
 
+def test_publishing_a_period_that_overlaps_one_still_up_says_so(tree, funded, chair, login):
+    today = timezone.localdate()
+    first = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    url = reverse("funds:disclosure-list", args=[funded.code])
+    client = login(chair)
+    data = {"period_start": today.isoformat(), "period_end": today.isoformat(), "title": "补充公示"}
+    said = [str(m) for m in client.post(url, data, follow=True).context["messages"]]
+    assert any(first.title in m and "重叠" in m for m in said)
+    services.disclosure_withdraw(actor=chair, disclosure=first)
+    said = [str(m) for m in client.post(url, data, follow=True).context["messages"]]
+    assert not any(first.title in m for m in said)  # taken down: it no longer shows twice
+    assert any("“补充公示”" in m for m in said)  # the second one is still up
+
+
 def test_publishing_into_a_year_without_a_holiday_schedule_says_so(tree, funded, chair, login):
     url = reverse("funds:disclosure-list", args=[funded.code])
     data = {"period_start": "2026-12-01", "period_end": "2026-12-25", "title": ""}

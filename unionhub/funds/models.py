@@ -444,6 +444,15 @@ class DisclosureQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(published_at__lte=now, window_ends_at__gt=now, withdrawn_at__isnull=True)
 
+    def overlapping(self, disclosure) -> DisclosureQuerySet:
+        """The fund's other disclosures, not taken down, whose periods share a day with it."""
+        return self.filter(
+            fund_id=disclosure.fund_id,
+            period_start__lte=disclosure.period_end,
+            period_end__gte=disclosure.period_start,
+            withdrawn_at__isnull=True,
+        ).exclude(pk=disclosure.pk)
+
 
 class Disclosure(models.Model):
     """A published list (公示) of a fund's beneficiaries and donors for a period."""

@@ -564,6 +564,20 @@ def disclosure_list(request: HttpRequest, code: str) -> HttpResponse:
                         )
                         % {"years": ", ".join(map(str, unknown))},
                     )
+                for earlier in Disclosure.objects.overlapping(disclosure):
+                    messages.warning(
+                        request,
+                        _(
+                            "The period overlaps “%(title)s” (%(start)s to %(end)s): payments and "
+                            "donations of the shared days appear in both. Take one down if that "
+                            "is not meant."
+                        )
+                        % {
+                            "title": earlier.title,
+                            "start": earlier.period_start.isoformat(),
+                            "end": earlier.period_end.isoformat(),
+                        },
+                    )
                 return redirect("funds:disclosure-detail", pk=disclosure.pk)
     disclosures = fund.disclosures.annotate(
         line_count=Count("lines", distinct=True), objection_count=Count("objections", distinct=True)
