@@ -184,3 +184,30 @@ def test_the_api_schedules_moves_and_skips(officer, outsider, accepted, login):
         content_type="application/json",
     )
     assert theirs.status_code == 404
+
+
+def test_system_lines_read_in_the_readers_language_and_typed_text_stays_as_typed(
+    officer, accepted, visit, login
+):
+    from django.utils import translation
+
+    with translation.override("en"):  # an officer working in English skips the visit
+        services.followup_skip(actor=officer, case=accepted, followup=visit, reason="职工已返乡")
+    event = CaseEvent.objects.filter(case=accepted, kind=CaseEvent.Kind.FOLLOWUP).last()
+    with translation.override("zh-hans"):
+        assert event.body_text == f"原定 {visit.due_on.isoformat()} 的探望不再进行：职工已返乡"
+    with translation.override("en"):
+        assert (
+            event.body_text == f"Visit of {visit.due_on.isoformat()} will not be made: 职工已返乡"
+        )
+    note = services.case_note(actor=officer, case=accepted, text="Typed in English")
+    with translation.override("zh-hans"):
+        assert note.body_text == "Typed in English"
+    client = login(officer)
+    page = client.get(reverse("cases:case-detail", args=[accepted.public_id]))
+    assert "的探望不再进行：职工已返乡" in page.content.decode()
+    api = client.get(
+        reverse("api:case-detail", args=[accepted.public_id]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    bodies = [e["body"] for e in api.json()["events"]]
+    assert f"Visit of {visit.due_on.isoformat()} will not be made: 职工已返乡" in bodies

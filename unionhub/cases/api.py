@@ -66,6 +66,7 @@ class ServiceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.get_full_name", default=None)
+    body = serializers.CharField(source="body_text", help_text="In the caller's language.")
     public_message = serializers.CharField(source="public_text")
 
     class Meta:

@@ -343,6 +343,8 @@ class CaseEvent(AppendOnlyModel):
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     body = models.TextField(_("details"), blank=True)
+    # A line the system wrote (not typed by a person), in every language: {"zh-hans": …, "en": …}.
+    body_translations = models.JSONField(_("details in each language"), default=dict, blank=True)
     public_message = models.CharField(_("message to the worker"), max_length=300, blank=True)
     public_params = models.JSONField(_("message values"), default=dict, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
@@ -355,6 +357,13 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind}"
+
+    @property
+    def body_text(self) -> str:
+        """The details in the active language (typed text stays as it was typed)."""
+        from unionhub.core.i18n import in_active_language
+
+        return in_active_language(self.body_translations, self.body)
 
     @property
     def public_text(self) -> str:

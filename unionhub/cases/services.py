@@ -37,6 +37,7 @@ from unionhub.cases.models import (
 from unionhub.core import audit
 from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.errors import Conflict, DomainError
+from unionhub.core.i18n import in_active_language, in_every_language
 from unionhub.core.services import district_of, require_district_wide
 from unionhub.core.validators import TEXT_LIMIT, implausible_date, validate_plausible_date
 from unionhub.notifications.services import notify
@@ -448,7 +449,7 @@ def _case_submit(
         actor,
         Kind.SUBMITTED,
         to_status=Status.SUBMITTED,
-        body=_intake_note(case),
+        body=lambda: _intake_note(case),
         public=PUBLIC_MESSAGES[Status.SUBMITTED],
         at=now,
     )
@@ -517,12 +518,20 @@ def _json_params(params) -> dict:
 
 
 def _event(case, actor, kind, *, body="", public="", params=None, at=None, **fields) -> CaseEvent:
-    """``public`` is one of ``PUBLIC_MESSAGES`` (untranslated); empty for staff-only events."""
+    """``public`` is one of ``PUBLIC_MESSAGES`` (untranslated); empty for staff-only events.
+
+    ``body`` is what a person typed (kept as typed), or a callable that writes the line with
+    ``gettext``: it is then kept in every language, and each reader sees their own."""
+    translations = {}
+    if callable(body):
+        translations = in_every_language(body)
+        body = in_active_language(translations)
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
         body=body,
+        body_translations=translations,
         public_message=public,
         public_params=_json_params(params) if public else {},
         created_at=at or timezone.now(),
@@ -643,17 +652,19 @@ def case_accept(*, actor, case: Case) -> Case:
                 case,
                 actor,
                 Kind.FOLLOWUP,
-                body=ngettext(
-                    "Follow-up plan scheduled: %(count)d contact, on %(first)s.",
-                    "Follow-up plan scheduled: %(count)d contacts, the first on %(first)s and "
-                    "the last on %(last)s.",
-                    len(planned),
-                )
-                % {
-                    "count": len(planned),
-                    "first": planned[0].due_on.isoformat(),
-                    "last": planned[-1].due_on.isoformat(),
-                },
+                body=lambda: (
+                    ngettext(
+                        "Follow-up plan scheduled: %(count)d contact, on %(first)s.",
+                        "Follow-up plan scheduled: %(count)d contacts, the first on %(first)s and "
+                        "the last on %(last)s.",
+                        len(planned),
+                    )
+                    % {
+                        "count": len(planned),
+                        "first": planned[0].due_on.isoformat(),
+                        "last": planned[-1].due_on.isoformat(),
+                    }
+                ),
             )
     _tell_worker(case, gettext_lazy("Your request %(reference)s has been accepted."), sms=True)
     return case
@@ -699,7 +710,7 @@ def case_assign(*, actor, case: Case, assignee) -> Case:
         case,
         actor,
         Kind.ASSIGNED,
-        body=_("Assigned to %(name)s.") % {"name": assignee.get_full_name()},
+        body=lambda: _("Assigned to %(name)s.") % {"name": assignee.get_full_name()},
         data={"assignee": assignee.pk, "previous": previous.pk if previous else None},
     )
     if assignee.pk != actor.pk:
@@ -906,8 +917,10 @@ def case_refer_part(
         case,
         actor,
         Kind.REFERRAL,
-        body=_("Part referred to %(organization)s as %(reference)s: %(reason)s")
-        % {"organization": target, "reference": child.reference, "reason": reason},
+        body=lambda: (
+            _("Part referred to %(organization)s as %(reference)s: %(reason)s")
+            % {"organization": target, "reference": child.reference, "reason": reason}
+        ),
         public=PUBLIC_MESSAGES["part_referred"],
         params={"organization": target.name},
         data={"child": child.pk},
@@ -950,8 +963,10 @@ def _case_submit_referral(*, actor, parent, organization, summary, reason) -> Ca
         actor,
         Kind.SUBMITTED,
         to_status=Status.SUBMITTED,
-        body=_("Referred from %(reference)s by %(organization)s: %(reason)s")
-        % {"reference": parent.reference, "organization": parent.organization, "reason": reason},
+        body=lambda: (
+            _("Referred from %(reference)s by %(organization)s: %(reason)s")
+            % {"reference": parent.reference, "organization": parent.organization, "reason": reason}
+        ),
         public=PUBLIC_MESSAGES[Status.SUBMITTED],
     )
     audit.record(
@@ -1171,8 +1186,10 @@ def followup_schedule(*, actor, case: Case, kind: str, due_on: datetime.date) ->
         case,
         actor,
         Kind.FOLLOWUP,
-        body=_("%(kind)s scheduled for %(date)s.")
-        % {"kind": followup.get_kind_display(), "date": due_on.isoformat()},
+        body=lambda: (
+            _("%(kind)s scheduled for %(date)s.")
+            % {"kind": followup.get_kind_display(), "date": due_on.isoformat()}
+        ),
     )
     return followup
 
@@ -1215,13 +1232,15 @@ def followup_move(
         case,
         actor,
         Kind.FOLLOWUP,
-        body=_("%(kind)s of %(was)s moved to %(date)s: %(reason)s")
-        % {
-            "kind": followup.get_kind_display(),
-            "was": was.isoformat(),
-            "date": due_on.isoformat(),
-            "reason": reason,
-        },
+        body=lambda: (
+            _("%(kind)s of %(was)s moved to %(date)s: %(reason)s")
+            % {
+                "kind": followup.get_kind_display(),
+                "was": was.isoformat(),
+                "date": due_on.isoformat(),
+                "reason": reason,
+            }
+        ),
         data={"followup": followup.pk, "was": was.isoformat(), "due_on": due_on.isoformat()},
     )
     return followup
@@ -1243,12 +1262,14 @@ def followup_skip(*, actor, case: Case, followup: FollowUp, reason: str) -> Foll
         case,
         actor,
         Kind.FOLLOWUP,
-        body=_("%(kind)s of %(date)s will not be made: %(reason)s")
-        % {
-            "kind": followup.get_kind_display(),
-            "date": followup.due_on.isoformat(),
-            "reason": reason,
-        },
+        body=lambda: (
+            _("%(kind)s of %(date)s will not be made: %(reason)s")
+            % {
+                "kind": followup.get_kind_display(),
+                "date": followup.due_on.isoformat(),
+                "reason": reason,
+            }
+        ),
         data={"followup": followup.pk, "missed": True},
     )
     return followup
@@ -1274,7 +1295,7 @@ def followup_check_back(*, actor, followup: FollowUp, outcome: str, summary: str
         case,
         actor,
         Kind.FOLLOWUP,
-        body=f"{followup.get_outcome_display()}: {followup.summary}",
+        body=lambda: f"{followup.get_outcome_display()}: {followup.summary}",
         public=PUBLIC_MESSAGES["checked_back"],
         data={"followup": followup.pk, "outcome": outcome},
     )
@@ -1413,12 +1434,14 @@ def attachment_share(*, actor, case: Case, attachment: Attachment, visible: bool
         case,
         actor,
         Kind.ATTACHMENT,
-        body=(
-            _("%(name)s is now shown to the worker.")
-            if visible
-            else _("%(name)s is now for staff only.")
-        )
-        % {"name": name},
+        body=lambda: (
+            (
+                _("%(name)s is now shown to the worker.")
+                if visible
+                else _("%(name)s is now for staff only.")
+            )
+            % {"name": name}
+        ),
         public=PUBLIC_MESSAGES["file_added"] if visible else "",
         params={"name": name},
         data={"attachment": attachment.pk, "visible": visible},
@@ -1486,15 +1509,15 @@ def _escalate_one(case: Case, now: datetime.datetime) -> str | None:
         case.save()
         alerted, _users = _responsible(case.organization)
         message = (
-            _("The response deadline passed; %(organization)s was alerted.")
+            gettext_lazy("The response deadline passed; %(organization)s was alerted.")
             if awaiting_response
-            else _("The resolution deadline passed; %(organization)s was alerted.")
+            else gettext_lazy("The resolution deadline passed; %(organization)s was alerted.")
         )
         _event(
             case,
             None,
             Kind.ESCALATION,
-            body=message % {"organization": alerted or case.organization},
+            body=lambda: str(message) % {"organization": alerted or case.organization},
             data={"level": 1, "deadline": case.sla_due_at.isoformat()},
         )
         _notify_leads(
@@ -1515,8 +1538,10 @@ def _escalate_one(case: Case, now: datetime.datetime) -> str | None:
             case,
             None,
             Kind.ESCALATION,
-            body=_("Still overdue; %(organization)s was alerted.")
-            % {"organization": parent or case.organization},
+            body=lambda: (
+                _("Still overdue; %(organization)s was alerted.")
+                % {"organization": parent or case.organization}
+            ),
             data={"level": 2},
         )
         if parent is not None:

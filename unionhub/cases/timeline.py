@@ -16,7 +16,8 @@ def case_events(worker, user, limit: int) -> list[TimelineItem]:
         CaseEvent.objects.filter(case__in=visible)
         .select_related("case", "actor")
         .only(
-            "created_at", "kind", "body", "public_message", "public_params", "to_status",
+            "created_at", "kind", "body", "body_translations", "public_message", "public_params",
+            "to_status",
             "case__reference",
             "case__public_id", "case__summary", "actor__full_name", "actor__username",
         )
@@ -33,7 +34,7 @@ def case_events(worker, user, limit: int) -> list[TimelineItem]:
                 else Case.Status(event.to_status).label
             )
         )
-        detail = event.body if event.kind != CaseEvent.Kind.SUBMITTED else ""
+        detail = event.body_text if event.kind != CaseEvent.Kind.SUBMITTED else ""
         if event.kind == CaseEvent.Kind.RATING:
             rating = (event.public_params or {}).get("rating")
             score = _("%(rating)s out of 5") % {"rating": rating} if rating else ""

@@ -273,13 +273,14 @@ def _check_category(fund: Fund, category: ServiceCategory) -> None:
 def _case_event(
     case: Case | None,
     actor,
-    body: str,
+    body,
     public: str = "",
     params=None,
     kind: str = CaseEvent.Kind.PAYMENT,
 ) -> None:
     """Write the money's step on the request's timeline: ``aid`` for asking and deciding,
-    ``payment`` for money that moved."""
+    ``payment`` for money that moved. ``body`` writes the line (with ``gettext``): it is kept in
+    every language."""
     if case is None:
         return
     from unionhub.cases.services import _event
@@ -396,8 +397,10 @@ def disbursement_request(
     _case_event(
         case,
         actor,
-        _("Requested %(amount)s from %(fund)s.")
-        % {"amount": format_yuan(amount), "fund": fund.name},
+        lambda: (
+            _("Requested %(amount)s from %(fund)s.")
+            % {"amount": format_yuan(amount), "fund": fund.name}
+        ),
         kind=CaseEvent.Kind.AID,
     )
     audit.record(
@@ -582,8 +585,10 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
         _case_event(
             disbursement.case,
             actor,
-            _("%(amount)s from %(fund)s approved; it can be paid.")
-            % {"amount": format_yuan(disbursement.amount), "fund": disbursement.fund.name},
+            lambda: (
+                _("%(amount)s from %(fund)s approved; it can be paid.")
+                % {"amount": format_yuan(disbursement.amount), "fund": disbursement.fund.name}
+            ),
             kind=CaseEvent.Kind.AID,
         )
         notify(
@@ -620,12 +625,14 @@ def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> D
     _case_event(
         disbursement.case,
         actor,
-        _("%(amount)s from %(fund)s not approved: %(reason)s")
-        % {
-            "amount": format_yuan(disbursement.amount),
-            "fund": disbursement.fund.name,
-            "reason": comment,
-        },
+        lambda: (
+            _("%(amount)s from %(fund)s not approved: %(reason)s")
+            % {
+                "amount": format_yuan(disbursement.amount),
+                "fund": disbursement.fund.name,
+                "reason": comment,
+            }
+        ),
         kind=CaseEvent.Kind.AID,
     )
     audit.record(
@@ -671,12 +678,14 @@ def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str
     _case_event(
         disbursement.case,
         actor,
-        _("Paid %(amount)s from %(fund)s (%(method)s).")
-        % {
-            "amount": format_yuan(disbursement.amount),
-            "fund": fund.name,
-            "method": disbursement.get_method_display(),
-        },
+        lambda: (
+            _("Paid %(amount)s from %(fund)s (%(method)s).")
+            % {
+                "amount": format_yuan(disbursement.amount),
+                "fund": fund.name,
+                "method": disbursement.get_method_display(),
+            }
+        ),
         public=PAID_MESSAGE,
         params={"amount": format_yuan(disbursement.amount)},
     )
@@ -927,12 +936,14 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
     _case_event(
         disbursement.case,
         actor,
-        _("The request for %(amount)s from %(fund)s was cancelled: %(reason)s")
-        % {
-            "amount": format_yuan(disbursement.amount),
-            "fund": disbursement.fund.name,
-            "reason": reason,
-        },
+        lambda: (
+            _("The request for %(amount)s from %(fund)s was cancelled: %(reason)s")
+            % {
+                "amount": format_yuan(disbursement.amount),
+                "fund": disbursement.fund.name,
+                "reason": reason,
+            }
+        ),
         kind=CaseEvent.Kind.AID,
     )
     audit.record(
@@ -1000,8 +1011,10 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
             _case_event(
                 leg.disbursement.case,
                 actor,
-                _("The payment of %(amount)s from %(fund)s was reversed: %(reason)s")
-                % {"amount": format_yuan(-leg.amount), "fund": fund.name, "reason": reason},
+                lambda leg=leg, fund=fund: (
+                    _("The payment of %(amount)s from %(fund)s was reversed: %(reason)s")
+                    % {"amount": format_yuan(-leg.amount), "fund": fund.name, "reason": reason}
+                ),
             )
             # The worker was told of the payment; they are told it no longer stands (the
             # internal reason is not theirs to read).

@@ -1,0 +1,32 @@
+"""Text the system writes for people to read later (a request's timeline), kept in every
+language the app speaks, so each reader sees it in their own and not in the writer's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from django.conf import settings
+from django.utils import translation
+
+
+def in_every_language(make: Callable[[], object]) -> dict[str, str]:
+    """``make()`` (which calls ``gettext``) evaluated once in each of ``settings.LANGUAGES``."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(make())
+    return texts
+
+
+def in_active_language(texts: Mapping[str, str], fallback: str = "") -> str:
+    """The text of ``texts`` for the active language (or its base language), else ``fallback``."""
+    if not texts:
+        return fallback
+    language = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    if language in texts:
+        return texts[language]
+    base = language.split("-")[0]
+    for code, text in texts.items():
+        if code.split("-")[0] == base:
+            return text
+    return fallback
