@@ -117,3 +117,42 @@ def test_bulk_assign_from_the_queue(people, live_server, open_page):
     assigned = {c.pk: c.assignee_id for c in Case.objects.all()}
     assert [assigned[c.pk] for c in cases] == [colleague.pk, colleague.pk, None]
     assert desk.console_errors == []
+
+
+def test_the_chair_enters_a_workmates_night_call_for_a_registered_worker(
+    people, live_server, open_page, shot
+):
+    """The fire story's first minutes at the desk: find the worker, see them chosen (under the
+    step's heading, the matches gone), record the caller and when it happened."""
+    _tree, _chair, worker = people
+    desk = open_page()
+    sign_in(desk, live_server.url + "/accounts/login/", "wd_chair", "用户名或手机号")
+    desk.goto(live_server.url + "/cases/new/")
+    desk.get_by_label("查找职工").fill("韩璐")
+    desk.get_by_role("link", name="选择 韩璐").click()
+    chosen = desk.locator("#chosen-worker .alert")
+    chosen.wait_for()
+    heading = desk.get_by_text("1. 求助职工")
+    assert heading.is_visible()
+    assert (
+        heading.bounding_box()["y"] + heading.bounding_box()["height"] <= chosen.bounding_box()["y"]
+    )
+    assert desk.locator(".worker-matches").count() == 0
+    desk.get_by_label("服务类别").select_option(label="紧急救助")
+    desk.get_by_label("来源渠道").select_option(label="电话")
+    desk.get_by_label("摘要").fill("家中突发火灾")
+    desk.get_by_label("具体情况及需求").fill("晚上十点家中失火，本人烧伤住院，一家人暂无住处。")
+    desk.get_by_label("发生时间").fill("2026-11-24T22:00")
+    desk.get_by_label("反映人", exact=True).fill("周国强")
+    desk.get_by_label("与职工的关系").fill("同班组工友")
+    desk.get_by_label("反映人电话").fill("13961708852")
+    shot(desk, "request-intake-night-call")
+    desk.get_by_role("button", name="登记诉求").click()
+    desk.wait_for_load_state("networkidle")
+    case = Case.objects.get()
+    assert (case.worker, case.urgency, case.reporter_name) == (worker, "emergency", "周国强")
+    assert "周国强（同班组工友）" in desk.locator("dd.case-reporter").inner_text()
+    assert (
+        "来源渠道：电话。反映人：周国强（同班组工友）。"
+        in desk.locator(".event-body").first.inner_text()
+    )

@@ -211,7 +211,7 @@ class CaseSeeder:
         case.sla_warn_at = _warn_at(at, case.response_due_at)
         history = History(case)
         history.event(at, Kind.SUBMITTED, created_by if channel != "mobile" else worker.user,
-                      body=f"{case.get_channel_display()}", public=PUBLIC_MESSAGES[Status.SUBMITTED],
+                      body=f"来源渠道：{case.get_channel_display()}。", public=PUBLIC_MESSAGES[Status.SUBMITTED],
                       to=Status.SUBMITTED)  # fmt: skip
         return history
 
@@ -427,7 +427,7 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
     )  # fmt: skip
     h.case.reporter_name, h.case.reporter_relation = "周国强", "同班组工友"
     h.case.reporter_phone, h.case.occurred_at = "13961708852", night
-    h.events[0].body = "电话。反映人：周国强（同班组工友）。发生时间：2025-12-08 22:00。"
+    h.events[0].body = "来源渠道：电话。反映人：周国强（同班组工友）。发生时间：2025-12-08 22:00。"
     seeder.accept(h, night + datetime.timedelta(minutes=21), chair)
     h.move(night + datetime.timedelta(minutes=25), chair, Status.IN_PROGRESS)
     h.event(night + datetime.timedelta(minutes=80), Kind.VISIT, chair,

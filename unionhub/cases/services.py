@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -480,7 +480,7 @@ def _case_submit(
 
 def _intake_note(case: Case) -> str:
     """The first line of the staff timeline: how the request came in, and from whom."""
-    note = _("Entered through %(channel)s.") % {"channel": case.get_channel_display()}
+    sentences = [_("Entered through %(channel)s.") % {"channel": case.get_channel_display()}]
     if case.reporter_name:
         who = case.reporter_name
         if case.reporter_relation:
@@ -488,12 +488,15 @@ def _intake_note(case: Case) -> str:
                 "name": who,
                 "relation": case.reporter_relation,
             }
-        note += " " + _("Reported by %(who)s.") % {"who": who}
+        sentences.append(_("Reported by %(who)s.") % {"who": who})
     if case.occurred_at:
-        note += " " + _("It happened at %(at)s.") % {
-            "at": timezone.localtime(case.occurred_at).strftime("%Y-%m-%d %H:%M")
-        }
-    return note
+        sentences.append(
+            _("It happened at %(at)s.")
+            % {"at": timezone.localtime(case.occurred_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    # Chinese runs its sentences on; English puts a space between them.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return ("" if language.startswith("zh") else " ").join(sentences)
 
 
 # ---------------------------------------------------------------------------------------------
