@@ -291,6 +291,23 @@ def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, c
     assert client.get(reverse("disclosure-public", args=[uuid.uuid4()])).status_code == 404
 
 
+def test_the_public_list_says_whom_to_phone_with_an_objection(tree, funded, chair, client):
+    tree.station_a.phone = "0510-83590110"
+    tree.station_a.save()
+    today = timezone.localdate()
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    page = client.get(reverse("disclosure-public", args=[disclosure.token])).content.decode()
+    # The enterprise union has no service phone: its station answers.
+    assert f"如有异议，请联系{tree.station_a.name}，电话 0510-83590110" in page
+    assert "本期该基金未发放帮扶款。" in page
+    tree.union_a.phone = "0510-88881234"
+    tree.union_a.save()
+    page = client.get(reverse("disclosure-public", args=[disclosure.token])).content.decode()
+    assert f"如有异议，请联系{tree.union_a.name}，电话 0510-88881234" in page
+
+
 def test_publishing_a_period_that_overlaps_one_still_up_says_so(tree, funded, chair, login):
     today = timezone.localdate()
     first = services.disclosure_publish(

@@ -443,7 +443,7 @@ class FollowUp(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         DONE = "done", _("Done")
-        MISSED = "missed", _("Missed")
+        MISSED = "missed", _("Not made")
         CANCELLED = "cancelled", _("Cancelled")
 
     class Outcome(models.TextChoices):

@@ -665,7 +665,10 @@ def disclosure_public(request: HttpRequest, token) -> HttpResponse:
     )
     if not disclosure.is_showing():
         response = render(
-            request, "funds/disclosure_ended.html", {"disclosure": disclosure}, status=410
+            request,
+            "funds/disclosure_ended.html",
+            {"disclosure": disclosure, "contact": disclosure.fund.organization.contact()},
+            status=410,
         )
         response["X-Robots-Tag"] = "noindex"
         response["Cache-Control"] = "no-store"
@@ -678,6 +681,7 @@ def disclosure_public(request: HttpRequest, token) -> HttpResponse:
         "funds/disclosure_public.html",
         {
             "disclosure": disclosure,
+            "contact": disclosure.fund.organization.contact(),
             "beneficiaries": beneficiaries,
             "donors": donors,
             "paid_total": sum((line.amount for line in beneficiaries), Decimal("0.00")),

@@ -95,6 +95,14 @@ class Organization(MP_Node):
     def __str__(self) -> str:
         return self.name
 
+    def contact(self) -> Organization | None:
+        """Who the public can phone about this organisation: itself, or the nearest one above it
+        with a service phone (an enterprise union without one is reached through its station)."""
+        if self.phone:
+            return self
+        ancestors = Organization.objects.get_ancestors(self) if self.depth > 1 else []
+        return next((o for o in reversed(list(ancestors)) if o.phone), None)
+
     @property
     def scope_path(self) -> str:
         return self.path
