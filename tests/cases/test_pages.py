@@ -326,13 +326,39 @@ def test_resolving_while_a_referred_part_is_open_is_warned(tree, officer, case, 
 def test_a_date_no_one_means_is_refused_not_crashed_on(
     tree, district_admin, case, login, url_name, params
 ):
-    response = login(district_admin).get(reverse(url_name), params)
+    response = login(district_admin).get(reverse(url_name), params, follow=True)
     assert response.status_code in (200, 400)
     if url_name == "api:case-list":
         assert response.status_code == 400
         assert "1900-01-01" in str(response.json())
-    elif url_name != "cases:case-export":
+    else:
         assert response.context["form"].errors
+        if url_name == "cases:case-export":  # back to the queue, which says what is wrong
+            assert response.redirect_chain[0][0].startswith(reverse("cases:case-list"))
+            said = [str(m) for m in response.context["messages"]]
+            assert said == ["请先更正筛选条件再导出。"]
+
+
+def test_the_export_holds_exactly_the_requests_of_the_chosen_dates(tree, officer, submit, login):
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)):
+        march = submit(summary="三月的诉求")
+    with time_machine.travel(datetime.datetime(2026, 5, 20, 9, tzinfo=datetime.UTC)):
+        may = submit(summary="五月的诉求")
+    client = login(officer)
+
+    def exported(**params) -> set[str]:
+        response = client.get(reverse("cases:case-export"), {"status": "all", **params})
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        return {row[0] for row in list(workbook.active.iter_rows(values_only=True))[1:]}
+
+    assert exported(since="2026-03-01", until="2026-03-31") == {march.reference}
+    assert exported(since="2026-05-20") == {may.reference}
+    assert exported(until="2026-05-19") == {march.reference}
+    assert exported() == {march.reference, may.reference}
 
 
 def test_the_export_link_follows_the_filters_changed_in_place(tree, officer, case, login):

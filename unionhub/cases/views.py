@@ -124,10 +124,14 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def case_export(request: HttpRequest) -> HttpResponse:
-    """The filtered queue as XLSX, numbers masked."""
+    """The filtered queue as XLSX, numbers masked. Filters that do not hold (a date no one means,
+    an organisation not the user's) send the officer back to the queue to see why, rather than
+    handing over an empty file."""
     form = QueueFilterForm(request.GET, user=request.user)
-    cases = queue_queryset(request, form)
-    return queue_xlsx_response(cases)
+    if not form.is_valid():
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(f"{reverse('cases:case-list')}?{request.GET.urlencode()}")
+    return queue_xlsx_response(queue_queryset(request, form))
 
 
 @staff_required
