@@ -367,11 +367,10 @@ def _play(seeder: CaseSeeder, history: History, handler, resolutions, worker) ->
     category = case.category
     age = now - case.submitted_at
     roll = rng.random()
-    if roll < 0.03:
-        if case.submitted_at + datetime.timedelta(hours=2) < now and worker.user:
-            history.move(case.submitted_at + datetime.timedelta(hours=2), worker.user,
-                         Status.WITHDRAWN, body="职工表示问题已自行解决。")  # fmt: skip
-            case.sla_due_at = case.sla_warn_at = None
+    if roll < 0.03 and worker.user and case.submitted_at + datetime.timedelta(hours=2) < now:
+        history.move(case.submitted_at + datetime.timedelta(hours=2), worker.user,
+                     Status.WITHDRAWN, body="职工表示问题已自行解决。")  # fmt: skip
+        case.sla_due_at = case.sla_warn_at = None
         return
     accept_at = case.submitted_at + _hours(rng, 0.05, 1.3, category.response_sla_hours)
     if accept_at > now:
