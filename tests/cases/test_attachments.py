@@ -124,6 +124,11 @@ def test_staff_show_a_file_to_the_worker_and_take_it_back(tree, case, officer, w
     assert "救助审批表.pdf" in worker_page.content.decode()
     client.post(share, {"attachment": attachment.public_id})
     assert worker_client.get(portal).status_code == 404
+    # Kept for staff again: the worker's timeline no longer announces it, on the phone or the API.
+    worker_page = worker_client.get(reverse("portal:case-detail", args=[case.public_id]))
+    assert "救助审批表.pdf" not in worker_page.content.decode()
+    api = worker_client.get(reverse("api:case-detail", args=[case.public_id])).json()
+    assert not any("救助审批表" in e["public_message"] for e in api["events"])
     bodies = list(case.events.filter(kind="attachment").values_list("body", flat=True))
     assert bodies[-2:] == ["救助审批表.pdf 已向职工公开。", "救助审批表.pdf 已改为仅工作人员可见。"]
 

@@ -442,3 +442,13 @@ def test_the_assign_list_offers_only_colleagues_the_request_accepts(
     assert officer in offered and district_admin in offered and elsewhere not in offered
     for person in offered:  # each one is accepted by the service
         services.case_assign(actor=district_admin, case=case, assignee=person)
+
+
+def test_a_search_that_finds_nothing_open_offers_the_closed_ones(tree, officer, case, login):
+    services.case_accept(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已发放帮扶金。")
+    client = login(officer)
+    page = client.get(reverse("cases:case-list"), {"q": case.worker.name}).content.decode()
+    assert "在已办结的诉求中也查找" in page and "status=all" in page
+    everything = client.get(reverse("cases:case-list"), {"q": case.worker.name, "status": "all"})
+    assert case.reference in everything.content.decode()

@@ -300,12 +300,15 @@ def test_the_public_list_says_whom_to_phone_with_an_objection(tree, funded, chai
     )
     page = client.get(reverse("disclosure-public", args=[disclosure.token])).content.decode()
     # The enterprise union has no service phone: its station answers.
-    assert f"如有异议，请联系{tree.station_a.name}，电话 0510-83590110" in page
+    assert (
+        f"如有异议，可通过{tree.station_a.name}联系{tree.union_a.name}，"
+        f'电话 <a href="tel:0510-83590110">0510-83590110</a>'
+    ) in page
     assert "本期该基金未发放帮扶款。" in page
     tree.union_a.phone = "0510-88881234"
     tree.union_a.save()
     page = client.get(reverse("disclosure-public", args=[disclosure.token])).content.decode()
-    assert f"如有异议，请联系{tree.union_a.name}，电话 0510-88881234" in page
+    assert f"如有异议，请联系{tree.union_a.name}，电话 <a" in page
 
 
 def test_publishing_a_period_that_overlaps_one_still_up_says_so(tree, funded, chair, login):

@@ -170,8 +170,7 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, case) -> list[dict]:
         if self.context.get("as_worker"):
-            events = [e for e in case.events.all() if e.public_message]
-            return PublicEventSerializer(events, many=True).data
+            return PublicEventSerializer(case.worker_events(case.events.all()), many=True).data
         return EventSerializer(case.events.all(), many=True).data
 
     @extend_schema_field(FollowUpSerializer(many=True))

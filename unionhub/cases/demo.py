@@ -14,15 +14,18 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from unionhub.cases.models import Case, CaseEvent, CaseSequence, FollowUp, ServiceCategory
 from unionhub.cases.services import (
     PUBLIC_MESSAGES,
+    _intake_note,
     _json_params,
     _plan_dates,
     _search_text,
     _warn_at,
 )
+from unionhub.core.i18n import system_line
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.models import Worker
 
@@ -106,6 +109,9 @@ CALL_NOTES = [
     "电话了解近况，职工表示生活已逐步恢复。",
 ]
 COUNSELLING = ["进行心理疏导，鼓励积极面对。", "讲解帮扶政策，帮助树立信心。", ""]
+# Why a planned visit or call was not made.
+NOT_MADE = ["职工回老家探亲，本月未能上门。", "职工在外地住院，改由家属电话告知近况。",
+            "多次电话未接通，已请班组长转告。", "职工婉拒本次探望，表示生活已稳定。"]  # fmt: skip
 RATING_COMMENTS = ["工会办事快，很贴心。", "感谢工会的帮助！", "态度很好，就是等得有点久。", "", ""]
 
 
@@ -118,13 +124,14 @@ class History:
     followups: list[FollowUp] = field(default_factory=list)
 
     def event(self, at, kind, actor, *, body="", public="", params=None, frm="", to=""):
+        """``body`` as typed, or a callable writing a system line (kept in every language)."""
         self.events.append(
             CaseEvent(
                 case=self.case,
                 kind=kind,
                 created_at=at,
                 actor=actor,
-                body=body,
+                **(system_line(body) if callable(body) else {"body": body}),
                 public_message=public,
                 public_params=_json_params(params) if public else {},
                 from_status=frm,
@@ -211,7 +218,7 @@ class CaseSeeder:
         case.sla_warn_at = _warn_at(at, case.response_due_at)
         history = History(case)
         history.event(at, Kind.SUBMITTED, created_by if channel != "mobile" else worker.user,
-                      body=f"来源渠道：{case.get_channel_display()}。", public=PUBLIC_MESSAGES[Status.SUBMITTED],
+                      body=lambda: _intake_note(case), public=PUBLIC_MESSAGES[Status.SUBMITTED],
                       to=Status.SUBMITTED)  # fmt: skip
         return history
 
@@ -224,7 +231,12 @@ class CaseSeeder:
             case.response_breached_at = case.response_due_at
         case.sla_due_at = case.resolution_due_at
         case.sla_warn_at = _warn_at(at, case.resolution_due_at)
-        history.event(at, Kind.ASSIGNED, actor, body=f"指派给{actor.get_full_name()}。")
+        history.event(
+            at, Kind.ASSIGNED, actor,
+            body=lambda: _("Assigned to %(name)s.") % {"name": actor.get_full_name()},
+        )  # fmt: skip
+        if case.parent is not None:
+            return  # a part referred from another request: visited under that one
         for kind, due in _plan_dates(case.category.followup_plan, timezone.localtime(at).date()):
             history.followups.append(FollowUp(case=case, kind=kind, due_on=due, from_plan=True))
 
@@ -236,6 +248,9 @@ class CaseSeeder:
                 continue
             if self.rng.random() < 0.08:
                 followup.status = FollowUp.Status.MISSED
+                followup.summary = self.rng.choice(NOT_MADE)
+                followup.done_by = actor
+                followup.done_at = due
                 continue
             notes = VISIT_NOTES if followup.kind == FollowUp.Kind.VISIT else CALL_NOTES
             note = self.rng.choice(notes)
@@ -426,7 +441,8 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
     )  # fmt: skip
     h.case.reporter_name, h.case.reporter_relation = "周国强", "同班组工友"
     h.case.reporter_phone, h.case.occurred_at = "13961708852", night
-    h.events[0].body = "来源渠道：电话。反映人：周国强（同班组工友）。发生时间：2025-12-08 22:00。"
+    first = system_line(lambda: _intake_note(h.case))
+    h.events[0].body, h.events[0].body_translations = first["body"], first["body_translations"]
     seeder.accept(h, night + datetime.timedelta(minutes=21), chair)
     h.move(night + datetime.timedelta(minutes=25), chair, Status.IN_PROGRESS)
     h.event(night + datetime.timedelta(minutes=80), Kind.VISIT, chair,

@@ -277,6 +277,16 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def worker_events(self, events=None) -> list[CaseEvent]:
+        """The timeline as the worker reads it: what was written for them, without files staff
+        have since kept for themselves. ``events`` may be the case's events already loaded."""
+        hidden = {a.pk for a in self.attachments.all() if not a.visible_to_worker}
+        if events is None:
+            events = self.events.exclude(public_message="").only(
+                "created_at", "public_message", "public_params", "kind", "data"
+            )
+        return [event for event in events if event.is_for_worker(hidden)]
+
     def sla_state(self, now: datetime.datetime | None = None) -> str | None:
         if not self.is_open or self.sla_due_at is None:
             return None
@@ -357,6 +367,15 @@ class CaseEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind}"
+
+    def is_for_worker(self, hidden_files: set[int]) -> bool:
+        """Written for the worker, and not the announcement of a file since kept for staff."""
+        if not self.public_message:
+            return False
+        return not (
+            self.kind == self.Kind.ATTACHMENT
+            and (self.data or {}).get("attachment") in hidden_files
+        )
 
     @property
     def body_text(self) -> str:

@@ -37,7 +37,7 @@ from unionhub.cases.models import (
 from unionhub.core import audit
 from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.errors import Conflict, DomainError
-from unionhub.core.i18n import in_active_language, in_every_language
+from unionhub.core.i18n import system_line
 from unionhub.core.services import district_of, require_district_wide
 from unionhub.core.validators import TEXT_LIMIT, implausible_date, validate_plausible_date
 from unionhub.notifications.services import notify
@@ -525,16 +525,12 @@ def _event(case, actor, kind, *, body="", public="", params=None, at=None, **fie
 
     ``body`` is what a person typed (kept as typed), or a callable that writes the line with
     ``gettext``: it is then kept in every language, and each reader sees their own."""
-    translations = {}
-    if callable(body):
-        translations = in_every_language(body)
-        body = in_active_language(translations)
+    text = system_line(body) if callable(body) else {"body": body}
     return CaseEvent.objects.create(
         case=case,
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        body=body,
-        body_translations=translations,
+        **text,
         public_message=public,
         public_params=_json_params(params) if public else {},
         created_at=at or timezone.now(),

@@ -30,3 +30,10 @@ def in_active_language(texts: Mapping[str, str], fallback: str = "") -> str:
         if code.split("-")[0] == base:
             return text
     return fallback
+
+
+def system_line(make: Callable[[], object]) -> dict[str, object]:
+    """A timeline line the system writes: ``body`` in the active language and its
+    ``body_translations`` (keyword arguments for a ``CaseEvent``)."""
+    texts = in_every_language(make)
+    return {"body": in_active_language(texts), "body_translations": texts}

@@ -16,9 +16,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
 from unionhub.core.calendar import add_working_days
+from unionhub.core.i18n import system_line
 from unionhub.core.masking import mask_name
 from unionhub.core.money import format_yuan
 from unionhub.enterprises.models import Enterprise
@@ -133,15 +135,18 @@ class FundSeeder:
         if approvers and not advance:
             d.approved_at = approvers[-1][1]
         if case is not None and not advance:
+            money = {"amount": format_yuan(d.amount), "fund": book.fund.name}
             self.events.append(CaseEvent(
                 case=case, kind=CaseEvent.Kind.AID, created_at=requested_at, actor=requester,
-                body=f"已向{book.fund.name}申请帮扶款{format_yuan(d.amount)}。",
+                **system_line(lambda: _("Requested %(amount)s from %(fund)s.") % money),
             ))  # fmt: skip
             if d.approved_at:
                 self.events.append(CaseEvent(
                     case=case, kind=CaseEvent.Kind.AID, created_at=d.approved_at,
                     actor=approvers[-1][0],
-                    body=f"{book.fund.name}的帮扶款{format_yuan(d.amount)}已审批通过，可以支付。",
+                    **system_line(
+                        lambda: _("%(amount)s from %(fund)s approved; it can be paid.") % money
+                    ),
                 ))  # fmt: skip
         if status == "paid":
             d.paid_at, d.paid_by = paid_at, payer
@@ -151,7 +156,10 @@ class FundSeeder:
             if case is not None:
                 self.events.append(CaseEvent(
                     case=case, kind=CaseEvent.Kind.PAYMENT, created_at=paid_at, actor=payer,
-                    body=f"从{book.fund.name}支付{format_yuan(d.amount)}（{d.get_method_display()}）。",
+                    **system_line(lambda: _("Paid %(amount)s from %(fund)s (%(method)s).") % {
+                        "amount": format_yuan(d.amount), "fund": book.fund.name,
+                        "method": d.get_method_display(),
+                    }),
                     public_message=PAID_MESSAGE, public_params={"amount": format_yuan(d.amount)},
                 ))  # fmt: skip
         if advance:

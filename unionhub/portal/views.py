@@ -205,9 +205,7 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
     return {
         "case": case,
         # Only what was written for the worker: internal notes never have a public message.
-        "events": case.events.exclude(public_message="").only(
-            "created_at", "public_message", "public_params", "kind"
-        ),
+        "events": case.worker_events(),
         "attachments": case.attachments.filter(visible_to_worker=True),
         "actions": actions,
         "rating_form": forms.get("rate") or RatingForm(),

@@ -38,3 +38,11 @@ def query_with(context, **changes) -> str:
 def get_item(mapping, key):
     """``{{ mapping|get_item:key }}`` for dictionaries keyed by a variable."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def colon() -> str:
+    """After a label: the full-width "：" in Chinese, ": " in English."""
+    from django.utils.translation import get_language
+
+    return "：" if (get_language() or "").startswith("zh") else ": "
