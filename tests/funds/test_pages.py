@@ -716,3 +716,67 @@ def test_an_emergency_advance_from_the_page_needs_the_slip_for_a_bank_transfer(
     assert Disbursement.objects.get().payment_reference == "回单 0087"
     funded.refresh_from_db()
     assert funded.balance == Decimal("4000.00")
+
+
+def _grow_fund_lists(tree, fund, donate, request_payment, approved, chair, officer, worker, n):
+    """``n`` more of everything the fund lists show: donations, requests waiting for a
+    decision, payments, unratified advances, disclosures."""
+    from unionhub.cases import services as case_services
+
+    for _ in range(n):
+        code = uuid.uuid4().hex[:8]
+        make_fund(tree.union_a, code=f"wd-{code}", name=f"伟达五金专项基金{code}")
+        donate(fund, "500.00", donor_kind="anonymous")
+        request_payment(fund, "120.00")
+        services.disbursement_pay(
+            actor=chair, disbursement=approved(fund, "80.00"), idempotency_key=key()
+        )
+        emergency = case_services.case_submit(
+            actor=officer, worker=worker,
+            category=ServiceCategory.objects.get(code="emergency_aid"), channel="phone",
+            summary="突发事故", description="车间事故受伤住院，需要垫付押金。",
+        )  # fmt: skip
+        services.emergency_advance(
+            actor=chair, fund=fund, case=emergency, amount=Decimal("100.00"), method="cash",
+            reason="垫付押金", idempotency_key=key(),
+        )  # fmt: skip
+    today = timezone.localdate()
+    services.disclosure_publish(actor=chair, fund=fund, period_start=today, period_end=today)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "who"),
+    [
+        ("funds:fund-list", "chair"),
+        ("funds:approval-queue", "approver1"),
+        ("funds:disbursement-list", "chair"),
+        ("funds:donation-list", "chair"),
+        ("funds:disclosure-list", "chair"),
+        ("api:fund-list", "chair"),
+        ("api:donation-list", "chair"),
+        ("api:disbursement-list", "chair"),
+        ("portal:aid-list", "worker"),
+        ("portal:case-list", "worker"),
+        ("portal:notification-list", "worker"),
+        ("notifications:notification-list", "approver1"),
+    ],
+)
+def test_fund_and_phone_lists_make_the_same_number_of_queries_as_rows_grow(
+    tree, funded, donate, request_payment, approved, chair, officer, worker, approver1,
+    login, count_queries, url_name, who,
+):  # fmt: skip
+    user = {"chair": chair, "approver1": approver1, "worker": worker.user}[who]
+    args = [funded.code] if url_name in ("funds:donation-list", "funds:disclosure-list") else []
+    url = reverse(url_name, args=args)
+    grow = (tree, funded, donate, request_payment, approved, chair, officer, worker)
+    _grow_fund_lists(*grow, 1)
+    client = login(user)
+    client.get(url)
+    with count_queries() as small:
+        first = client.get(url)
+    _grow_fund_lists(*grow, 12)
+    with count_queries() as large:
+        second = client.get(url)
+    assert first.status_code == second.status_code == 200
+    assert len(second.content) > len(first.content)  # the rows are there
+    assert len(large) == len(small) <= 14, [q["sql"][:120] for q in large.captured_queries]

@@ -367,11 +367,7 @@ def disbursement_request(
     if category is None:
         raise DomainError(_("Choose what the money is for."), field="category")
     _check_category(fund, category)
-    if method not in Disbursement.Method.values:
-        raise DomainError(_("Choose how the money will be paid."), field="method")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the money is needed."), field="reason")
+    reason = _check_method_and_reason(method, reason)
     try:
         with transaction.atomic():
             disbursement = Disbursement.objects.create(
@@ -700,6 +696,16 @@ def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str
         )
 
 
+def _check_method_and_reason(method: str, reason: str) -> str:
+    """A known payment method and a reason; returns the reason, trimmed."""
+    if method not in Disbursement.Method.values:
+        raise DomainError(_("Choose how the money will be paid."), field="method")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the money is needed."), field="reason")
+    return reason
+
+
 def _check_reference(method: str, reference: str) -> None:
     if method == Disbursement.Method.BANK and not (reference or "").strip():
         # The review (经审) matches every transfer to its bank slip.
@@ -786,12 +792,8 @@ def emergency_advance(
             code="above_advance_cap",
         )
     _check_category(fund, case.category)
-    if method not in Disbursement.Method.values:
-        raise DomainError(_("Choose how the money will be paid."), field="method")
+    reason = _check_method_and_reason(method, reason)
     _check_reference(method, payment_reference)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the money is needed."), field="reason")
     fund = _lock(fund)
     if (earlier := replayed()) is not None:  # sent twice at once: the first holds the lock
         return earlier
