@@ -430,6 +430,10 @@ class Attachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def is_added_by(self, worker) -> bool:
+        """Uploaded by ``worker`` from their phone: such a file always stays theirs to see."""
+        return worker.user_id is not None and self.uploaded_by_id == worker.user_id
+
     @property
     def scope_path(self) -> str:
         return self.case.owner_path

@@ -1420,7 +1420,7 @@ def attachment_share(*, actor, case: Case, attachment: Attachment, visible: bool
         raise DomainError(_("Choose one of this request's files."), field="attachment")
     if attachment.visible_to_worker == visible:
         return attachment
-    if not visible and case.worker.user_id and attachment.uploaded_by_id == case.worker.user_id:
+    if not visible and attachment.is_added_by(case.worker):
         raise Conflict(
             _("The worker added %(name)s: it stays visible to them.")
             % {"name": attachment.original_name},

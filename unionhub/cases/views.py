@@ -262,9 +262,7 @@ def _detail_context(
         money_waiting = {"hours": hours, "left": max(24 - hours, 0), "over": hours >= 24}
     attachments = list(case.attachments.all())
     for attachment in attachments:  # what the worker added stays theirs to see
-        attachment.workers_own = bool(
-            case.worker.user_id and attachment.uploaded_by_id == case.worker.user_id
-        )
+        attachment.workers_own = attachment.is_added_by(case.worker)
     context = {
         "case": case,
         # Every payment on the request is listed (so nobody asks twice); those of funds outside

@@ -10,7 +10,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionhub.core.access import Cap
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
 from unionhub.core.money import MAX_AMOUNT, amount_too_large_message, format_yuan
 from unionhub.enterprises.models import Enterprise
@@ -127,16 +126,6 @@ class FundChoiceField(forms.ModelChoiceField):
             self.choices = [("", self.empty_label), *self.choices]
 
 
-def funds_for(user, case):
-    """The funds ``user`` may ask to pay for ``case``: active, their own, paying for its kind."""
-    return (
-        Fund.objects.visible_to(user, Cap.REQUEST_FUNDS)
-        .filter(is_active=True)
-        .paying_for(case.category)
-        .order_by("name")
-    )
-
-
 class DisbursementRequestForm(IdempotentForm):
     fund = FundChoiceField(label=_("From fund"), queryset=Fund.objects.none())
     amount = money_field(_("Amount (yuan)"))
@@ -150,10 +139,7 @@ class DisbursementRequestForm(IdempotentForm):
 
     def __init__(self, *args, user, case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # An ancestor's fund (e.g. the district's hardship fund) is asked through a referral of
-        # part of the request; here, the funds of the user's own organisations that pay for the
-        # request's category.
-        self.fields["fund"].offer(funds_for(user, case))
+        self.fields["fund"].offer(Fund.objects.to_ask_for(user, case))
         self.case = case
 
 
@@ -179,7 +165,7 @@ class AdvanceForm(IdempotentForm):
         # It shares the page with the request form: its fields' ids differ.
         kwargs.setdefault("auto_id", "id_advance_%s")
         super().__init__(*args, **kwargs)
-        self.fields["fund"].offer(funds_for(user, case).filter(advance_officers=user))
+        self.fields["fund"].offer(Fund.objects.to_ask_for(user, case).filter(advance_officers=user))
 
 
 class CommentForm(StyledForm):
@@ -209,15 +195,7 @@ class TransferForm(IdempotentForm):
 
     def __init__(self, *args, user, source: Fund, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = transfer_targets(user, source)
-
-
-def transfer_targets(user, source: Fund):
-    """The funds ``user`` may move money into from ``source``: the other active funds they
-    manage."""
-    return (
-        Fund.objects.visible_to(user, Cap.MANAGE_FUNDS).filter(is_active=True).exclude(pk=source.pk)
-    )
+        self.fields["target"].queryset = Fund.objects.transfer_targets(user, source)
 
 
 class CloseForm(StyledForm):

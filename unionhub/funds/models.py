@@ -33,6 +33,25 @@ class FundQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str | None = None) -> FundQuerySet:
         return _scope(self, user, "organization__path", capability)
 
+    def to_ask_for(self, user, case) -> FundQuerySet:
+        """The funds ``user`` may ask to pay for ``case``: active, of their own organisations
+        (an ancestor's fund is asked through a referral), paying for its category."""
+        from unionhub.core.access import Cap
+
+        return (
+            self.visible_to(user, Cap.REQUEST_FUNDS)
+            .filter(is_active=True)
+            .paying_for(case.category)
+            .order_by("name")
+        )
+
+    def transfer_targets(self, user, source) -> FundQuerySet:
+        """The funds ``user`` may move money into from ``source``: the other active funds they
+        manage."""
+        from unionhub.core.access import Cap
+
+        return self.visible_to(user, Cap.MANAGE_FUNDS).filter(is_active=True).exclude(pk=source.pk)
+
     def paying_for(self, category) -> FundQuerySet:
         """Funds that may pay for ``category``: those that list it, and those that list no
         category at all (they pay for every category that allows payments)."""

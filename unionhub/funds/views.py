@@ -45,7 +45,6 @@ from unionhub.funds.forms import (
     RectifyForm,
     ReverseForm,
     TransferForm,
-    transfer_targets,
 )
 from unionhub.funds.models import (
     AuditFinding,
@@ -125,7 +124,7 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("worker", "category")
         .order_by("-urgent", "requested_at")[:20],
         "can_manage": access.can(Cap.MANAGE_FUNDS, fund.scope_path),
-        "can_transfer": transfer_targets(request.user, fund).exists(),
+        "can_transfer": Fund.objects.transfer_targets(request.user, fund).exists(),
         "can_audit": access.can(Cap.AUDIT_FUNDS, fund.scope_path),
         "query": request.GET.urlencode(),
     }
