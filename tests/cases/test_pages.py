@@ -452,3 +452,23 @@ def test_a_search_that_finds_nothing_open_offers_the_closed_ones(tree, officer, 
     assert "在已办结的诉求中也查找" in page and "status=all" in page
     everything = client.get(reverse("cases:case-list"), {"q": case.worker.name, "status": "all"})
     assert case.reference in everything.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "bad"),
+    [
+        ("cases:case-list", {"status": "xx"}),
+        ("cases:followup-list", {"when": "xx"}),
+        ("workers:worker-list", {"hardship_level": "xx"}),
+    ],
+)
+def test_a_filter_that_does_not_hold_is_explained_once(district_admin, login, url_name, bad):
+    """Beside the field on a full page; above the rows when htmx redraws only the table."""
+    client = login(district_admin)
+    said = "xx 不在可用的选项中"
+    page = client.get(reverse(url_name), bad).content.decode()
+    assert page.count(said) == 1
+    assert 'aria-invalid="true"' in page
+    if url_name != "cases:followup-list":  # the follow-ups reload as a whole page
+        swap = client.get(reverse(url_name), bad, HTTP_HX_REQUEST="true").content.decode()
+        assert swap.count(said) == 1 and "<html" not in swap
