@@ -46,6 +46,23 @@ def test_seed_demo_builds_the_district_and_is_idempotent(db):
     assert (fire.reporter_name, fire.reporter_relation) == ("周国强", "同班组工友")
     assert timezone.localtime(fire.occurred_at).strftime("%H:%M") == "22:00"
     assert "反映人：周国强" in fire.events.order_by("created_at", "id").first().body
+    # The audit log tells the fire payment's story at the times it happened, in yuan.
+    from unionhub.core.models import AuditEntry
+    from unionhub.funds.models import Disbursement
+
+    big = Disbursement.objects.get(case=fire, amount=300000)
+    trail = AuditEntry.objects.filter(target_id=str(big.pk), action__startswith="funds.disb")
+    steps = [
+        (e.action, e.actor.username, timezone.localtime(e.created_at).strftime("%m-%d %H:%M"))
+        for e in trail.order_by("created_at", "id")
+    ]
+    assert steps == [
+        ("funds.disbursement.requested", "hz_chair", "12-08 23:35"),
+        ("funds.disbursement.approved", "hz_approver1", "12-08 23:58"),
+        ("funds.disbursement.approved", "hz_approver2", "12-09 00:06"),
+        ("funds.disbursement.paid", "hz_chair", "12-09 10:30"),
+    ]
+    assert ("金额", "¥300,000.00") in trail.get(action="funds.disbursement.paid").detail_rows
 
     call_command("seed_demo", "--allow-production", stdout=StringIO())
     assert counts == (

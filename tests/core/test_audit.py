@@ -59,6 +59,37 @@ def test_the_database_refuses_an_update_even_in_raw_sql(tree, officer):
     assert entry.action == "orgs.organization.updated"
 
 
+def test_every_append_only_table_keeps_its_triggers_after_all_migrations(db):
+    """SQLite rebuilds a table to alter a column and drops its triggers with it; a migration that
+    alters an append-only table must put them back (``EnsureAppendOnlyTrigger``)."""
+    from django.apps import apps
+
+    from unionhub.core.migration_ops import append_only_triggers
+    from unionhub.core.models import AppendOnlyModel
+
+    tables = [m._meta.db_table for m in apps.get_models() if issubclass(m, AppendOnlyModel)]
+    assert {"core_auditentry", "funds_ledgerentry", "funds_approval", "cases_caseevent"} <= set(
+        tables
+    )
+    for table in tables:
+        names = set(append_only_triggers(connection, table))
+        assert f"{table}_no_update" in names, table
+        if connection.vendor == "postgresql":
+            assert f"{table}_no_delete" in names, table
+
+
+def test_the_audit_time_migration_keeps_the_trigger_both_ways(transactional_db):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from unionhub.core.migration_ops import append_only_triggers
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("core")
+    for target in ([("core", "0004_holiday_calendar_2026")], latest):
+        executor = MigrationExecutor(connection)
+        executor.migrate(target)
+        assert "core_auditentry_no_update" in append_only_triggers(connection, "core_auditentry")
+
+
 @pytest.mark.postgres
 def test_postgres_also_refuses_a_raw_delete(tree, officer):
     entry = audit.record(actor=officer, action="orgs.organization.updated", target=tree.union_a)
@@ -85,3 +116,37 @@ def test_auditors_see_entries_of_their_scope_only(tree, viewer, officer, outside
     assert theirs not in visible
     # Station staff may not read the audit log at all.
     assert not AuditEntry.objects.visible_to(officer).exists()
+
+
+def test_the_log_page_reads_amounts_in_yuan_times_in_shanghai_and_statuses_by_name(
+    tree, officer, district_admin, login
+):
+    from django.urls import reverse
+    from django.utils import translation
+
+    audit.record(
+        actor=officer, action="funds.disbursement.advanced", target=tree.union_a,
+        data={"amount": "20000.00", "ratify_by": "2025-12-11T14:18:00+00:00", "fund": "hz"},
+    )  # fmt: skip
+    audit.record(
+        actor=officer, action="funds.disbursement.approved", target=tree.union_a,
+        data={"approvals": 1, "needed": 2},
+    )  # fmt: skip
+    audit.record(
+        actor=officer, action="cases.case.resolve", target=tree.union_a,
+        data={"from": "in_progress", "to": "resolved"},
+    )  # fmt: skip
+    audit.record(
+        actor=officer, action="funds.audit.opened", target=tree.union_a,
+        data={"seed": 20261102, "share": "0.30", "population": 41},
+    )  # fmt: skip
+    html = login(district_admin).get(reverse("core:audit-list")).content.decode()
+    for said in [
+        "金额：¥20,000.00", "追认期限：2025-12-11 22:18", "审批：1 / 2", "变更：办理中 → 已办结",
+        "抽查比例：30%", "期内支付笔数：41", "随机种子：20261102",
+    ]:  # fmt: skip
+        assert said in html, said
+    assert "20000.00" not in html and "in_progress" not in html
+    with translation.override("en"):
+        rows = AuditEntry.objects.get(action="cases.case.resolve").detail_rows
+    assert rows == [("Change", "In progress → Resolved")]

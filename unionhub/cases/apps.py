@@ -8,11 +8,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Worker requests")
 
     def ready(self) -> None:
+        from unionhub.cases.models import Case
         from unionhub.cases.timeline import case_events
-        from unionhub.core.audit import register_actions
+        from unionhub.core.audit import register_actions, register_value_labels
         from unionhub.core.timeline import register_source
 
         register_source(case_events)
+        register_value_labels("cases.case.", dict(Case.Status.choices))
 
         register_actions(
             {

@@ -6,14 +6,19 @@ stored; ``describe()`` turns an action code into a translated sentence for the p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unionhub.core.masking import mask_id_number, mask_mobile
 from unionhub.core.models import AuditEntry
+from unionhub.core.money import format_yuan
 from unionhub.core.request_context import current_ip
 
 # Keys whose values never reach the log in clear.
@@ -29,6 +34,82 @@ _ACTIONS: dict[str, Any] = {}
 
 def register_actions(actions: Mapping[str, Any]) -> None:
     _ACTIONS.update(actions)
+
+
+# Action-code prefix → labels of the coded values its "from" and "to" hold (a request's status,
+# say). Apps add theirs with ``register_value_labels`` beside their actions.
+_VALUE_LABELS: dict[str, Mapping[str, Any]] = {}
+
+
+def register_value_labels(action_prefix: str, labels: Mapping[str, Any]) -> None:
+    _VALUE_LABELS[action_prefix] = labels
+
+
+def _yuan(value: Any) -> str:
+    try:
+        return format_yuan(Decimal(str(value)))
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+
+
+def _moment(value: Any) -> str:
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "Y-m-d H:i")
+
+
+def _share(value: Any) -> str:
+    try:
+        return f"{(Decimal(str(value)) * 100).normalize():f}%"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+# What an entry's ``data`` says, key by key: the label shown and how its value reads.
+_DETAILS: dict[str, tuple[Any, Callable[[Any], str]]] = {
+    "reference": (_("Reference"), str),
+    "amount": (_("Amount"), _yuan),
+    "balance": (_("Balance after"), _yuan),
+    "receipt": (pgettext_lazy("audit log", "Receipt number"), str),
+    "ratify_by": (_("To be ratified by"), _moment),
+    "until": (_("Public until"), _moment),
+    "lines": (_("Lines"), str),
+    "population": (_("Payments in the period"), str),
+    "share": (_("Share sampled"), _share),
+    "seed": (_("Seed"), str),
+    "reason": (_("Reason"), str),
+    "comment": (_("Comment"), str),
+    "handling": (_("Reply"), str),
+}
+
+
+def describe_details(entry: AuditEntry) -> list[tuple[str, str]]:
+    """What ``entry.data`` says, as (label, value) in the active language: amounts in yuan,
+    times in Shanghai, a request's statuses by name. Keys without a meaning here are left out
+    (they stay in the stored data); ``changes`` are described by ``describe_changes``."""
+    data = entry.data if isinstance(entry.data, dict) else {}
+    rows = []
+    labels = next((v for prefix, v in _VALUE_LABELS.items() if entry.action.startswith(prefix)), {})
+    if "from" in data:
+        moved = [str(labels.get(str(data.get(k)), data.get(k) or "—")) for k in ("from", "to")]
+        rows.append((str(pgettext_lazy("audit log", "Change")), " → ".join(moved)))
+    elif data.get("to"):
+        rows.append(
+            (str(pgettext_lazy("audit log", "To")), str(labels.get(str(data["to"]), data["to"])))
+        )
+    if data.get("urgent") is True:
+        rows.append((str(_("Urgent")), str(_("yes"))))
+    if "approvals" in data and "needed" in data:
+        rows.append((str(_("Approvals")), f"{data['approvals']} / {data['needed']}"))
+    for key, (label, show) in _DETAILS.items():
+        value = data.get(key)
+        if value not in (None, ""):
+            rows.append((str(label), show(value)))
+    return rows
 
 
 def mask_data(value: Any, key: str = "") -> Any:

@@ -58,6 +58,48 @@ class AppendOnlyTrigger(Operation):
         return f"Refuse UPDATE and DELETE on {self.table}"
 
 
+class EnsureAppendOnlyTrigger(AppendOnlyTrigger):
+    """Put back the triggers of ``table`` if they are missing, forwards and backwards.
+
+    SQLite alters a column by building a new table and dropping the old one, and the old one's
+    triggers go with it. A migration that alters an append-only table on SQLite places this
+    operation before and after the alteration, so the triggers stand whichever way it runs.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if not self._present(schema_editor):
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        self.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def _present(self, schema_editor) -> bool:
+        connection = schema_editor.connection
+        no_update, no_delete = self._names()
+        expected = {no_update} if connection.vendor == "sqlite" else {no_update, no_delete}
+        return expected <= set(append_only_triggers(connection, self.table))
+
+    def describe(self) -> str:
+        return f"Make sure UPDATE and DELETE are refused on {self.table}"
+
+
+def append_only_triggers(connection, table: str) -> list[str]:
+    """The names of ``table``'s triggers that refuse changes, as the database reports them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [table],
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
+            )
+        else:
+            return []
+        return [row[0] for row in cursor.fetchall()]
+
+
 class PostgresOnlySQL(Operation):
     """Raw SQL that only PostgreSQL runs (e.g. pg_trgm indexes); a no-op elsewhere."""
 

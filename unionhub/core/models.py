@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,7 +51,11 @@ class AuditEntry(AppendOnlyModel):
     """Who did what to which record, when and from where. ``action`` is a dotted code such as
     ``workers.worker.id_revealed``; ``data`` never holds a secret in clear (see ``core.audit``)."""
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Stamped when written (``core.audit.record`` never passes it); only the demo's history sets
+    # its own past times.
+    created_at = models.DateTimeField(
+        _("time"), default=timezone.now, editable=False, db_index=True
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -100,6 +105,12 @@ class AuditEntry(AppendOnlyModel):
         from unionhub.core.audit import describe
 
         return describe(self)
+
+    @property
+    def detail_rows(self):
+        from unionhub.core.audit import describe_details
+
+        return describe_details(self)
 
     @property
     def change_rows(self):

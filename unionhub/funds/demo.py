@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from unionhub.cases.models import Case, CaseEvent, ServiceCategory
 from unionhub.core.calendar import add_working_days
 from unionhub.core.i18n import system_line
 from unionhub.core.masking import mask_name
+from unionhub.core.models import AuditEntry
 from unionhub.core.money import format_yuan
 from unionhub.enterprises.models import Enterprise
 from unionhub.funds.models import (
@@ -78,6 +80,11 @@ class FundSeeder:
         self.approvals: list[Approval] = []
         self.events: list[CaseEvent] = []
         self.receipts: dict[tuple, int] = {}
+        self.trail: list[tuple] = []  # (at, actor, action, target, data): the audit log's lines
+
+    def log(self, at, actor, action, target, **data) -> None:
+        """The audit line the service would have written at ``at`` (saved with the rows)."""
+        self.trail.append((at, actor, action, target, data))
 
     def next_key(self, prefix: str) -> str:
         self.key += 1
@@ -115,6 +122,9 @@ class FundSeeder:
             idempotency_key=self.next_key("donation"),
         )
         self.donations.append(donation)
+        self.log(donation.recorded_at, by, "funds.donation.recorded", donation,
+                 fund=book.fund.code, amount=str(donation.amount),
+                 receipt=donation.receipt_number)  # fmt: skip
         book.add(donation.recorded_at, "donation", amount, by, memo=donation.receipt_number,
                  donation=donation)  # fmt: skip
         return donation
@@ -129,9 +139,15 @@ class FundSeeder:
             requested_by=requester, requested_at=requested_at, status=status,
         )  # fmt: skip
         self.key += 1
+        if not advance:
+            self.log(requested_at, requester, "funds.disbursement.requested", d,
+                     fund=book.fund.code, amount=str(d.amount), urgent=urgent)  # fmt: skip
+        needed = book.fund.approvals_needed(d.amount)
         for index, (approver, at) in enumerate(approvers):
             self.approvals.append(Approval(disbursement=d, approver=approver, decision="approve",
                                            comment="同意" if index else "情况属实，同意", decided_at=at))  # fmt: skip
+            self.log(at, approver, "funds.disbursement.approved", d, approvals=index + 1,
+                     needed=needed)  # fmt: skip
         if approvers and not advance:
             d.approved_at = approvers[-1][1]
         if case is not None and not advance:
@@ -153,6 +169,8 @@ class FundSeeder:
             d.payment_reference = f"HS{paid_at:%Y%m%d}{self.rng.randrange(10**6):06d}"
             book.add(paid_at, "disbursement", -Decimal(amount), payer,
                      memo=payment_memo(d), disbursement=d)  # fmt: skip
+            if not advance:
+                self.log(paid_at, payer, "funds.disbursement.paid", d, amount=str(d.amount))
             if case is not None:
                 self.events.append(CaseEvent(
                     case=case, kind=CaseEvent.Kind.PAYMENT, created_at=paid_at, actor=payer,
@@ -164,10 +182,13 @@ class FundSeeder:
                 ))  # fmt: skip
         if advance:
             d.ratify_due_at = paid_at + datetime.timedelta(days=book.fund.ratify_within_days)
-            for approver, at in ratified_by:
+            self.log(paid_at, payer, "funds.disbursement.advanced", d, amount=str(d.amount),
+                     ratify_by=d.ratify_due_at.isoformat())  # fmt: skip
+            for index, (approver, at) in enumerate(ratified_by):
                 self.approvals.append(Approval(disbursement=d, approver=approver,
                                                decision="approve", is_ratification=True,
                                                comment="事后追认", decided_at=at))  # fmt: skip
+                self.log(at, approver, "funds.disbursement.ratified", d, complete=index >= 1)
             if len(ratified_by) >= 2:
                 d.ratified_at = ratified_by[-1][1]
         self.disbursements.append(d)
@@ -192,6 +213,28 @@ class FundSeeder:
             book.fund.balance = balance
             book.fund.save(update_fields=["balance"])
         LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+
+    def save_trail(self) -> None:
+        """The audit lines of the history, each at its own time, with the label and organisation
+        ``core.audit.record`` gives; a paid line carries the fund's balance after it."""
+        after = {
+            e.disbursement_id: e.balance_after
+            for e in LedgerEntry.objects.filter(kind="disbursement", disbursement__isnull=False)
+        }
+        types: dict[type, ContentType] = {}
+        rows = []
+        for at, actor, action, target, data in self.trail:
+            if action == "funds.disbursement.paid":
+                data = {**data, "balance": str(after.get(target.pk, ""))}
+            model = type(target)
+            types.setdefault(model, ContentType.objects.get_for_model(model))
+            rows.append(AuditEntry(
+                created_at=at, actor=actor, action=action, target_type=types[model],
+                target_id=str(target.pk), target_label=str(target)[:200],
+                organization=target.fund.organization, data=data,
+            ))  # fmt: skip
+        AuditEntry.objects.bulk_create(rows, batch_size=1000)
+        self.trail = []
 
 
 def seed(ctx) -> None:
@@ -341,6 +384,7 @@ def seed(ctx) -> None:
     _money_reached(s)
     _disclosures(s, hz.fund, hs.fund)
     _reviews(s, hz.fund, hs.fund)
+    s.save_trail()
     ctx.report(
         f"funds: {Fund.objects.count()} funds, {LedgerEntry.objects.count()} ledger entries, "
         f"{Disbursement.objects.count()} payments, {Donation.objects.count()} donations"
@@ -384,13 +428,19 @@ def _disclosures(s: FundSeeder, hz: Fund, hs: Fund) -> None:
             lines.append(DisclosureLine(disclosure=disclosure, kind="donor", name=d.public_donor,
                                         amount=d.amount, on=d.received_on))  # fmt: skip
         DisclosureLine.objects.bulk_create(lines)
+        s.log(published, by, "funds.disclosure.published", disclosure, lines=len(lines),
+              until=disclosure.window_ends_at.isoformat())  # fmt: skip
         if fund is hz:
-            DisclosureObjection.objects.create(
+            objection = DisclosureObjection.objects.create(
                 disclosure=disclosure, received_at=published + datetime.timedelta(days=1, hours=3),
                 raised_by="职工（匿名来电）", content="询问救助金额是否过高，是否符合基金章程。",
                 recorded_by=by,
                 handling="已向来电职工说明：火灾救助经基金管理小组两名审批人批准，符合章程第七条突发灾害救助规定。",
             )  # fmt: skip
+            s.log(published + datetime.timedelta(days=1, hours=3, minutes=20), by,
+                  "funds.disclosure.objection", disclosure)  # fmt: skip
+            s.log(published + datetime.timedelta(days=2, hours=1), by, "funds.objection.handled",
+                  disclosure, handling=objection.handling)  # fmt: skip
 
 
 def _reviews(s: FundSeeder, hz: Fund, hs: Fund) -> None:
@@ -408,6 +458,8 @@ def _reviews(s: FundSeeder, hz: Fund, hs: Fund) -> None:
             population=len(ids), opened_by=auditor,
             opened_at=aware(end.year + (end.month == 12), 1 if end.month == 12 else end.month + 1, 10),
         )  # fmt: skip
+        s.log(review.opened_at, auditor, "funds.audit.opened", review, seed=seed,
+              share=str(review.share), population=len(ids))  # fmt: skip
         items = [
             AuditItem(audit=review, disbursement_id=pk)
             for pk in draw_sample(ids, review.share, seed)
@@ -440,3 +492,4 @@ def _reviews(s: FundSeeder, hz: Fund, hs: Fund) -> None:
                 "两名审批人夜间审批记录清晰，应急垫付已在时限内追认。发现1项单据不全问题，已整改。"
             )
             review.save(update_fields=["status", "closed_at", "conclusion"])
+            s.log(review.closed_at, auditor, "funds.audit.closed", review)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from unionhub.core.models import AppendOnlyModel, AppendOnlyQuerySet
-from unionhub.core.money import MoneyField
+from unionhub.core.money import MoneyField, format_yuan
 
 
 def _scope(queryset, user, field: str, capability: str | None):
@@ -227,7 +227,7 @@ class LedgerEntry(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fund_id} {self.entry_date} {self.amount}"
+        return f"{self.get_kind_display()} {self.entry_date} {format_yuan(self.amount)}"
 
     @property
     def scope_path(self) -> str:
@@ -411,7 +411,7 @@ class Disbursement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fund} · {self.worker} · {self.amount}"
+        return f"{self.fund} · {self.worker} · {format_yuan(self.amount)}"
 
     @property
     def scope_path(self) -> str:
