@@ -149,7 +149,14 @@ def test_a_weak_new_password_is_refused_with_a_message(client, officer, password
         {"old_password": password, "new_password1": "123", "new_password2": "123"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["new_password2"]
+    errors = response.context["form"].errors
+    # Said under the new password, where it was typed; the confirmation matched.
+    assert errors["new_password1"] and "new_password2" not in errors
+    mismatch = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": password, "new_password1": "Huishan#20261", "new_password2": "other-1"},
+    )
+    assert list(mismatch.context["form"].errors) == ["new_password2"]
     officer.refresh_from_db()
     assert officer.check_password(password)
 

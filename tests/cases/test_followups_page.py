@@ -208,4 +208,4 @@ def test_a_refused_accept_says_why_and_claims_no_success(tree, officer, accepted
     )
     page = response.content.decode()
     assert "已受理，并已通知职工。" not in page
-    assert "该诉求当前为“已受理”，不能受理。" in page
+    assert "该诉求已是“已受理”状态。" in page

@@ -105,12 +105,14 @@ def test_nothing_is_wider_than_the_phone_and_every_target_is_big_enough(
     # The bottom navigation's labels stay on one line.
     heights = page.eval_on_selector_all(".nav-label", "els => els.map(e => e.offsetHeight)")
     assert len(set(heights)) == 1
-    # The rating's five stars sit on one row.
+    # The rating's five choices, best first, one a row, each drawn as stars beside its words.
     services.case_accept(actor=officer, case=case)
     services.case_resolve(actor=officer, case=case, resolution="已发放帮扶金")
     page.goto(live_server.url + f"/portal/requests/{case.public_id}/")
     tops = page.eval_on_selector_all("label.star", "els => els.map(e => e.offsetTop)")
-    assert len(tops) == 5 and len(set(tops)) == 1
+    assert len(tops) == 5 and tops == sorted(set(tops))
+    stars = page.eval_on_selector_all("label.star .stars", "els => els.map(e => e.textContent)")
+    assert stars[0] == "★★★★★" and stars[-1] == "★☆☆☆☆"
     assert page.evaluate(AUDIT) == {"width": width, "small": []}
     assert page.errors == []
 

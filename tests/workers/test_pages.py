@@ -223,3 +223,29 @@ def test_the_search_box_refuses_to_send_more_than_six_digits(tree, officer, logi
     assert regex.match("王小明") and regex.match("5678") and regex.match("125678")
     assert not regex.match("13812345678")
     assert not regex.match("320206198001011234")
+
+
+def test_staff_give_a_worker_who_forgot_it_a_new_password_and_unlock_the_sign_in(
+    tree, officer, viewer, worker, password, login, settings
+):
+    from django.test import Client
+
+    phone = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        phone.post(reverse("portal:login"), {"username": worker.mobile, "password": "wrong-1"})
+    locked = phone.post(reverse("portal:login"), {"username": worker.mobile, "password": password})
+    assert "_auth_user_id" not in phone.session and locked.status_code in (200, 403, 429)
+    url = reverse("workers:enable-login", args=[worker.public_id])
+    page = login(officer).get(detail(worker)).content.decode()
+    assert "职工忘记密码？为其重设" in page
+    weak = login(officer).post(url, {"password": "12345678"}, follow=True)
+    assert "太常见" in weak.content.decode()
+    worker.user.refresh_from_db()
+    assert worker.user.check_password(password)
+    done = login(officer).post(url, {"password": "Qianqiao#2026"}, follow=True)
+    assert f"{worker.name}现在可以用新密码登录了。" in done.content.decode()
+    assert AuditEntry.objects.filter(action="workers.worker.password_set").count() == 1
+    fresh = Client()
+    fresh.post(reverse("portal:login"), {"username": worker.mobile, "password": "Qianqiao#2026"})
+    assert "_auth_user_id" in fresh.session
+    assert login(viewer).post(url, {"password": "Another#2026"}).status_code in (403, 404)

@@ -9,7 +9,11 @@ from unionhub.core.validators import is_mobile, normalize_mobile
 
 
 class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
-    pass
+    """Why a new password is too weak is said under the new password, where it was typed; that
+    the two differ, under the confirmation."""
+
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        super().validate_password_for_user(user, "new_password1")
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

@@ -257,6 +257,16 @@ class SkipFollowUpSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class AddInfoSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, default="", allow_blank=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="Photos (JPEG, PNG, WebP) or PDFs, sent as multipart/form-data; up to 5.",
+    )
+
+
 class RateSerializer(serializers.Serializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, default="", max_length=500)
@@ -555,6 +565,26 @@ class CaseViewSet(viewsets.GenericViewSet):
             RateSerializer,
             lambda c, v: services.case_rate(
                 actor=request.user, case=c, rating=v["rating"], comment=v["comment"]
+            ),
+        )
+
+    @extend_schema(
+        request={"multipart/form-data": AddInfoSerializer, "application/json": AddInfoSerializer},
+        responses=CaseDetailSerializer,
+        description="The worker adds a few words, photos or PDFs to their open request.",
+    )
+    @action(detail=True, methods=["post"], url_path="add-info")
+    def add_info(self, request, id=None):
+        from unionhub.cases.views import upload_from
+
+        return self._act(
+            request,
+            AddInfoSerializer,
+            lambda c, v: services.case_add_info(
+                actor=request.user,
+                case=c,
+                text=v["text"],
+                attachments=[upload_from(f, field="attachments") for f in v["attachments"]],
             ),
         )
 

@@ -357,10 +357,17 @@ class WorkerRequestForm(StyledForm):
         queryset=ServiceCategory.objects.filter(is_active=True),
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages={"required": _("Choose what you need help with.")},
     )
-    summary = forms.CharField(label=_("In a few words"), max_length=100)
+    summary = forms.CharField(
+        label=_("In a few words"),
+        max_length=100,
+        error_messages={"required": _("Say in a few words what you need.")},
+    )
     description = forms.CharField(
-        label=_("Tell us what happened"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Tell us what happened"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Tell us what happened.")},
     )
     preferred_contact_time = forms.CharField(
         label=_("When can we call you?"),
@@ -368,8 +375,20 @@ class WorkerRequestForm(StyledForm):
         max_length=50,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. weekdays after 18:00")}),
     )
-    attachments = MultipleFileField(label=_("Photos (up to 5)"), required=False)
+    attachments = MultipleFileField(label=_("Photos or PDFs (up to 5)"), required=False)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class WorkerAddForm(StyledForm):
+    """The worker adds to their open request: a few words, photos, or both."""
+
+    text = forms.CharField(
+        label=_("What do you want to add?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example a bill you forgot, or an answer to your union's question."),
+    )
+    attachments = MultipleFileField(label=_("Photos or PDFs (up to 5)"), required=False)
 
 
 class NoteForm(StyledForm):
@@ -432,7 +451,21 @@ class CloseForm(StyledForm):
 
 
 class ReasonForm(StyledForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the reason.")},
+    )
+
+
+class ReopenForm(ReasonForm):
+    """The worker reopens a resolved request, on the phone."""
+
+    reason = forms.CharField(
+        label=_("What is still not solved?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tell us what is still not solved.")},
+    )
 
 
 class ResolveForm(StyledForm):
@@ -569,11 +602,20 @@ class CheckBackForm(StyledForm):
 
 
 class RatingForm(StyledForm):
+    # Best first, each with its words, as satisfaction forms in China read.
+    RATINGS = [
+        (5, _("Very satisfied")),
+        (4, _("Satisfied")),
+        (3, _("Neutral")),
+        (2, _("Dissatisfied")),
+        (1, _("Very dissatisfied")),
+    ]
     rating = forms.TypedChoiceField(
         label=_("How was our service?"),
         coerce=int,
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=RATINGS,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you are.")},
     )
     comment = forms.CharField(
         label=_("Anything you want to tell us"),

@@ -336,6 +336,7 @@ class CaseEvent(AppendOnlyModel):
         FOLLOWUP = "followup", _("Follow-up")
         PAYMENT = "payment", _("Payment")
         AID = "aid", _("Aid request")  # asked for, approved, turned down or cancelled
+        MESSAGE = "message", _("From the worker")  # what the worker added to an open request
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")

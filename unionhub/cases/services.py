@@ -74,6 +74,8 @@ ACTIVITIES: dict[str, frozenset[str]] = {
     "attach": frozenset(Case.OPEN_STATUSES) | {Status.RESOLVED},
     "rate": frozenset({Status.RESOLVED, Status.CLOSED}),
     "schedule_followup": frozenset(Case.CONTACT_STATUSES),
+    # The worker adds a few words or photos while the request is being handled.
+    "add_info": frozenset(Case.OPEN_STATUSES),
 }
 # Who may take each action: staff who handle cases over the owning organisation, the worker whose
 # request it is, or both.
@@ -81,7 +83,7 @@ STAFF_ACTIONS = {
     "accept", "start", "refer", "resolve", "close", "reject", "reopen", "assign", "note", "call",
     "visit", "refer_part", "attach", "schedule_followup",
 }  # fmt: skip
-WORKER_ACTIONS = {"withdraw", "reopen", "rate", "attach"}
+WORKER_ACTIONS = {"withdraw", "reopen", "rate", "attach", "add_info"}
 
 # What the worker reads on their phone. Stored untranslated (with its parameters) on the event and
 # translated when shown, so each worker reads it in their own language.
@@ -94,6 +96,10 @@ PUBLIC_MESSAGES = {
     Status.CLOSED: gettext_noop("Your request is closed."),
     Status.REJECTED: gettext_noop("Your request could not be taken on: %(reason)s"),
     Status.WITHDRAWN: gettext_noop("You withdrew your request."),
+    "withdrawn_because": gettext_noop("You withdrew your request: %(reason)s"),
+    "reopened": gettext_noop("Your request has been reopened."),
+    "reopened_by_you": gettext_noop("You reopened your request: %(reason)s"),
+    "added": gettext_noop("You added: %(text)s"),
     "visited": gettext_noop("Union staff visited you."),
     "called": gettext_noop("Union staff called you."),
     "checked_back": gettext_noop("Union staff called to check how you are doing."),
@@ -126,6 +132,12 @@ def _check(case: Case, actor, action: str) -> None:
     if not (as_staff or as_worker):
         raise PermissionDenied
     allowed = TRANSITIONS[action][0] if action in TRANSITIONS else ACTIVITIES[action]
+    if action in TRANSITIONS and case.status == TRANSITIONS[action][1] and action != "reopen":
+        # Sent twice (a second tap, another tab): say it is done rather than that it cannot be.
+        raise Conflict(
+            _("This request is %(status)s already.") % {"status": case.get_status_display()},
+            code="already_done",
+        )
     if case.status not in allowed:
         raise Conflict(
             _("This request is %(status)s: it cannot be %(action)s now.")
@@ -161,6 +173,7 @@ ACTION_LABELS = {
     "attach": gettext_lazy("given attachments"),
     "rate": gettext_lazy("rated"),
     "schedule_followup": gettext_lazy("given a follow-up"),
+    "add_info": gettext_lazy("added to"),
 }
 
 
@@ -538,7 +551,10 @@ def _event(case, actor, kind, *, body="", public="", params=None, at=None, **fie
     )
 
 
-def _move(case: Case, actor, action: str, *, body="", params=None, **event_fields) -> CaseEvent:
+def _move(
+    case: Case, actor, action: str, *, body="", params=None, public=None, **event_fields
+) -> CaseEvent:
+    """Change the status; ``public`` replaces the worker's usual line for the new status."""
     old = case.status
     case.status = TRANSITIONS[action][1]
     event = _event(
@@ -548,7 +564,7 @@ def _move(case: Case, actor, action: str, *, body="", params=None, **event_field
         from_status=old,
         to_status=case.status,
         body=body,
-        public=PUBLIC_MESSAGES[case.status],
+        public=public or PUBLIC_MESSAGES[case.status],
         params=params,
         **event_fields,
     )
@@ -1043,7 +1059,13 @@ def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
     """The worker withdraws their own open request."""
     case = _locked(case)
     _check(case, actor, "withdraw")
-    _move(case, actor, "withdraw", body=(reason or "").strip())
+    reason = (reason or "").strip()
+    if len(reason) > TEXT_LIMIT:
+        _text(reason, "reason", "")  # refuses it, saying how long it may be
+    _move(
+        case, actor, "withdraw", body=reason, params={"reason": reason} if reason else None,
+        public=PUBLIC_MESSAGES["withdrawn_because"] if reason else None,
+    )  # fmt: skip
     _stop_clock(case)
     case.save()
     _cancel_pending_followups(case)
@@ -1063,7 +1085,11 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     case = _locked(case)
     _check(case, actor, "reopen")
     reason = _text(reason, "reason", _("Say why the request is reopened."))
-    _move(case, actor, "reopen", body=reason)
+    by_worker = _is_workers_own(case, actor)
+    _move(
+        case, actor, "reopen", body=reason, params={"reason": reason} if by_worker else None,
+        public=PUBLIC_MESSAGES["reopened_by_you" if by_worker else "reopened"],
+    )  # fmt: skip
     now = timezone.now()
     case.resolved_at = None
     case.closed_at = None
@@ -1074,7 +1100,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     case.resolution_due_at = now + _hours(case.category.resolution_sla_hours)
     _set_clock(case, start=now, due=case.resolution_due_at)
     case.save()
-    if _is_workers_own(case, actor):
+    if by_worker:
         _notify_leads(
             case.organization,
             kind="case_reopened",
@@ -1103,6 +1129,46 @@ def case_rate(*, actor, case: Case, rating: int, comment: str = "") -> Case:
         public=PUBLIC_MESSAGES["rated"],
         params={"rating": rating},
         data={"rating": rating},
+    )
+    return case
+
+
+@transaction.atomic
+def case_add_info(*, actor, case: Case, text: str = "", attachments: list[Upload] = ()) -> Case:
+    """The worker adds to their open request: a few words, photos or PDFs (a hospital bill they
+    forgot, an answer to the union), or both. They read it back on their timeline; whoever
+    handles the request is told (the assignee, or the owner's leads when no one is assigned)."""
+    case = _locked(case)
+    _check(case, actor, "add_info")
+    text = (text or "").strip()
+    if not text and not attachments:
+        raise DomainError(
+            _("Write what you want to add, or choose a photo."), field="text", code="required"
+        )
+    if text:
+        text = _text(text, "text", "")
+    limit = settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]
+    if len(attachments) > limit:
+        raise DomainError(
+            _("Attach at most %(n)d files.") % {"n": limit}, field="attachments", code="too_many"
+        )
+    if case.attachments.count() + len(attachments) > 20:
+        raise DomainError(_("A request can hold at most 20 files."), field="attachments")
+    checked = [check_upload(upload) for upload in attachments]  # all are checked before any is kept
+    if text:
+        _event(case, actor, Kind.MESSAGE, body=text, public=PUBLIC_MESSAGES["added"],
+               params={"text": text})  # fmt: skip
+    for upload, (kind, content_type, digest) in zip(attachments, checked, strict=True):
+        _store_attachment(case, actor, upload, kind, content_type, digest, visible=True)
+    case.save(update_fields=["updated_at"])
+    from django.urls import reverse
+
+    notify(
+        recipients=[case.assignee] if case.assignee_id else _leads(case.organization),
+        kind="case_added_to",
+        title=gettext_lazy("The worker added to request %(reference)s"),
+        params={"reference": case.reference, "summary": case.summary},
+        url=reverse("cases:case-detail", args=[case.public_id]),
     )
     return case
 

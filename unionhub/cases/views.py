@@ -458,13 +458,14 @@ def _act(action: str, case: Case, request: HttpRequest):
         return form, None
 
 
-def upload_from(uploaded) -> services.Upload:
-    """Read an uploaded file, refusing more than the limit without reading it all."""
+def upload_from(uploaded, *, field: str = "file") -> services.Upload:
+    """Read an uploaded file, refusing more than the limit without reading it all; a refusal
+    names ``field``, the form's file input."""
     limit = settings.UNIONHUB["ATTACHMENT_MAX_BYTES"]
     if uploaded.size > limit:
         raise DomainError(
             _("%(name)s is larger than %(mb)d MB.") % {"name": uploaded.name, "mb": limit // 2**20},
-            field="file",
+            field=field,
             code="file_too_large",
         )
     return services.Upload(name=uploaded.name, content=uploaded.read(limit + 1))
@@ -669,7 +670,7 @@ def _intake(user, data) -> Case:
                 error.field, "new_mobile" if error.field == "mobile" else error.field
             )
             raise
-    uploads = [upload_from(f) for f in data.get("attachments") or []]
+    uploads = [upload_from(f, field="attachments") for f in data.get("attachments") or []]
     return services.case_submit(
         actor=user,
         worker=worker,

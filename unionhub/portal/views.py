@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from unionhub.accounts.views import password_change as account_password_change
 from unionhub.cases import services
-from unionhub.cases.forms import RatingForm, ReasonForm, WorkerRequestForm
+from unionhub.cases.forms import RatingForm, ReopenForm, WorkerAddForm, WorkerRequestForm
 from unionhub.cases.models import Attachment, Case
 from unionhub.cases.views import serve_attachment, upload_from
 from unionhub.core.errors import DomainError
@@ -177,7 +178,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            uploads = [upload_from(f) for f in data["attachments"]]
+            uploads = [upload_from(f, field="attachments") for f in data["attachments"]]
             case = services.case_submit(
                 actor=request.user,
                 worker=request.worker,
@@ -192,9 +193,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
+            due = date_format(timezone.localtime(case.response_due_at), "m-d H:i")
+            received = _("We have received your request %(reference)s.")
+            expect = _("Your union will contact you by %(due)s.")
             messages.success(
                 request,
-                _("We have received your request %(reference)s.") % {"reference": case.reference},
+                f"{received % {'reference': case.reference}} {expect % {'due': due}}",
             )
             return redirect("portal:case-detail", public_id=case.public_id)
     return render(request, "portal/case_form.html", {"form": form})
@@ -208,8 +212,14 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "events": case.worker_events(),
         "attachments": case.attachments.filter(visible_to_worker=True),
         "actions": actions,
+        "awaiting_answer": case.status in Case.AWAITING_RESPONSE,
+        # Who to call about it: the union handling it, or the nearest one above with a phone.
+        "contact": case.organization.contact()
+        if case.status in (Case.Status.REJECTED, *Case.AWAITING_RESPONSE)
+        else None,
         "rating_form": forms.get("rate") or RatingForm(),
-        "reason_form": forms.get("reason") or ReasonForm(),
+        "reason_form": forms.get("reason") or ReopenForm(),
+        "add_form": forms.get("add") or WorkerAddForm(),
     }
 
 
@@ -219,12 +229,12 @@ def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "portal/case_detail.html", _case_context(request, case))
 
 
-PORTAL_ACTIONS = ("rate", "reopen", "withdraw")
+PORTAL_ACTIONS = {"rate": "rate", "reopen": "reopen", "withdraw": "withdraw", "add": "add_info"}
 
 
 @worker_required
 def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
-    """The worker's own actions: withdraw, reopen, rate.
+    """The worker's own actions: withdraw, reopen, rate, add to an open request.
 
     A refusal by the service (already rated, not resolved yet, …) changes nothing and is told
     with a message on the request's page, where the worker can read it whatever the page shows.
@@ -247,13 +257,26 @@ def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                 )
                 messages.success(request, _("Thank you for your rating."))
+        elif action == "add":
+            form = forms["add"] = WorkerAddForm(request.POST, request.FILES)
+            if form.is_valid():
+                uploads = [
+                    upload_from(f, field="attachments") for f in form.cleaned_data["attachments"]
+                ]
+                services.case_add_info(
+                    actor=request.user,
+                    case=case,
+                    text=form.cleaned_data["text"],
+                    attachments=uploads,
+                )
+                messages.success(request, _("Added. Your union has been told."))
         elif action == "withdraw":
             services.case_withdraw(
                 actor=request.user, case=case, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Your request has been withdrawn."))
         else:
-            form = forms["reason"] = ReasonForm(request.POST)
+            form = forms["reason"] = ReopenForm(request.POST)
             if form.is_valid():
                 services.case_reopen(
                     actor=request.user, case=case, reason=form.cleaned_data["reason"]
@@ -271,7 +294,7 @@ def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
     if any(f.errors for f in forms.values()):
         case = _my_case(request, public_id)
         context = _case_context(request, case, **forms)
-        if action not in context["actions"]:
+        if PORTAL_ACTIONS[action] not in context["actions"]:
             # An incomplete form for a step this request no longer offers (another tab rated
             # or reopened it meanwhile): its errors would not show, so say what happened.
             messages.error(
@@ -283,7 +306,8 @@ def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
             )
             return redirect("portal:case-detail", public_id=case.public_id)
         return render(request, "portal/case_detail.html", context, status=400)
-    return redirect("portal:case-detail", public_id=case.public_id)
+    # Done: back to the top of the request, where the message says so (not the form's anchor).
+    return redirect(reverse("portal:case-detail", args=[case.public_id]) + "#main")
 
 
 @worker_required

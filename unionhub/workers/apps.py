@@ -16,6 +16,7 @@ class WorkersConfig(AppConfig):
                 "workers.worker.updated": _("changed the worker's record"),
                 "workers.worker.id_revealed": _("viewed the full ID number"),
                 "workers.worker.login_enabled": _("enabled mobile sign-in"),
+                "workers.worker.password_set": _("gave the worker a new password"),
                 "workers.worker.moved_with_enterprise": _("moved the enterprise's workers with it"),
                 "workers.family.added": _("added a family member"),
                 "workers.family.updated": _("changed a family member"),

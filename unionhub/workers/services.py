@@ -305,6 +305,29 @@ def worker_enable_login(*, actor, worker: Worker, password: str):
     return user
 
 
+@transaction.atomic
+def worker_set_password(*, actor, worker: Worker, password: str):
+    """A worker who forgot their password gets a new one from staff, who tell it to them in person
+    or by phone. Failed sign-ins that locked the account are cleared."""
+    require(actor, Cap.MANAGE_WORKERS, worker)
+    user = worker.user
+    if user is None:
+        raise DomainError(_("This worker cannot sign in yet: enable it first."), code="no_login")
+    try:
+        from django.contrib.auth.password_validation import validate_password
+
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password", code="weak_password") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    from axes.utils import reset
+
+    reset(username=user.mobile)
+    audit.record(actor=actor, action="workers.worker.password_set", target=worker)
+    return user
+
+
 def workers_follow_enterprise(*, actor, enterprise: Enterprise) -> int:
     """After an enterprise moved to another union, station or street, move its workers with it
     (called by ``enterprise_update`` inside its transaction). Returns how many moved."""

@@ -205,16 +205,18 @@ def enable_login(request: HttpRequest, public_id) -> HttpResponse:
     worker = _get_worker(request, public_id, Cap.MANAGE_WORKERS)
     form = EnableLoginForm(request.POST)
     if form.is_valid():
+        password = form.cleaned_data["password"]
         try:
-            services.worker_enable_login(
-                actor=request.user, worker=worker, password=form.cleaned_data["password"]
-            )
+            if worker.user_id:  # forgot it: a new one, told to them by staff
+                services.worker_set_password(actor=request.user, worker=worker, password=password)
+                done = _("%(name)s can sign in with the new password now.")
+            else:
+                services.worker_enable_login(actor=request.user, worker=worker, password=password)
+                done = _("%(name)s can now sign in with their mobile number.")
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(
-                request, _("%(name)s can now sign in with their mobile number.") % {"name": worker}
-            )
+            messages.success(request, done % {"name": worker})
     else:
         messages.error(request, " ".join(form.errors.get("password", [])))
     return redirect("workers:worker-detail", public_id=worker.public_id)

@@ -46,3 +46,13 @@ def colon() -> str:
     from django.utils.translation import get_language
 
     return "：" if (get_language() or "").startswith("zh") else ": "
+
+
+@register.filter
+def stars(value, out_of: int = 5) -> str:
+    """``4|stars`` → "★★★★☆": a rating drawn, for the eye only (mark it aria-hidden)."""
+    try:
+        filled = max(0, min(int(value), out_of))
+    except (TypeError, ValueError):
+        return ""
+    return "★" * filled + "☆" * (out_of - filled)

@@ -1,0 +1,162 @@
+"""The worker adds to an open request from the phone (a few words, photos); what they did and why
+reads back on their timeline; a refused request points to what they can do next."""
+
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.cases.test_attachments import EXE, png_bytes
+from tests.factories import UserFactory
+from unionhub.cases import services
+from unionhub.cases.models import Attachment, Case, CaseEvent
+from unionhub.core.errors import Conflict, DomainError
+from unionhub.notifications.models import Notification
+
+
+def detail(case):
+    return reverse("portal:case-detail", args=[case.public_id])
+
+
+def add_url(case):
+    return reverse("portal:case-act", args=[case.public_id, "add"])
+
+
+def test_the_worker_adds_words_and_a_photo_and_whoever_handles_it_is_told(
+    tree, worker, officer, case, login
+):
+    services.case_accept(actor=officer, case=case)
+    services.case_assign(actor=officer, case=case, assignee=officer)
+    client = login(worker.user)
+    page = client.get(detail(case)).content.decode()
+    assert "补充情况" in page and 'enctype="multipart/form-data"' in page
+    photo = SimpleUploadedFile("住院发票.png", png_bytes(), content_type="image/png")
+    response = client.post(add_url(case), {"text": "补交住院发票一张。", "attachments": [photo]})
+    assert response.status_code == 302
+    message = case.events.get(kind=CaseEvent.Kind.MESSAGE)
+    assert message.body == "补交住院发票一张。" and message.actor == worker.user
+    (file,) = Attachment.objects.filter(case=case)
+    assert file.visible_to_worker and file.original_name == "住院发票.png"
+    page = client.get(detail(case)).content.decode()
+    assert "您补充了：补交住院发票一张。" in page and "住院发票.png" in page
+    assert "已补充，工会已收到通知。" in page
+    told = Notification.objects.get(recipient=officer, kind="case_added_to")
+    assert case.reference in told.title
+    # Staff read it on the request's timeline as the worker's own words.
+    staff = Client()
+    staff.force_login(officer)
+    html = staff.get(reverse("cases:case-detail", args=[case.public_id])).content.decode()
+    assert "职工补充" in html and "补交住院发票一张。" in html
+
+
+def test_nothing_to_add_or_a_bad_file_is_refused_and_changes_nothing(tree, worker, case, login):
+    client = login(worker.user)
+    empty = client.post(add_url(case), {"text": "  "})
+    assert empty.status_code == 400
+    assert "请填写要补充的内容，或选择照片。" in empty.content.decode()
+    fake = SimpleUploadedFile("发票.jpg", EXE, content_type="image/jpeg")
+    refused = client.post(add_url(case), {"text": "补交发票", "attachments": [fake]})
+    assert refused.status_code == 400
+    said = refused.content.decode()
+    assert "不是照片" in said and 'id="id_attachments"' in said
+    assert not case.events.filter(kind=CaseEvent.Kind.MESSAGE).exists()
+    assert not Attachment.objects.exists()
+
+
+def test_only_the_worker_adds_and_only_while_it_is_open(tree, worker, worker_b, officer, case):
+    worker_b.user = UserFactory()
+    worker_b.save()
+    with pytest.raises(PermissionDenied):
+        services.case_add_info(actor=officer, case=case, text="员工代补")
+    with pytest.raises(PermissionDenied):
+        services.case_add_info(actor=worker_b.user, case=case, text="不是我的诉求")
+    services.case_accept(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已帮扶")
+    with pytest.raises(Conflict):
+        services.case_add_info(actor=worker.user, case=case, text="晚了")
+    with pytest.raises(DomainError):
+        services.case_add_info(
+            actor=worker.user,
+            case=Case.objects.get(pk=case.pk),
+            attachments=[services.Upload("a.png", png_bytes())] * 6,
+        )
+    assert not case.events.filter(kind=CaseEvent.Kind.MESSAGE).exists()
+
+
+def test_the_api_takes_the_same_addition(tree, worker, officer, case, login):
+    client = login(worker.user)
+    url = reverse("api:case-add-info", args=[case.public_id])
+    photo = SimpleUploadedFile("伤情.png", png_bytes(), content_type="image/png")
+    response = client.post(url, {"text": "伤口复查结果", "attachments": [photo]})
+    assert response.status_code == 200, response.content
+    assert any("您补充了" in e["public_message"] for e in response.json()["events"])
+    assert Attachment.objects.filter(case=case, visible_to_worker=True).count() == 1
+    refused = client.post(url, {"text": ""}, content_type="application/json")
+    assert refused.status_code == 400
+    staff = Client()
+    staff.force_login(officer)
+    assert staff.post(url, {"text": "x"}, content_type="application/json").status_code == 403
+
+
+def test_why_the_worker_withdrew_or_reopened_reads_back_on_their_timeline(
+    tree, worker, officer, submit, login
+):
+    client = login(worker.user)
+    first = submit()
+    client.post(
+        reverse("portal:case-act", args=[first.public_id, "withdraw"]), {"reason": "问题已自行解决"}
+    )
+    assert "您已撤回诉求：问题已自行解决" in client.get(detail(first)).content.decode()
+    second = submit(summary="医药费报销困难", description="住院费用较高，报销后仍有缺口。")
+    services.case_accept(actor=officer, case=second)
+    services.case_resolve(actor=officer, case=second, resolution="已发放帮扶金")
+    client.post(
+        reverse("portal:case-act", args=[second.public_id, "reopen"]),
+        {"reason": "钱还没有收到，医院在催缴费。"},
+    )
+    page = client.get(detail(second)).content.decode()
+    assert "您已重新打开诉求：钱还没有收到，医院在催缴费。" in page
+    assert "还有什么问题没有解决" not in page  # reopened: the form is gone
+    # Sent again from a stale tab: it is done already, said so.
+    again = client.post(reverse("portal:case-act", args=[first.public_id, "withdraw"]))
+    assert "该诉求已是“已撤回”状态。" in client.get(again.url).content.decode()
+
+
+def test_a_refused_request_says_what_the_worker_can_do_next(tree, worker, officer, case, login):
+    tree.station_a.phone = "0510-83591234"
+    tree.station_a.save()
+    services.case_reject(actor=officer, case=case, reason="经核实不符合帮扶条件")
+    page = login(worker.user).get(detail(case)).content.decode()
+    assert "您现在可以" in page
+    assert f'href="{reverse("portal:case-create")}"' in page
+    assert 'href="tel:0510-83591234"' in page and 'href="tel:12351"' in page
+
+
+def test_after_sending_the_worker_is_told_when_to_expect_a_call(tree, worker, hardship, login):
+    client = login(worker.user)
+    form = {
+        "category": hardship.pk, "summary": "家里老人住院",
+        "description": "父亲突发脑梗住院，需要陪护，收入减少。",
+        "preferred_contact_time": "晚上七点后", "submission_key": uuid.uuid4(),
+    }  # fmt: skip
+    response = client.post(reverse("portal:case-create"), form, follow=True)
+    case = Case.objects.get()
+    from django.utils import timezone
+
+    due = timezone.localtime(case.response_due_at).strftime("%m-%d %H:%M")
+    page = response.content.decode()
+    assert f"工会将在{due}前与您联系。" in page
+    assert "方便联系的时间：晚上七点后" in page
+
+
+def test_the_phone_says_which_field_is_missing_in_plain_words(tree, worker, login):
+    response = login(worker.user).post(
+        reverse("portal:case-create"), {"submission_key": uuid.uuid4()}
+    )
+    page = response.content.decode()
+    for said in ["请选择求助类别。", "请用一句话说明您的诉求。", "请说明具体情况。"]:
+        assert said in page
+    assert "该字段是必填项" not in page
