@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "unionhub.core.middleware.VaryOnHtmxMiddleware",
     "unionhub.core.middleware.RequestContextMiddleware",
     # Axes turns a locked-out authentication attempt into our lockout page; it must come last.
     "axes.middleware.AxesMiddleware",

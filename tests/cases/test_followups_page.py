@@ -209,3 +209,45 @@ def test_a_refused_accept_says_why_and_claims_no_success(tree, officer, accepted
     page = response.content.decode()
     assert "已受理，并已通知职工。" not in page
     assert "该诉求已是“已受理”状态。" in page
+
+
+def test_the_check_back_call_is_recorded_from_the_request_page(tree, officer, case, login):
+    from unionhub.cases.models import FollowUp
+
+    for step in ("accept", "start"):
+        getattr(services, f"case_{step}")(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已发放帮扶金")
+    services.case_close(actor=officer, case=case)
+    client = login(officer)
+    url = reverse("cases:case-detail", args=[case.public_id])
+    page = client.get(url, {"open": "check_back"})
+    form = page.context["check_back_form"]
+    check = case.followups.get(kind=FollowUp.Kind.CHECK_BACK)
+    assert form.initial["followup"] == check.pk
+    html = page.content.decode()
+    assert f'name="followup" value="{check.pk}"' in html
+    response = client.post(
+        reverse("cases:case-action", args=[case.public_id, "check_back"]),
+        {"followup": check.pk, "outcome": "held", "summary": "已返岗，生活稳定"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    check.refresh_from_db()
+    assert (check.status, check.outcome, check.summary) == ("done", "held", "已返岗，生活稳定")
+
+
+def test_reopening_cancels_the_check_back_and_closing_again_schedules_a_new_one(
+    tree, officer, case
+):
+    from unionhub.cases.models import FollowUp
+
+    services.case_accept(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已帮扶")
+    services.case_close(actor=officer, case=case)
+    services.case_reopen(actor=officer, case=case, reason="职工反映问题反复")
+    checks = case.followups.filter(kind=FollowUp.Kind.CHECK_BACK)
+    assert list(checks.values_list("status", flat=True)) == ["cancelled"]
+    case.refresh_from_db()
+    services.case_resolve(actor=officer, case=case, resolution="再次帮扶")
+    services.case_close(actor=officer, case=case)
+    assert sorted(checks.values_list("status", flat=True)) == ["cancelled", "scheduled"]

@@ -472,3 +472,15 @@ def test_a_filter_that_does_not_hold_is_explained_once(district_admin, login, ur
     if url_name != "cases:followup-list":  # the follow-ups reload as a whole page
         swap = client.get(reverse(url_name), bad, HTTP_HX_REQUEST="true").content.decode()
         assert swap.count(said) == 1 and "<html" not in swap
+
+
+@pytest.mark.parametrize("url_name", ["cases:case-list", "workers:worker-list"])
+def test_a_list_says_its_answer_depends_on_htmx_so_back_never_shows_a_bare_table(
+    district_admin, login, url_name
+):
+    client = login(district_admin)
+    fragment = client.get(reverse(url_name), {"q": "王"}, HTTP_HX_REQUEST="true")
+    page = client.get(reverse(url_name), {"q": "王"})
+    for response in (fragment, page):
+        assert "HX-Request" in response["Vary"]
+    assert b"<html" not in fragment.content and b"<html" in page.content

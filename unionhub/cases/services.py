@@ -1100,6 +1100,10 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     case.resolution_due_at = now + _hours(case.category.resolution_sla_hours)
     _set_clock(case, start=now, due=case.resolution_due_at)
     case.save()
+    # The check-back call belongs to the closing: a new one is scheduled when it closes again.
+    case.followups.filter(kind=FollowUp.Kind.CHECK_BACK, status=FollowUp.Status.SCHEDULED).update(
+        status=FollowUp.Status.CANCELLED
+    )
     if by_worker:
         _notify_leads(
             case.organization,

@@ -213,6 +213,16 @@ def _followup_initial(request: HttpRequest, followups: list) -> dict:
     return {}
 
 
+def _check_back_initial(followups: list) -> dict:
+    """The check-back form is for the call still to make (one at a time: the earliest)."""
+    due = [
+        f
+        for f in followups
+        if f.kind == FollowUp.Kind.CHECK_BACK and f.status == FollowUp.Status.SCHEDULED
+    ]
+    return {"followup": min(due, key=lambda f: f.due_on).pk} if due else {}
+
+
 def _open_parts_warning(referrals: list) -> str:
     """Said beside "Resolve" while a part referred elsewhere is still being handled."""
     open_parts = [part for part in referrals if part.is_open]
@@ -314,7 +324,7 @@ def _detail_context(
         "change_followup": lambda: FollowUpChangeForm(
             case=case, followups=followups, initial=_followup_initial(request, followups)
         ),
-        "check_back": lambda: CheckBackForm(case=case),
+        "check_back": lambda: CheckBackForm(case=case, initial=_check_back_initial(followups)),
     }
     for name, make in blank.items():
         if name in forms:

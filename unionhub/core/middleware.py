@@ -64,3 +64,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_current_ip(token)
+
+
+class VaryOnHtmxMiddleware:
+    """A page answers an htmx request with a fragment and a browser's with the whole page, at the
+    same address. ``Vary: HX-Request`` keeps the browser's cache from serving the fragment as the
+    page (a bare table after "Back" from a filtered list)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method in ("GET", "HEAD"):
+            patch_vary_headers(response, ("HX-Request",))
+        return response
