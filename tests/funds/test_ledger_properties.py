@@ -89,10 +89,9 @@ class PaymentModel:
     status: str = "requested"
     approvers: set[int] = field(default_factory=set)
     pay_key: str | None = None
-
-    @property
-    def needed(self) -> int:
-        return 1 if self.amount <= THRESHOLD else 2
+    # Set when asked for: the tier of this amount together with the worker's other live requests
+    # from the fund (a payment split into small ones needs what one large one would).
+    needed: int = 1
 
 
 @dataclass
@@ -168,7 +167,19 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         assert is_fen(disbursement.amount)
         assert disbursement.amount == amount
-        payment = PaymentModel(disbursement.pk, fund.pk, disbursement.amount, requester)
+        earlier = sum(
+            (
+                p.amount
+                for p in self.payments.values()
+                if p.fund == fund.pk and p.status not in ("rejected", "cancelled", "reversed")
+            ),
+            Decimal("0.00"),
+        )
+        needed = 1 if amount + earlier <= THRESHOLD else 2
+        assert disbursement.approvals_required == needed
+        payment = PaymentModel(
+            disbursement.pk, fund.pk, disbursement.amount, requester, needed=needed
+        )
         self.payments[payment.pk] = payment
         return payment
 

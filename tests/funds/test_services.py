@@ -117,6 +117,32 @@ def test_above_the_threshold_two_different_approvers_are_needed(
     assert disbursement.status == "approved"
 
 
+def test_a_payment_split_into_small_ones_still_needs_two_approvers(
+    funded, request_payment, approver1, approver2, chair, worker_b, login
+):
+    first = services.disbursement_approve(
+        actor=approver1, disbursement=request_payment(funded, "2000.00")
+    )
+    assert first.status == "approved" and first.approvals_required == 1
+    second = request_payment(funded, "2000.00")
+    assert (second.approvals_required, second.combined_amount) == (2, Decimal("4000.00"))
+    # The approvers read why.
+    html = login(approver1).get("/funds/approvals/").content.decode()
+    assert "该职工近30天在本基金的其他申请合计（含本笔）¥4,000.00" in html
+    second = services.disbursement_approve(actor=approver1, disbursement=second)
+    assert second.status == "requested"  # one approver alone cannot clear it
+    assert services.disbursement_approve(actor=approver2, disbursement=second).status == "approved"
+    # A refused request does not count; nor does another worker's, nor one long ago.
+    services.disbursement_reject(
+        actor=approver1, disbursement=request_payment(funded, "1500.00"), comment="重复申请"
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        later = request_payment(funded, "1000.00")
+        assert later.approvals_required == 1
+    other = request_payment(funded, "1000.00", worker=worker_b)
+    assert other.approvals_required == 1
+
+
 def test_an_approver_who_said_yes_cannot_then_reject_alone(
     funded, request_payment, approver1, approver2
 ):
@@ -754,8 +780,9 @@ def _succeeds(action: str, actor, disbursement) -> bool:
 
 
 def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
-    funded, request_payment, emergency_case, chair, officer, approver1, approver2, auditor
-):
+    funded, request_payment, emergency_case, chair, officer, approver1, approver2, auditor,
+    worker_b,
+):  # fmt: skip
     people = {
         "chair": chair, "officer": officer, "approver1": approver1, "approver2": approver2,
         "auditor": auditor,
@@ -768,8 +795,8 @@ def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
         actor=approver1, disbursement=request_payment(funded, "2500.00")
     )
     approved = services.disbursement_approve(actor=approver2, disbursement=approved)
-    paid = services.disbursement_approve(
-        actor=approver1, disbursement=request_payment(funded, "500.00")
+    paid = services.disbursement_approve(  # another worker's: one approver is enough
+        actor=approver1, disbursement=request_payment(funded, "500.00", worker=worker_b)
     )
     paid = services.disbursement_pay(actor=chair, disbursement=paid, idempotency_key=key())
     advanced = advance(funded, emergency_case, chair, "1000.00")

@@ -358,6 +358,11 @@ class Disbursement(models.Model):
         verbose_name=_("category"),
     )
     amount = MoneyField(_("amount"))
+    # Set when asked for: the fund's approval tiers applied to this amount together with what the
+    # same worker was asked for from the fund in the days before (``RELATED_DAYS``), so that a
+    # payment split into small ones still needs the approvers a single one would.
+    approvals_required = models.PositiveSmallIntegerField(_("approvals needed"), default=1)
+    combined_amount = MoneyField(_("amount the approval tier was chosen by"), null=True, blank=True)
     method = models.CharField(_("payment method"), max_length=14, choices=Method.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
@@ -412,6 +417,11 @@ class Disbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fund} · {self.worker} · {format_yuan(self.amount)}"
+
+    @property
+    def combined_with_earlier(self) -> bool:
+        """Whether earlier requests for the worker decided how many approvers this one needs."""
+        return self.combined_amount is not None and self.combined_amount > self.amount
 
     @property
     def scope_path(self) -> str:

@@ -329,6 +329,25 @@ def _check_case_takes_aid(case: Case, actor) -> None:
         )
 
 
+# Requests for the same worker from the same fund within these days count together when the
+# number of approvers is decided: three requests of 2,000 need what one of 6,000 needs.
+RELATED_DAYS = 30
+
+
+def _asked_lately(fund: Fund, worker) -> Decimal:
+    """What ``worker`` was asked for or paid from ``fund`` in the last ``RELATED_DAYS`` (refused,
+    cancelled and reversed ones aside). The fund row is locked first, so two requests made at once
+    each see the other."""
+    Fund.objects.select_for_update().filter(pk=fund.pk).first()
+    since = timezone.now() - datetime.timedelta(days=RELATED_DAYS)
+    total = (
+        Disbursement.objects.filter(fund=fund, worker=worker, requested_at__gte=since)
+        .exclude(status__in=[Status.REJECTED, Status.CANCELLED, Status.REVERSED])
+        .aggregate(total=MoneySum("amount"))["total"]
+    )
+    return total or Decimal("0.00")
+
+
 @transaction.atomic
 def disbursement_request(
     *,
@@ -370,12 +389,15 @@ def disbursement_request(
     reason = _check_method_and_reason(method, reason)
     try:
         with transaction.atomic():
+            combined = amount + _asked_lately(fund, worker)
             disbursement = Disbursement.objects.create(
                 fund=fund,
                 case=case,
                 worker=worker,
                 category=category,
                 amount=amount,
+                approvals_required=fund.approvals_needed(combined),
+                combined_amount=combined,
                 method=method,
                 urgent=urgent,
                 reason=reason,
@@ -566,7 +588,7 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
         comment=(comment or "").strip()[:300],
     )
     approvals = approvals_given(disbursement)
-    needed = disbursement.fund.approvals_needed(disbursement.amount)
+    needed = disbursement.approvals_required
     audit.record(
         actor=actor,
         action="funds.disbursement.approved",

@@ -323,7 +323,8 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
         "disbursement": disbursement,
         "approvals": approvals,
         "entries": entries,
-        "needed": disbursement.fund.approvals_needed(disbursement.amount),
+        "needed": disbursement.approvals_required,
+        "related_days": services.RELATED_DAYS,
         "can_approve": "approve" in actions,
         "can_reject": "reject" in actions,
         "can_ratify": "ratify" in actions,
@@ -351,8 +352,7 @@ def _done_message(action: str, disbursement: Disbursement) -> str:
     if action == "approve":
         if disbursement.status == Status.APPROVED:
             return _("%(amount)s is approved and can now be paid.") % {"amount": amount}
-        needed = disbursement.fund.approvals_needed(disbursement.amount)
-        left = needed - services.approvals_given(disbursement)
+        left = disbursement.approvals_required - services.approvals_given(disbursement)
         return ngettext(
             "Your approval is recorded; %(count)d more approver must decide.",
             "Your approval is recorded; %(count)d more approvers must decide.",
@@ -420,7 +420,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     waiting, to_ratify = services.approval_queue(request.user)
     waiting = list(waiting[:100])
     for disbursement in waiting:
-        disbursement.needed = disbursement.fund.approvals_needed(disbursement.amount)
+        disbursement.needed = disbursement.approvals_required
     return render(
         request,
         "funds/approval_queue.html",
@@ -428,6 +428,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "to_ratify": to_ratify[:100],
             "ratifications_needed": services.RATIFICATIONS_NEEDED,
+            "related_days": services.RELATED_DAYS,
             "comment_form": CommentForm(),
         },
     )
