@@ -780,3 +780,33 @@ def test_fund_and_phone_lists_make_the_same_number_of_queries_as_rows_grow(
     assert first.status_code == second.status_code == 200
     assert len(second.content) > len(first.content)  # the rows are there
     assert len(large) == len(small) <= 14, [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_a_reversed_donation_prints_a_void_receipt_and_is_marked_in_the_list(
+    tree, funded, donate, chair, login
+):
+    gift = donate(funded, "10000.50")
+    client = login(chair)
+    receipt = reverse("funds:donation-receipt", args=[gift.public_id])
+    assert "作废" not in client.get(receipt).content.decode()
+    entry = LedgerEntry.objects.get(donation=gift, kind="donation")
+    services.entry_reverse(actor=chair, entry=entry, reason="金额录入错误", idempotency_key=key())
+    page = client.get(receipt).content.decode()
+    assert "本收据作废" in page and "金额录入错误" in page and "void-stamp" in page
+    listing = client.get(reverse("funds:donation-list", args=[funded.code])).content.decode()
+    assert "<s>¥10,000.50</s>" in listing and "已冲销" in listing
+
+
+def test_a_list_published_by_an_officer_working_in_english_is_posted_in_chinese(
+    tree, funded, donate, chair, login
+):
+    from django.utils import translation
+
+    donate(funded, "200.00", donor_kind="anonymous")
+    today = timezone.localdate()
+    with translation.override("en"):
+        disclosure = services.disclosure_publish(
+            actor=chair, fund=funded, period_start=today, period_end=today
+        )
+    assert disclosure.title.startswith(f"{funded.name}帮扶及捐赠情况公示")
+    assert "匿名" in [line.name for line in disclosure.lines.filter(kind="donor")]

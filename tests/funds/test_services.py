@@ -563,7 +563,7 @@ def test_statement_adds_up(funded, approved, chair, donate):
     assert later["opening"] == later["closing"] == Decimal("8765.88")
 
 
-def test_a_statement_names_each_reversal_after_what_it_corrects(
+def test_a_statement_nets_each_reversal_against_what_it_corrects(
     tree, funded, approved, chair, donate
 ):
     other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
@@ -591,10 +591,14 @@ def test_a_statement_names_each_reversal_after_what_it_corrects(
     with translation.override("en"):
         statement = services.statement(funded, today, today)
     money_in, money_out = dict(statement["money_in"]), dict(statement["money_out"])
-    assert money_in["Reversed payments"] == Decimal("300.00")
-    assert money_in["Reversed transfers to other funds"] == Decimal("200.00")
-    assert money_out["Reversed donations"] == Decimal("50.00")
-    assert money_out["Reversed transfers from other funds"] == Decimal("70.00")
+    # Each on the side of what it corrects, lowering it: a reversed donation is not money out.
+    assert money_in["Less: donations reversed"] == Decimal("-50.00")
+    assert money_in["Less: transfers from other funds reversed"] == Decimal("-70.00")
+    assert money_out["Less: payments reversed"] == Decimal("-300.00")
+    assert money_out["Less: transfers to other funds reversed"] == Decimal("-200.00")
+    # What truly came in and went out: the donation (10,000 + 50 − 50) and no net transfer.
+    assert statement["total_in"] == Decimal("10000.00")
+    assert statement["total_out"] == Decimal("0.00")
     assert statement["closing"] == balance(funded) == Decimal("10000.00")
 
 

@@ -238,6 +238,17 @@ class DonationQuerySet(models.QuerySet):
     def visible_to(self, user, capability: str | None = None) -> DonationQuerySet:
         return _scope(self, user, "fund__organization__path", capability)
 
+    def with_reversal(self) -> DonationQuerySet:
+        """Each donation with ``reversed_at`` and ``reversal_memo`` when its entry was reversed
+        (a receipt then is void), in the same query."""
+        reversal = LedgerEntry.objects.filter(
+            kind=LedgerEntry.Kind.REVERSAL, reverses__donation=OuterRef("pk")
+        )
+        return self.annotate(
+            reversed_at=models.Subquery(reversal.values("posted_at")[:1]),
+            reversal_memo=models.Subquery(reversal.values("memo")[:1]),
+        )
+
 
 class Donation(models.Model):
     class DonorKind(models.TextChoices):

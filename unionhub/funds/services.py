@@ -17,12 +17,13 @@ import secrets
 import uuid
 from decimal import ROUND_CEILING, Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -1182,11 +1183,15 @@ def disclosure_publish(
     donations = Donation.objects.filter(
         fund=fund, received_on__gte=period_start, received_on__lte=period_end
     ).exclude(entries__kind=Kind.REVERSAL)
-    title = (title or "").strip() or _("%(fund)s: aid and donations, %(start)s to %(end)s") % {
-        "fund": fund.name,
-        "start": period_start.isoformat(),
-        "end": period_end.isoformat(),
-    }
+    # The notice is posted for the public in the district's language (the site's default),
+    # whatever language the officer who publishes it works in.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = (title or "").strip() or _("%(fund)s: aid and donations, %(start)s to %(end)s") % {
+            "fund": fund.name,
+            "start": period_start.isoformat(),
+            "end": period_end.isoformat(),
+        }
+        donors = [(d, d.public_donor) for d in donations.order_by("received_on", "id")]
     disclosure = Disclosure.objects.create(
         fund=fund,
         title=title[:150],
@@ -1211,11 +1216,11 @@ def disclosure_publish(
         DisclosureLine(
             disclosure=disclosure,
             kind=DisclosureLine.Kind.DONOR,
-            name=d.public_donor,
+            name=name,
             amount=d.amount,
             on=d.received_on,
         )
-        for d in donations.order_by("received_on", "id")
+        for d, name in donors
     ]
     DisclosureLine.objects.bulk_create(lines, batch_size=1000)
     audit.record(
@@ -1499,8 +1504,9 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
     )
     labels = dict(Donation.DonorKind.choices)
     money_in = [(labels.get(row["donation__donor_kind"], ""), row["total"]) for row in donations_in]
-    # A reversal is named after what it corrects: a reversed payment brings money back, a
-    # reversed donation or transfer in takes it out again, a reversed transfer out returns it.
+    # A reversal corrects what it reverses, on the same side, as a "less" line: a reversed
+    # donation lowers the money in, a reversed payment the money out. Totals are then what truly
+    # came in and went out (a donation booked by mistake and reversed counts as neither).
     reversal = Q(kind=Kind.REVERSAL)
     others = period.exclude(kind__in=[Kind.DONATION, Kind.DISBURSEMENT]).aggregate(
         transfers_in=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__gt=0)),
@@ -1514,12 +1520,14 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
             "amount", filter=reversal & Q(reverses__kind=Kind.TRANSFER, amount__lt=0)
         ),
     )
+    if others["donations_back"]:
+        money_in.append((str(_("Less: donations reversed")), others["donations_back"]))
     if others["transfers_in"]:
         money_in.append((str(_("Transfers from other funds")), others["transfers_in"]))
-    if others["payments_back"]:
-        money_in.append((str(_("Reversed payments")), others["payments_back"]))
-    if others["transfers_out_back"]:
-        money_in.append((str(_("Reversed transfers to other funds")), others["transfers_out_back"]))
+    if others["transfers_in_back"]:
+        money_in.append(
+            (str(_("Less: transfers from other funds reversed")), others["transfers_in_back"])
+        )
     by_category = (
         period.filter(kind=Kind.DISBURSEMENT)
         .values("disbursement__category__name", "disbursement__category__name_en")
@@ -1536,13 +1544,13 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
         )
         for row in by_category
     ]
+    if others["payments_back"]:
+        money_out.append((str(_("Less: payments reversed")), -others["payments_back"]))
     if others["transfers_out"]:
         money_out.append((str(_("Transfers to other funds")), -others["transfers_out"]))
-    if others["donations_back"]:
-        money_out.append((str(_("Reversed donations")), -others["donations_back"]))
-    if others["transfers_in_back"]:
+    if others["transfers_out_back"]:
         money_out.append(
-            (str(_("Reversed transfers from other funds")), -others["transfers_in_back"])
+            (str(_("Less: transfers to other funds reversed")), -others["transfers_out_back"])
         )
     total_in = sum((amount for _label, amount in money_in), Decimal("0"))
     total_out = sum((amount for _label, amount in money_out), Decimal("0"))

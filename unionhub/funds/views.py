@@ -208,15 +208,18 @@ def donation_create(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 def donation_list(request: HttpRequest, code: str) -> HttpResponse:
     fund = _fund(request, code)
-    donations = fund.donations.select_related("recorded_by").order_by("-received_on", "-id")
+    donations = (
+        fund.donations.with_reversal().select_related("recorded_by").order_by("-received_on", "-id")
+    )
     page = BoundedPaginator(donations, 50, count_limit=5000).get_page(request.GET.get("page"))
     return render(request, "funds/donation_list.html", {"fund": fund, "page": page})
 
 
 @staff_required
 def donation_receipt(request: HttpRequest, public_id) -> HttpResponse:
+    donations = Donation.objects.with_reversal()
     donation = get_object_for_user(
-        Donation.objects.select_related("fund", "fund__organization", "recorded_by"),
+        donations.select_related("fund", "fund__organization", "recorded_by"),
         request.user,
         public_id=public_id,
     )
