@@ -810,3 +810,36 @@ def test_a_list_published_by_an_officer_working_in_english_is_posted_in_chinese(
         )
     assert disclosure.title.startswith(f"{funded.name}帮扶及捐赠情况公示")
     assert "匿名" in [line.name for line in disclosure.lines.filter(kind="donor")]
+
+
+def test_an_address_a_form_posts_to_sends_a_get_back_to_the_forms_page(
+    tree, funded, request_payment, chair, auditor, case, login
+):
+    """A reload or a language switch after a refused form asks the posted-to address by GET."""
+    requested = request_payment(funded, "500.00", case=case)
+    today = timezone.localdate()
+    review = services.audit_open(
+        actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=1
+    )
+    pairs = [
+        (
+            reverse("funds:disbursement-action", args=[requested.public_id, "reject"]),
+            reverse("funds:disbursement-detail", args=[requested.public_id]),
+        ),
+        (
+            reverse("funds:advance-create", args=[case.public_id]),
+            reverse("cases:case-detail", args=[case.public_id]),
+        ),
+        (
+            reverse("funds:audit-action", args=[review.pk, "check"]),
+            reverse("funds:audit-detail", args=[review.pk]),
+        ),
+        (
+            reverse("cases:case-action", args=[case.public_id, "note"]),
+            reverse("cases:case-detail", args=[case.public_id]),
+        ),
+    ]
+    client = login(chair)
+    for posted_to, page in pairs:
+        response = client.get(posted_to)
+        assert (response.status_code, response.url) == (302, page), posted_to

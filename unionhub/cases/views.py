@@ -45,7 +45,7 @@ from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.errors import DomainError
 from unionhub.core.pagination import BoundedPaginator
-from unionhub.core.views import add_domain_error, render_page, staff_required
+from unionhub.core.views import add_domain_error, posted_here, render_page, staff_required
 from unionhub.enterprises.models import Enterprise
 from unionhub.workers.models import Worker
 
@@ -508,7 +508,7 @@ UNTOLD_MESSAGES = {
 
 
 @staff_required
-@require_POST
+@posted_here(lambda request, public_id, action: reverse("cases:case-detail", args=[public_id]))
 def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
     """Every action on the case page posts here; htmx gets the updated page body back."""
     case = _get_case(request, public_id)

@@ -50,6 +50,24 @@ def render_page(request: HttpRequest, template: str, partial: str, context: dict
     return render(request, partial if request.htmx else template, context, **kwargs)
 
 
+def posted_here(back):
+    """For an address a form posts to, whose refusal answers with the page and its errors: the
+    browser then shows that address, and a reload, a language switch or a restored tab asks for it
+    by GET. That goes back to the page the form lives on (``back(request, **kwargs)`` gives its
+    address) instead of a bare "405 Method Not Allowed"."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if request.method != "POST":
+                return redirect(back(request, *args, **kwargs))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 def add_domain_error(form, error: DomainError) -> None:
     """Show a service's refusal next to its field (or above the form)."""
     field = error.field if error.field in form.fields else None

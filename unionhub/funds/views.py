@@ -24,7 +24,7 @@ from unionhub.core.calendar import years_without_schedule
 from unionhub.core.errors import DomainError
 from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
-from unionhub.core.views import add_domain_error, paginate, staff_required
+from unionhub.core.views import add_domain_error, paginate, posted_here, staff_required
 from unionhub.funds import exports, services
 from unionhub.funds.forms import (
     AdvanceForm,
@@ -276,7 +276,7 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
 
 
 @staff_required
-@require_POST
+@posted_here(lambda request, case_id: reverse("cases:case-detail", args=[case_id]))
 def advance_create(request: HttpRequest, case_id) -> HttpResponse:
     case = _case_for(request, case_id)
     form = AdvanceForm(request.POST, user=request.user, case=case)
@@ -373,7 +373,9 @@ def _done_message(action: str, disbursement: Disbursement) -> str:
 
 
 @staff_required
-@require_POST
+@posted_here(
+    lambda request, public_id, action: reverse("funds:disbursement-detail", args=[public_id])
+)
 def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
     disbursement = _disbursement(request, public_id)
     user, post = request.user, request.POST
@@ -789,7 +791,7 @@ def _audit_page(
 
 
 @staff_required
-@require_POST
+@posted_here(lambda request, pk, action: reverse("funds:audit-detail", args=[pk]))
 def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     review = _review(request, pk)
     user, post = request.user, request.POST
