@@ -523,6 +523,22 @@ def disbursement_actions(disbursement: Disbursement, user, approvals=None) -> li
     return actions
 
 
+def with_commitments(funds) -> list:
+    """Each fund with ``committed`` (approved, not yet paid) and ``available`` (what is left for
+    new approvals once those are paid): one query for all of them."""
+    funds = list(funds)
+    committed = dict(
+        Disbursement.objects.filter(fund__in=[f.pk for f in funds], status=Status.APPROVED)
+        .values("fund")
+        .annotate(total=MoneySum("amount"))
+        .values_list("fund", "total")
+    )
+    for fund in funds:
+        fund.committed = to_money(committed.get(fund.pk) or Decimal("0"))
+        fund.available = fund.balance - fund.committed
+    return funds
+
+
 def approval_queue(user):
     """What waits for ``user`` as an approver, in the order to take it: requests to decide
     (urgent first, then oldest) and advances to ratify (nearest deadline first). The same rules as

@@ -100,6 +100,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
         .order_by("organization__path", "name")
     )
     page = paginate(request, funds)
+    page.object_list = services.with_commitments(page.object_list)
     access = access_for(request.user)
     context = {
         "page": page,
@@ -113,6 +114,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
 def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The fund's statement for a period, its unratified advances and what waits."""
     fund = _fund(request, code)
+    services.with_commitments([fund])
     form, start, end = _period(request)
     access = access_for(request.user)
     context = {
@@ -424,8 +426,12 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     for a phone as much as a desk."""
     waiting, to_ratify = services.approval_queue(request.user)
     waiting = list(waiting[:100])
+    # One object per fund, so each card reads the same commitments.
+    funds = {d.fund_id: d.fund for d in waiting}
+    services.with_commitments(funds.values())
     for disbursement in waiting:
         disbursement.needed = disbursement.approvals_required
+        disbursement.fund = funds[disbursement.fund_id]
     return render(
         request,
         "funds/approval_queue.html",
