@@ -859,3 +859,14 @@ def test_approvers_see_what_is_already_promised_before_they_promise_more(
     assert "已批待付" in listing and "¥2,000.00" in listing
     page = login(chair).get(reverse("funds:fund-detail", args=[funded.code])).content.decode()
     assert "可用" in page and "¥2,000.00" in page
+
+
+def test_what_a_fund_pays_for_is_listed_with_the_languages_own_separator(funded, chair, login):
+    url = reverse("funds:fund-detail", args=[funded.code])
+    assert "紧急救助、" in login(chair).get(url).content.decode()
+    client = login(chair)
+    client.post(reverse("accounts:set-language"), {"language": "en", "next": url})
+    html = client.get(url).content.decode()
+    assert "May pay for" in html
+    paid_for = html.split("May pay for")[-1].split("</dd>")[0]
+    assert "Emergency aid, " in paid_for and "、" not in paid_for
