@@ -100,3 +100,16 @@ def test_a_published_list_makes_the_same_number_of_queries_as_its_lines_grow(
     _same_queries(login(chair), staff_url(small), staff_url(large), count_queries, budget=12)
     public_url = lambda d: reverse("disclosure-public", args=[d.token])  # noqa: E731
     _same_queries(Client(), public_url(small), public_url(large), count_queries, budget=4)
+
+
+def test_a_finding_names_the_payment_it_is_about_and_the_report_who_reviewed(
+    tree, funded, approved, chair, auditor, login
+):
+    _pay(chair, approved, funded, 1)
+    review = _review(auditor, chair, funded, timezone.localdate())
+    services.audit_close(actor=auditor, review=review, conclusion="抽查支付手续齐全。")
+    html = login(auditor).get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+    item = review.items.get()
+    payment = item.disbursement
+    assert f'<a href="#item-{item.pk}">{payment.worker.name} ¥500.00</a>' in html
+    assert f"审查人：{auditor.get_full_name()}" in html and "审查人（签字）" in html

@@ -781,7 +781,7 @@ def _audit_page(
         {
             "review": review,
             "items": items,
-            "findings": review.findings.select_related("owner", "item"),
+            "findings": review.findings.select_related("owner", "item__disbursement__worker"),
             "checks": AuditItem.CHECKS,
             "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
             "check_form": AuditCheckForm(),
