@@ -71,7 +71,7 @@ def test_a_request_from_the_phone_to_the_rating(people, live_server, open_page, 
     phone.goto(live_server.url + f"/portal/requests/{case.public_id}/")
     assert phone.get_by_text("您的诉求已办结").first.is_visible()
     assert phone.get_by_text("已发放困难帮扶金2,000元，并协调企业调整排班。").is_visible()
-    phone.get_by_text("5★").click()
+    phone.get_by_text("非常满意", exact=True).click()
     phone.get_by_label("您还想告诉我们什么").fill("工会办事快，很贴心。")
     phone.get_by_role("button", name="提交评价").click()
     phone.wait_for_load_state("networkidle")
