@@ -484,3 +484,11 @@ def test_a_list_says_its_answer_depends_on_htmx_so_back_never_shows_a_bare_table
     for response in (fragment, page):
         assert "HX-Request" in response["Vary"]
     assert b"<html" not in fragment.content and b"<html" in page.content
+
+
+def test_htmx_restoring_a_page_its_history_lost_gets_the_whole_page(district_admin, login):
+    response = login(district_admin).get(
+        reverse("cases:case-list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert b"<html" in response.content
+    assert "HX-History-Restore-Request" in response["Vary"]

@@ -148,7 +148,7 @@ def test_after_sending_the_worker_is_told_when_to_expect_a_call(tree, worker, ha
 
     due = timezone.localtime(case.response_due_at).strftime("%m-%d %H:%M")
     page = response.content.decode()
-    assert f"工会将在{due}前与您联系。" in page
+    assert f"，工会将在{due}前与您联系。" in page
     assert "方便联系的时间：晚上七点后" in page
 
 
@@ -160,3 +160,21 @@ def test_the_phone_says_which_field_is_missing_in_plain_words(tree, worker, logi
     for said in ["请选择求助类别。", "请用一句话说明您的诉求。", "请说明具体情况。"]:
         assert said in page
     assert "该字段是必填项" not in page
+
+
+def test_more_than_five_files_are_refused_before_any_is_read(tree, worker, case, login):
+    response = login(worker.user).post(add_url(case), {"text": "补充", "attachments": six()})
+    assert response.status_code == 400
+    assert "最多" in response.content.decode()
+    assert not Attachment.objects.exists()
+    api = login(worker.user).post(
+        reverse("api:case-add-info", args=[case.public_id]),
+        {"text": "补充", "attachments": six()},
+    )
+    assert api.status_code == 400 and not Attachment.objects.exists()
+
+
+def six():
+    return [
+        SimpleUploadedFile(f"p{i}.png", png_bytes(), content_type="image/png") for i in range(6)
+    ]

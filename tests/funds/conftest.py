@@ -142,3 +142,13 @@ def approved(request_payment, approver1, approver2):
         return disbursement
 
     return _approved
+
+
+@pytest.fixture
+def emergency_case(tree, officer, worker):
+    from unionhub.cases import services as case_services
+
+    return case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="工伤住院", description="车间事故，手部受伤住院。",
+    )  # fmt: skip

@@ -870,3 +870,30 @@ def test_what_a_fund_pays_for_is_listed_with_the_languages_own_separator(funded,
     assert "May pay for" in html
     paid_for = html.split("May pay for")[-1].split("</dd>")[0]
     assert "Emergency aid, " in paid_for and "、" not in paid_for
+
+
+def test_the_api_says_what_the_pages_say_about_void_receipts_tiers_and_commitments(
+    tree, funded, donate, approved, request_payment, emergency_case, chair, login
+):
+    gift = donate(funded, "300.00")
+    services.entry_reverse(
+        actor=chair, entry=LedgerEntry.objects.get(donation=gift, kind="donation"),
+        reason="重复录入", idempotency_key=key(),
+    )  # fmt: skip
+    approved(funded, "1500.00")
+    request_payment(funded, "1000.00")
+    client = login(chair)
+    donations = {d["receipt_number"]: d for d in client.get("/api/v1/donations/").json()["results"]}
+    assert donations[gift.receipt_number]["reversed_at"] is not None
+    fund = client.get(f"/api/v1/funds/{funded.pk}/").json()
+    assert (fund["committed"], fund["available"]) == ("1500.00", "8500.00")
+    listed = client.get("/api/v1/funds/").json()["results"][0]
+    assert listed["available"] == "8500.00"
+    payments = client.get("/api/v1/disbursements/").json()["results"]
+    tiers = {p["amount"]: (p["approvals_required"], p["combined_amount"]) for p in payments}
+    assert tiers["1000.00"] == (2, "2500.00")
+    advance = services.emergency_advance(
+        actor=chair, fund=funded, case=emergency_case, amount=Decimal("800.00"), method="cash",
+        reason="垫付押金", idempotency_key=key(),
+    )  # fmt: skip
+    assert advance.approvals_required == services.RATIFICATIONS_NEEDED

@@ -236,15 +236,6 @@ def test_a_paid_emergency_stops_the_24_hour_clock(tree, funded, chair, officer, 
 # ---- emergency advances -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def emergency_case(tree, officer, worker):
-    case = case_services.case_submit(
-        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
-        channel="phone", summary="工伤住院", description="车间事故，手部受伤住院。",
-    )  # fmt: skip
-    return case
-
-
 def advance(fund, case, actor, amount="20000.00", **extra):
     values = {
         "actor": actor, "fund": fund, "case": case, "amount": Decimal(amount),

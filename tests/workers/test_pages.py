@@ -238,14 +238,42 @@ def test_staff_give_a_worker_who_forgot_it_a_new_password_and_unlock_the_sign_in
     url = reverse("workers:enable-login", args=[worker.public_id])
     page = login(officer).get(detail(worker)).content.decode()
     assert "职工忘记密码？为其重设" in page
-    weak = login(officer).post(url, {"password": "12345678"}, follow=True)
+    weak = login(officer).post(url, {"password": "12345678", "intent": "reset"}, follow=True)
     assert "太常见" in weak.content.decode()
     worker.user.refresh_from_db()
     assert worker.user.check_password(password)
-    done = login(officer).post(url, {"password": "Qianqiao#2026"}, follow=True)
+    done = login(officer).post(url, {"password": "Qianqiao#2026", "intent": "reset"}, follow=True)
     assert f"{worker.name}现在可以用新密码登录了。" in done.content.decode()
     assert AuditEntry.objects.filter(action="workers.worker.password_set").count() == 1
     fresh = Client()
     fresh.post(reverse("portal:login"), {"username": worker.mobile, "password": "Qianqiao#2026"})
     assert "_auth_user_id" in fresh.session
-    assert login(viewer).post(url, {"password": "Another#2026"}).status_code in (403, 404)
+    refused = login(viewer).post(url, {"password": "Another#2026", "intent": "reset"})
+    assert refused.status_code in (403, 404)
+
+
+def test_a_new_password_ends_app_sign_ins_tells_the_worker_and_never_touches_staff(
+    tree, officer, worker, login
+):
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import MembershipFactory
+    from unionhub.core.errors import DomainError
+    from unionhub.notifications.models import Notification
+    from unionhub.workers import services
+
+    Token.objects.create(user=worker.user)
+    url = reverse("workers:enable-login", args=[worker.public_id])
+    # An "enable" sent from a stale page, after sign-in was enabled, resets nothing.
+    stale = login(officer).post(url, {"password": "Qianqiao#2026"}, follow=True)
+    assert "该职工已开通登录" in stale.content.decode()
+    worker.user.refresh_from_db()
+    assert not worker.user.check_password("Qianqiao#2026")
+    login(officer).post(url, {"password": "Qianqiao#2026", "intent": "reset"})
+    assert not Token.objects.filter(user=worker.user).exists()
+    told = Notification.objects.get(recipient=worker.user, kind="password_set")
+    assert officer.get_full_name() in told.title
+    MembershipFactory(user=worker.user, organization=tree.union_a, role="enterprise_chair")
+    with pytest.raises(DomainError) as refused:
+        services.worker_set_password(actor=officer, worker=worker, password="Another#2026")
+    assert refused.value.code == "staff_account"

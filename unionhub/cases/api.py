@@ -263,6 +263,7 @@ class AddInfoSerializer(serializers.Serializer):
         child=serializers.FileField(),
         required=False,
         default=list,
+        max_length=5,
         help_text="Photos (JPEG, PNG, WebP) or PDFs, sent as multipart/form-data; up to 5.",
     )
 

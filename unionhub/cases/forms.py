@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.forms import formset_factory
@@ -33,16 +34,22 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; each reaches the service, which checks them by content."""
+    """Several files in one input; each reaches the service, which checks them by content. More
+    than ``max_files`` are refused here, before any is read."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, max_files: int | None = None, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
         super().__init__(*args, **kwargs)
+        self.max_files = max_files or settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]
 
     def clean(self, data, initial=None):
         if not data:
             return []
         files = data if isinstance(data, list | tuple) else [data]
+        if len(files) > self.max_files:
+            raise forms.ValidationError(
+                _("Attach at most %(n)d files.") % {"n": self.max_files}, code="too_many"
+            )
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 

@@ -77,5 +77,5 @@ class VaryOnHtmxMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method in ("GET", "HEAD"):
-            patch_vary_headers(response, ("HX-Request",))
+            patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
         return response

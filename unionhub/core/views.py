@@ -46,8 +46,13 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE):
 
 
 def render_page(request: HttpRequest, template: str, partial: str, context: dict, **kwargs):
-    """One view, two templates: htmx requests get the partial the full page includes."""
-    return render(request, partial if request.htmx else template, context, **kwargs)
+    """One view, two templates: htmx requests get the partial the full page includes. When htmx
+    restores a page its history no longer holds, it asks for the whole page."""
+    return render(request, partial if wants_fragment(request) else template, context, **kwargs)
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def posted_here(back):

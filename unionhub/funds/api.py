@@ -43,6 +43,12 @@ def idempotency_key(request) -> str:
 class FundSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name")
     unratified_advances = serializers.IntegerField(source="unratified", read_only=True)
+    committed = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text="Approved, not yet paid."
+    )
+    available = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text="Balance less what is committed."
+    )
 
     class Meta:
         model = Fund
@@ -58,6 +64,8 @@ class FundSerializer(serializers.ModelSerializer):
             "closed_through",
             "is_active",
             "unratified_advances",
+            "committed",
+            "available",
         ]
 
 
@@ -102,6 +110,18 @@ class FundViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("organization__path", "name")
         )
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":  # funds: with what is committed
+            page = services.with_commitments(page)
+        return page
+
+    def get_object(self):
+        fund = super().get_object()
+        if self.action == "retrieve":
+            services.with_commitments([fund])
+        return fund
+
     @extend_schema(responses=EntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
     def ledger(self, request, pk=None):
@@ -130,6 +150,11 @@ class AmountField(serializers.DecimalField):
 
 class DonationSerializer(serializers.ModelSerializer):
     amount = AmountField()
+    reversed_at = serializers.DateTimeField(
+        read_only=True,
+        default=None,
+        help_text="When the donation was reversed: its receipt is void.",
+    )
     fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.none())
     donor_enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.none(), required=False, allow_null=True
@@ -149,8 +174,9 @@ class DonationSerializer(serializers.ModelSerializer):
             "received_on",
             "collection",
             "note",
+            "reversed_at",
         ]
-        read_only_fields = ["public_id", "receipt_number"]
+        read_only_fields = ["public_id", "receipt_number", "reversed_at"]
         extra_kwargs = {"received_on": {"validators": [validate_plausible_date]}}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -166,7 +192,7 @@ class DonationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "public_id"
 
     def get_queryset(self):
-        return Donation.objects.visible_to(self.request.user).select_related("fund")
+        return Donation.objects.visible_to(self.request.user).with_reversal().select_related("fund")
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER])
     def create(self, request):
@@ -213,6 +239,8 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "urgent",
             "is_advance",
             "is_unratified",
+            "approvals_required",
+            "combined_amount",
             "reason",
             "requested_by",
             "requested_at",

@@ -142,7 +142,7 @@ class FundSeeder:
         if not advance:
             self.log(requested_at, requester, "funds.disbursement.requested", d,
                      fund=book.fund.code, amount=str(d.amount), urgent=urgent)  # fmt: skip
-        needed = d.approvals_required = book.fund.approvals_needed(d.amount)
+        needed = d.approvals_required = 2 if advance else book.fund.approvals_needed(d.amount)
         d.combined_amount = d.amount
         for index, (approver, at) in enumerate(approvers):
             self.approvals.append(Approval(disbursement=d, approver=approver, decision="approve",

@@ -862,6 +862,7 @@ def emergency_advance(
                 method=method,
                 urgent=True,
                 is_advance=True,
+                approvals_required=RATIFICATIONS_NEEDED,  # after the fact: they ratify it
                 reason=reason,
                 requested_by=actor,
                 requested_at=now,

@@ -194,12 +194,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
             add_domain_error(form, error)
         else:
             due = date_format(timezone.localtime(case.response_due_at), "m-d H:i")
-            received = _("We have received your request %(reference)s.")
-            expect = _("Your union will contact you by %(due)s.")
-            messages.success(
-                request,
-                f"{received % {'reference': case.reference}} {expect % {'due': due}}",
+            said = _(
+                "We have received your request %(reference)s. "
+                "Your union will contact you by %(due)s."
             )
+            messages.success(request, said % {"reference": case.reference, "due": due})
             return redirect("portal:case-detail", public_id=case.public_id)
     return render(request, "portal/case_form.html", {"form": form})
 

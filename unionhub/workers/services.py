@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from unionhub.core import audit
 from unionhub.core.access import Cap, require
@@ -313,6 +314,12 @@ def worker_set_password(*, actor, worker: Worker, password: str):
     user = worker.user
     if user is None:
         raise DomainError(_("This worker cannot sign in yet: enable it first."), code="no_login")
+    if user.is_staff or user.is_superuser or user.memberships.exists():
+        # A colleague's own account is never reset from a worker's record.
+        raise DomainError(
+            _("This sign-in is also a staff account: its owner changes the password."),
+            code="staff_account",
+        )
     try:
         from django.contrib.auth.password_validation import validate_password
 
@@ -322,9 +329,23 @@ def worker_set_password(*, actor, worker: Worker, password: str):
     user.set_password(password)
     user.save(update_fields=["password"])
     from axes.utils import reset
+    from rest_framework.authtoken.models import Token
 
     reset(username=user.mobile)
+    Token.objects.filter(user=user).delete()  # a lost phone's app sign-in ends too
     audit.record(actor=actor, action="workers.worker.password_set", target=worker)
+    from unionhub.notifications.services import notify
+
+    notify(
+        recipients=[user],
+        kind="password_set",
+        title=gettext_lazy(
+            "Your password was reset by %(name)s of your union. If you did not ask for it, call "
+            "your union or 12351."
+        ),
+        params={"name": actor.get_full_name()},
+        sms=True,
+    )
     return user
 
 

@@ -207,7 +207,9 @@ def enable_login(request: HttpRequest, public_id) -> HttpResponse:
     if form.is_valid():
         password = form.cleaned_data["password"]
         try:
-            if worker.user_id:  # forgot it: a new one, told to them by staff
+            # What the officer asked for, not what the record shows now: an "enable" sent from a
+            # stale page after a colleague enabled it is refused, never a silent reset.
+            if request.POST.get("intent") == "reset":
                 services.worker_set_password(actor=request.user, worker=worker, password=password)
                 done = _("%(name)s can sign in with the new password now.")
             else:

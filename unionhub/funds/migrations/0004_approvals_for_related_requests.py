@@ -6,11 +6,12 @@ import unionhub.core.money
 
 
 def tiers_of_each_amount(apps, schema_editor):
-    """Payments asked for before: the number of approvers their own amount needed (as before)."""
+    """Payments asked for before: the number of approvers their own amount needed (as before);
+    an advance, the two who ratify it."""
     Disbursement = apps.get_model("funds", "Disbursement")
     for disbursement in Disbursement.objects.select_related("fund").iterator():
-        needed = 2
-        for tier in disbursement.fund.approval_tiers or []:
+        needed = 2  # an advance is ratified by two approvers (funds.services.RATIFICATIONS_NEEDED)
+        for tier in [] if disbursement.is_advance else disbursement.fund.approval_tiers or []:
             limit = tier.get("up_to")
             if limit is None or disbursement.amount <= Decimal(str(limit)):
                 needed = int(tier.get("approvers", 1))
