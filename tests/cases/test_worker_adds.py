@@ -165,7 +165,7 @@ def test_the_phone_says_which_field_is_missing_in_plain_words(tree, worker, logi
 def test_more_than_five_files_are_refused_before_any_is_read(tree, worker, case, login):
     response = login(worker.user).post(add_url(case), {"text": "补充", "attachments": six()})
     assert response.status_code == 400
-    assert "最多" in response.content.decode()
+    assert "最多只能上传5个文件。" in response.content.decode()
     assert not Attachment.objects.exists()
     api = login(worker.user).post(
         reverse("api:case-add-info", args=[case.public_id]),

@@ -134,7 +134,7 @@ def test_the_approvers_queue_puts_urgent_first_and_hides_their_own(
     assert len(waiting) == 3
     assert own not in waiting
     # Each card says how far the decision has come and whether the fund can pay it.
-    assert [(d.approved, d.needed) for d in waiting] == [(0, 2), (0, 1), (1, 2)]
+    assert [(d.approved, d.approvals_required) for d in waiting] == [(0, 2), (0, 1), (1, 2)]
     page = response.content.decode()
     assert "已同意 1 / 需 2 人" in page and "基金余额 ¥10,000.00" in page
     assert page.count("超出基金可用金额") == 1  # the 12,000 yuan request

@@ -417,13 +417,7 @@ def _case_submit(
         urgency = Case.Urgency.EMERGENCY
     if urgency not in Case.Urgency.values:
         raise DomainError(_("Choose an urgency."), field="urgency")
-    if len(attachments) > settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]:
-        raise DomainError(
-            _("Attach at most %(n)d files.")
-            % {"n": settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]},
-            field="attachments",
-        )
-    checked = [check_upload(upload) for upload in attachments]
+    checked = _check_uploads(attachments)
     now = submitted_at or timezone.now()
     # A worker asking for themselves is their own reporter.
     reporter = Reporter() if by_worker else _check_reporter(reporter)
@@ -1059,9 +1053,7 @@ def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
     """The worker withdraws their own open request."""
     case = _locked(case)
     _check(case, actor, "withdraw")
-    reason = (reason or "").strip()
-    if len(reason) > TEXT_LIMIT:
-        _text(reason, "reason", "")  # refuses it, saying how long it may be
+    reason = _text(reason, "reason", "") if (reason or "").strip() else ""  # optional
     _move(
         case, actor, "withdraw", body=reason, params={"reason": reason} if reason else None,
         public=PUBLIC_MESSAGES["withdrawn_because"] if reason else None,
@@ -1151,14 +1143,9 @@ def case_add_info(*, actor, case: Case, text: str = "", attachments: list[Upload
         )
     if text:
         text = _text(text, "text", "")
-    limit = settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]
-    if len(attachments) > limit:
-        raise DomainError(
-            _("Attach at most %(n)d files.") % {"n": limit}, field="attachments", code="too_many"
-        )
-    if case.attachments.count() + len(attachments) > 20:
+    if attachments and case.attachments.count() + len(attachments) > 20:
         raise DomainError(_("A request can hold at most 20 files."), field="attachments")
-    checked = [check_upload(upload) for upload in attachments]  # all are checked before any is kept
+    checked = _check_uploads(attachments)
     if text:
         _event(case, actor, Kind.MESSAGE, body=text, public=PUBLIC_MESSAGES["added"],
                params={"text": text})  # fmt: skip
@@ -1428,6 +1415,17 @@ def check_upload(upload: Upload) -> tuple[str, str, str]:
             raise refused
         kind = Attachment.Kind.PDF
     return kind, content_type, hashlib.sha256(content).hexdigest()
+
+
+def _check_uploads(uploads) -> list[tuple[str, str, str]]:
+    """The files sent with one submission or addition: at most the allowed number, each checked
+    by its content, all before any is kept."""
+    limit = settings.UNIONHUB["ATTACHMENTS_PER_SUBMISSION"]
+    if len(uploads) > limit:
+        raise DomainError(
+            _("Attach at most %(n)d files.") % {"n": limit}, field="attachments", code="too_many"
+        )
+    return [check_upload(upload) for upload in uploads]
 
 
 def _store_attachment(case, actor, upload, kind, content_type, digest, *, visible) -> Attachment:

@@ -328,7 +328,6 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
         "disbursement": disbursement,
         "approvals": approvals,
         "entries": entries,
-        "needed": disbursement.approvals_required,
         "related_days": services.RELATED_DAYS,
         "can_approve": "approve" in actions,
         "can_reject": "reject" in actions,
@@ -430,7 +429,6 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     funds = {d.fund_id: d.fund for d in waiting}
     services.with_commitments(funds.values())
     for disbursement in waiting:
-        disbursement.needed = disbursement.approvals_required
         disbursement.fund = funds[disbursement.fund_id]
     return render(
         request,
