@@ -242,8 +242,9 @@ class LedgerMachine(RuleBasedStateMachine):
             self.entry_counts[fund.pk] = 0
             self.donate(index, opening[index])
 
-    @rule(index=st.integers(0, 2), amount=MONEY)
-    def donate(self, index, amount):
+    @rule(index=st.integers(0, 2), amount=MONEY, days_late=st.sampled_from([0, 0, 1, 12, 40]))
+    def donate(self, index, amount, days_late=0):
+        """A donation, booked for today or (found late in a bank statement) an earlier day."""
         fund = self.fund(index)
         donation_key = key()
         donation = services.donation_record(
@@ -253,7 +254,7 @@ class LedgerMachine(RuleBasedStateMachine):
             donor_name="许国华",
             amount=amount,
             channel="wechat",
-            received_on=datetime.date.today(),
+            received_on=datetime.date.today() - datetime.timedelta(days=days_late),
             idempotency_key=donation_key,
         )
         assert is_fen(donation.amount) and donation.amount == amount
@@ -466,6 +467,11 @@ class LedgerMachine(RuleBasedStateMachine):
             assert fund.balance == self.balances[fund.pk]
             assert len(entries) == self.entry_counts[fund.pk]
             assert services.verify(fund) == []
+            # In booking order (the ledger page's and the statement's), the balance after every
+            # entry is never negative and the newest one's is the fund's balance.
+            booked = services.with_running_balances(fund, list(services.ledger_entries(fund)))
+            assert all(entry.running_balance >= 0 for entry in booked)
+            assert (booked[0].running_balance if booked else ZERO) == fund.balance
 
     @invariant()
     def payments_stand_where_the_model_says(self):

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from unionhub.cases.models import Case, ServiceCategory
 from unionhub.core.access import Cap
-from unionhub.core.money import MAX_AMOUNT, amount_too_large_message
+from unionhub.core.money import MAX_AMOUNT, MAX_DIGITS, amount_too_large_message
 from unionhub.core.pagination import BoundedPageNumberPagination
 from unionhub.core.validators import validate_plausible_date
 from unionhub.enterprises.models import Enterprise
@@ -70,12 +70,23 @@ class FundSerializer(serializers.ModelSerializer):
 
 
 class EntrySerializer(serializers.ModelSerializer):
+    running_balance = serializers.DecimalField(
+        max_digits=MAX_DIGITS,
+        decimal_places=2,
+        read_only=True,
+        help_text=(
+            "The balance after this entry in booking order (booking date, then posting): the "
+            "figure the statement agrees with. balance_after is the balance when it was posted."
+        ),
+    )
+
     class Meta:
         model = LedgerEntry
         fields = [
             "id",
             "kind",
             "amount",
+            "running_balance",
             "balance_after",
             "entry_date",
             "posted_at",
@@ -125,10 +136,10 @@ class FundViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=EntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=BoundedPageNumberPagination)
     def ledger(self, request, pk=None):
-        """The fund's entries, newest first, with the balance after each."""
+        """The fund's entries, newest first by booking date, with the balance after each."""
         fund = self.get_object()
-        entries = LedgerEntry.objects.filter(fund=fund).order_by("-posted_at", "-id")
-        page = self.paginate_queryset(entries)
+        page = self.paginate_queryset(services.ledger_entries(fund))
+        page = services.with_running_balances(fund, list(page))
         return self.get_paginated_response(EntrySerializer(page, many=True).data)
 
 

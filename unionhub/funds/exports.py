@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from unionhub.core.masking import mask_name
 from unionhub.core.xlsx import xlsx_response
-from unionhub.funds.models import Disbursement, Fund, LedgerEntry
+from unionhub.funds.models import Disbursement, Fund
+from unionhub.funds.services import balance_before, ledger_entries
 
 
 def statement_xlsx(statement: dict):
@@ -38,19 +39,25 @@ def statement_xlsx(statement: dict):
 
 
 def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
+    """The period's entries in booking order, oldest first, between the opening and the closing
+    balance, each with the balance after it: the statement's figures, line by line."""
+    opening = balance_before(fund, start)
     entries = (
-        LedgerEntry.objects.filter(fund=fund, entry_date__gte=start, entry_date__lte=end)
+        ledger_entries(fund, start, end)
         .select_related("donation", "disbursement__worker", "created_by")
-        .order_by("posted_at", "id")
+        .reverse()
     )
 
     def rows():
+        running = opening
+        yield [start, None, _("Opening balance"), "", "", None, opening, ""]
         for entry in entries.iterator(chunk_size=2000):
             who = ""
             if entry.donation_id:
                 who = entry.donation.public_donor
             elif entry.disbursement_id:
                 who = mask_name(entry.disbursement.worker.name)
+            running += entry.amount
             yield [
                 entry.entry_date,
                 entry.posted_at,
@@ -58,13 +65,15 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
                 who,
                 entry.memo,
                 entry.amount,
-                entry.balance_after,
+                running,
                 entry.created_by.get_full_name(),
             ]
+        yield [end, None, _("Closing balance"), "", "", None, running, ""]
 
     return xlsx_response(
         filename=f"{fund.code}-ledger-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
         sheet_title=_("Ledger"),
+        title_rows=[[fund.name, _("%(start)s to %(end)s") % {"start": start, "end": end}], []],
         headers=[
             _("Booked on"),
             _("Posted at"),
@@ -76,7 +85,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             _("By"),
         ],
         rows=rows(),
-        widths=[12, 17, 10, 22, 30, 16, 16, 12],
+        widths=[12, 17, 12, 22, 30, 16, 16, 12],
     )
 
 

@@ -1508,11 +1508,8 @@ def audit_close(*, actor, review: FundAudit, conclusion: str) -> FundAudit:
 def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
     """Opening balance, money in by source, money out by category, closing balance for the
     period (by booking date). A fixed handful of aggregate queries, however many entries."""
-    entries = LedgerEntry.objects.filter(fund=fund)
-    opening = entries.filter(entry_date__lt=start).aggregate(s=MoneySum("amount"))["s"] or Decimal(
-        "0"
-    )
-    period = entries.filter(entry_date__gte=start, entry_date__lte=end)
+    opening = balance_before(fund, start)
+    period = LedgerEntry.objects.filter(fund=fund, entry_date__gte=start, entry_date__lte=end)
     donations_in = (
         period.filter(kind=Kind.DONATION)
         .values("donation__donor_kind")
@@ -1582,6 +1579,49 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
         "total_out": to_money(total_out),
         "closing": to_money(opening + total_in - total_out),
     }
+
+
+def booked_on_or_before(entry: LedgerEntry) -> Q:
+    """Entries that come at or before ``entry`` in booking order (booking date, then posting)."""
+    return Q(entry_date__lt=entry.entry_date) | Q(entry_date=entry.entry_date, id__lte=entry.id)
+
+
+def ledger_entries(
+    fund: Fund, start: datetime.date | None = None, end: datetime.date | None = None
+):
+    """The fund's entries in booking order, newest first: by booking date, as the statement counts
+    them, so that a donation booked today for last month sits among last month's entries."""
+    entries = LedgerEntry.objects.filter(fund=fund)
+    if start is not None:
+        entries = entries.filter(entry_date__gte=start)
+    if end is not None:
+        entries = entries.filter(entry_date__lte=end)
+    return entries.order_by("-entry_date", "-id")
+
+
+def with_running_balances(fund: Fund, entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Give each of ``entries`` (consecutive in booking order, newest first) its
+    ``running_balance``: the fund's balance after it in booking order, the figure the statement's
+    closing balance for its day agrees with. One query, however long the list.
+
+    ``balance_after`` stays what the balance was when the entry was posted (``verify_ledger``
+    checks that chain); the two differ only for an entry booked for an earlier date."""
+    if not entries:
+        return entries
+    running = LedgerEntry.objects.filter(fund=fund).filter(booked_on_or_before(entries[0]))
+    running = running.aggregate(s=MoneySum("amount"))["s"] or Decimal("0")
+    for entry in entries:
+        entry.running_balance = to_money(running)
+        running -= entry.amount
+    return entries
+
+
+def balance_before(fund: Fund, day: datetime.date) -> Decimal:
+    """The fund's balance at the start of ``day`` (everything booked before it)."""
+    total = LedgerEntry.objects.filter(fund=fund, entry_date__lt=day).aggregate(
+        s=MoneySum("amount")
+    )["s"]
+    return to_money(total or Decimal("0"))
 
 
 def _is_english() -> bool:

@@ -135,21 +135,31 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
-    """Every entry, newest first, with the balance after each (stored when posted)."""
+    """A period's entries, newest first in booking order, with the balance after each: the same
+    figures as the statement for that period (its closing balance on top, its opening below)."""
     fund = _fund(request, code)
+    form, start, end = _period(request)
     entries = (
-        LedgerEntry.objects.filter(fund=fund)
+        services.ledger_entries(fund, start, end)
         .select_related("donation", "disbursement__worker", "disbursement__category", "created_by")
         .annotate(reversed_count=Count("reversal"))
-        .order_by("-posted_at", "-id")
     )
     page = BoundedPaginator(entries, 50, count_limit=5000).get_page(request.GET.get("page"))
+    page.object_list = services.with_running_balances(fund, list(page.object_list))
+    opening = services.balance_before(fund, start)
+    closing = page.object_list[0].running_balance if page.object_list else opening
     return render(
         request,
         "funds/fund_ledger.html",
         {
             "fund": fund,
+            "form": form,
+            "start": start,
+            "end": end,
             "page": page,
+            "opening": opening,
+            "closing": closing,
+            "query": request.GET.urlencode(),
             "can_manage": access_for(request.user).can(Cap.MANAGE_FUNDS, fund.scope_path),
         },
     )

@@ -1,0 +1,112 @@
+"""A donation booked today for an earlier day: the ledger page, its Excel export, the API and the
+statement all count it on the day it is booked for, and agree on every balance."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tests.funds.conftest import key
+from unionhub.funds import services
+
+
+def at(month: int, day: int):
+    return time_machine.travel(datetime.datetime(2026, month, day, 2, tzinfo=datetime.UTC))
+
+
+def _history(fund, donate, approved, chair):
+    with at(3, 2):
+        donate(fund, "10000.00")
+    with at(3, 20):
+        services.disbursement_pay(
+            actor=chair, disbursement=approved(fund, "2000.00"), idempotency_key=key()
+        )
+    with at(4, 3):  # found in the bank statement: received on 10 March, booked today
+        donate(fund, "500.00", received_on=datetime.date(2026, 3, 10), donor_kind="anonymous")
+    with at(4, 5):
+        services.disbursement_pay(
+            actor=chair, disbursement=approved(fund, "1000.00"), idempotency_key=key()
+        )
+    fund.refresh_from_db()
+
+
+MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+
+
+def test_the_ledger_page_agrees_with_the_statement_for_a_back_dated_donation(
+    tree, fund, donate, approved, chair, login
+):
+    _history(fund, donate, approved, chair)
+    march = services.statement(fund, datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    assert march["opening"] == Decimal("0.00") and march["closing"] == Decimal("8500.00")
+
+    with at(4, 6):
+        response = login(chair).get(reverse("funds:fund-ledger", args=[fund.code]), MARCH)
+    page = response.context["page"]
+    rows = [(e.entry_date.isoformat(), e.amount, e.running_balance) for e in page]
+    assert rows == [
+        ("2026-03-20", Decimal("-2000.00"), Decimal("8500.00")),
+        ("2026-03-10", Decimal("500.00"), Decimal("10500.00")),
+        ("2026-03-02", Decimal("10000.00"), Decimal("10000.00")),
+    ]
+    assert response.context["closing"] == march["closing"]
+    assert response.context["opening"] == march["opening"]
+    html = response.content.decode()
+    assert "期末余额（2026-03-31）" in html and "期初余额（2026-03-01）" in html
+    assert "2026-04-03 登记" in html  # the late one says when it was recorded
+    # The balance when each was posted is kept, and the books still verify.
+    assert [e.balance_after for e in response.context["page"]][1] == Decimal("8500.00")
+    assert services.verify(fund) == []
+
+    with at(4, 6):
+        april = login(chair).get(
+            reverse("funds:fund-ledger", args=[fund.code]),
+            {"start": "2026-04-01", "end": "2026-04-30"},
+        )
+    assert april.context["opening"] == Decimal("8500.00")
+    assert april.context["closing"] == fund.balance == Decimal("7500.00")
+
+
+def test_the_ledger_export_runs_from_the_opening_to_the_statements_closing_balance(
+    tree, fund, donate, approved, chair, login
+):
+    _history(fund, donate, approved, chair)
+    with at(4, 6):
+        response = login(chair).get(reverse("funds:fund-export", args=[fund.code, "ledger"]), MARCH)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert [(r[2], r[5], r[6]) for r in rows] == [
+        ("期初余额", None, 0),
+        ("捐赠", 10000, 10000),
+        ("捐赠", 500, 10500),
+        ("发放", -2000, 8500),
+        ("期末余额", None, 8500),
+    ]
+
+
+def test_the_api_ledger_gives_both_balances(tree, fund, donate, approved, chair, login):
+    _history(fund, donate, approved, chair)
+    body = login(chair).get(reverse("api:fund-ledger", args=[fund.pk])).json()
+    got = [(r["entry_date"], r["running_balance"], r["balance_after"]) for r in body["results"]]
+    assert got == [
+        ("2026-04-05", "7500.00", "7500.00"),
+        ("2026-03-20", "8500.00", "8000.00"),
+        ("2026-03-10", "10500.00", "8500.00"),
+        ("2026-03-02", "10000.00", "10000.00"),
+    ]
+
+
+def test_running_balances_hold_across_pages(tree, fund, donate, chair, login):
+    for _n in range(60):
+        donate(fund, "1.00", donor_kind="anonymous")
+    url = reverse("funds:fund-ledger", args=[fund.code])
+    client = login(chair)
+    first = client.get(url).context
+    second = client.get(url, {"page": 2}).context
+    assert [e.running_balance for e in first["page"]][:2] == [Decimal("60.00"), Decimal("59.00")]
+    assert [e.running_balance for e in second["page"]][-1] == Decimal("1.00")
+    assert first["closing"] == Decimal("60.00") and second["opening"] == Decimal("0.00")
+    assert "期初余额" not in client.get(url).content.decode()  # not on the first of two pages
