@@ -2,6 +2,7 @@ import datetime
 import uuid
 from decimal import Decimal
 
+import django.test
 import pytest
 import time_machine
 from django.urls import reverse
@@ -448,6 +449,44 @@ def test_an_advance_to_ratify_says_who_paid_it_from_which_fund_for_which_request
     assert "已追认 1 / 需 2 人" in page
     assert "伟达五金员工扶助基金 · 紧急救助" in page
     assert reverse("cases:case-detail", args=[fire.public_id]) in page
+
+
+def test_refusing_to_ratify_needs_a_reason_on_the_page_and_through_the_api(
+    tree, funded, chair, officer, worker, approver1, approver2, login
+):
+    from unionhub.cases import services as case_services
+
+    fire = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
+        channel="phone", summary="家中失火", description="晚上十点家中失火。",
+    )  # fmt: skip
+    paid = services.emergency_advance(
+        actor=chair, fund=funded, case=fire, amount=Decimal("8000.00"), method="cash",
+        reason="垫付住院押金", idempotency_key=key(),
+    )  # fmt: skip
+    detail = reverse("funds:disbursement-detail", args=[paid.public_id])
+    refuse = reverse("funds:disbursement-action", args=[paid.public_id, "refuse_ratification"])
+    client = login(approver1)
+    assert refuse in client.get(detail).content.decode()
+
+    blank = client.post(refuse, {"comment": ""})
+    assert blank.status_code == 400
+    assert "请说明不予追认的理由" in blank.content.decode()
+    assert Disbursement.objects.get(pk=paid.pk).ratification_refused_at is None
+
+    done = client.post(refuse, {"comment": "不符合紧急垫付条件"}, follow=True)
+    assert "不予追认" in str(next(iter(done.context["messages"])))
+    page = done.content.decode()
+    assert "不予追认" in page and "不符合紧急垫付条件" in page
+    assert refuse not in page
+
+    api = reverse("api:disbursement-refuse-ratification", args=[paid.public_id])
+    other = django.test.Client()
+    other.force_login(approver2, backend="unionhub.accounts.backends.UsernameOrMobileBackend")
+    answer = other.post(api, {"comment": "同意"}, content_type="application/json")
+    assert answer.status_code == 409 and answer.json()["code"] == "ratification_refused"
+    fund_page = login(chair).get(reverse("funds:fund-detail", args=[funded.code]))
+    assert "不予追认" in fund_page.content.decode()
 
 
 def test_the_fund_list_offers_approvals_to_approvers_and_reviews_to_auditors(

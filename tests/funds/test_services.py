@@ -311,6 +311,50 @@ def test_an_advance_not_ratified_in_time_escalates_to_the_parent_once(
     assert Disbursement.objects.unratified_advances().filter(pk=disbursement.pk).exists()
 
 
+def test_an_approver_may_refuse_to_ratify_an_advance_which_is_then_reported_and_stays_flagged(
+    tree, funded, emergency_case, chair, approver1, approver2
+):
+    staff(tree.station_a, Membership.Role.DISTRICT_ADMIN, username="lead")
+    disbursement = advance(funded, emergency_case, chair, "5000.00")
+    with pytest.raises(DomainError) as no_reason:
+        services.advance_refuse_ratification(
+            actor=approver1, disbursement=disbursement, comment=" "
+        )
+    assert no_reason.value.field == "comment"
+    assert Disbursement.objects.get(pk=disbursement.pk).ratification_refused_at is None
+    with pytest.raises(PermissionDenied):  # the officer who paid does not judge the advance
+        services.advance_refuse_ratification(actor=chair, disbursement=disbursement, comment="x")
+
+    disbursement = services.advance_refuse_ratification(
+        actor=approver1, disbursement=disbursement, comment="伤情不符合紧急垫付条件"
+    )
+    assert disbursement.ratification_refused_at and disbursement.escalated_at
+    assert disbursement.is_unratified and disbursement.status == "paid"
+    refusal = disbursement.approvals.get()
+    assert (refusal.decision, refusal.is_ratification) == ("reject", True)
+    told = set(
+        Notification.objects.filter(kind="advance_unratified").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert {"lead", chair.username} <= told
+
+    # Nobody ratifies it now and it leaves the queue; the deadline sends no second report.
+    with pytest.raises(Conflict) as late:
+        services.advance_ratify(actor=approver2, disbursement=disbursement)
+    assert late.value.code == "ratification_refused"
+    assert "ratify" not in services.disbursement_actions(disbursement, approver2)
+    assert not services.approval_queue(approver2)[1].filter(pk=disbursement.pk).exists()
+    later = disbursement.ratify_due_at + datetime.timedelta(minutes=1)
+    assert services.escalate_unratified_advances(now=later) == 0
+    assert Disbursement.objects.unratified_advances().filter(pk=disbursement.pk).exists()
+
+    # Once the money is recovered and the payment reversed, it is no longer unratified.
+    entry = LedgerEntry.objects.get(disbursement=disbursement, kind="disbursement")
+    services.entry_reverse(actor=chair, entry=entry, reason="款项已追回", idempotency_key=key())
+    assert not Disbursement.objects.unratified_advances().filter(pk=disbursement.pk).exists()
+
+
 # ---- reversal, transfer, period close -----------------------------------------------------------
 
 
@@ -738,6 +782,9 @@ ACTIONS = {
         actor=actor, disbursement=d, comment="材料不全"
     ),
     "ratify": lambda actor, d: services.advance_ratify(actor=actor, disbursement=d),
+    "refuse_ratification": lambda actor, d: services.advance_refuse_ratification(
+        actor=actor, disbursement=d, comment="不符合垫付条件"
+    ),
     "pay": lambda actor, d: services.disbursement_pay(
         actor=actor, disbursement=d, idempotency_key=key()
     ),
@@ -815,7 +862,7 @@ def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
     assert offered[("half approved", "approver2")] == ["approve", "reject"]
     assert offered[("approved", "chair")] == ["pay", "cancel"]
     assert offered[("paid", "chair")] == ["reverse"]
-    assert offered[("advance", "approver1")] == ["ratify"]
+    assert offered[("advance", "approver1")] == ["ratify", "refuse_ratification"]
     assert offered[("advance", "chair")] == ["reverse"]  # paid it: others ratify
     assert all(offered[(state, "auditor")] == [] for state in states)
 

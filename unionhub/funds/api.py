@@ -260,6 +260,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "payment_reference",
             "ratify_due_at",
             "ratified_at",
+            "ratification_refused_at",
             "approvals",
         ]
 
@@ -421,6 +422,19 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
             request,
             CommentSerializer,
             lambda d, v: services.advance_ratify(
+                actor=request.user, disbursement=d, comment=v["comment"]
+            ),
+        )
+
+    @extend_schema(request=CommentSerializer, responses=DisbursementSerializer)
+    @action(detail=True, methods=["post"], url_path="refuse-ratification")
+    def refuse_ratification(self, request, id=None):
+        """Refuse to ratify an emergency advance (a comment saying why is required); it is
+        reported to the organisation above and can no longer be ratified."""
+        return self._act(
+            request,
+            CommentSerializer,
+            lambda d, v: services.advance_refuse_ratification(
                 actor=request.user, disbursement=d, comment=v["comment"]
             ),
         )

@@ -404,6 +404,11 @@ class Disbursement(models.Model):
     )
     ratify_due_at = models.DateTimeField(_("ratify by"), null=True, blank=True)
     ratified_at = models.DateTimeField(_("ratified at"), null=True, blank=True)
+    # An approver refused to ratify the advance: nobody may ratify it any more; it was reported
+    # to the parent organisation and stays on every report until the payment is reversed.
+    ratification_refused_at = models.DateTimeField(
+        _("ratification refused at"), null=True, blank=True
+    )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     idempotency_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
 

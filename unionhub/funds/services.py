@@ -451,7 +451,16 @@ def disbursement_request(
 # Different approvers who ratify an emergency advance after it was paid.
 RATIFICATIONS_NEEDED = 2
 
-DISBURSEMENT_ACTIONS = ("approve", "reject", "ratify", "pay", "cancel", "reverse")
+DISBURSEMENT_ACTIONS = (
+    "approve",
+    "reject",
+    "ratify",
+    "refuse_ratification",
+    "pay",
+    "cancel",
+    "reverse",
+)
+_RATIFYING = ("ratify", "refuse_ratification")
 _NOT_NOW = {
     "approve": gettext_lazy("This payment is %(status)s: it cannot be approved."),
     "reject": gettext_lazy("This payment is %(status)s: it cannot be rejected."),
@@ -472,16 +481,25 @@ def _check_disbursement(disbursement: Disbursement, actor, action: str, approval
     """Raise unless ``actor`` may take ``action`` on ``disbursement`` now. ``approvals`` may be
     the payment's approvals already loaded (a page showing them), else they are asked for."""
     fund = disbursement.fund
-    if action in ("approve", "reject", "ratify"):
+    if action in ("approve", "reject", *_RATIFYING):
         require(actor, Cap.APPROVE_FUNDS, fund)
     elif action == "cancel":
         if disbursement.requested_by_id != actor.pk:
             require(actor, Cap.MANAGE_FUNDS, fund)
     else:
         require(actor, Cap.MANAGE_FUNDS, fund)
-    if action == "ratify":
+    if action in _RATIFYING:
         if not disbursement.is_unratified:
             raise Conflict(_("This payment needs no ratification."), code="invalid_transition")
+        if disbursement.ratification_refused_at:
+            raise Conflict(
+                _(
+                    "Ratification of this advance was refused on %(date)s and reported to the "
+                    "organisation above: it can only be reversed now."
+                )
+                % {"date": timezone.localtime(disbursement.ratification_refused_at).date()},
+                code="ratification_refused",
+            )
         if actor.pk in (disbursement.requested_by_id, disbursement.paid_by_id):
             raise DomainError(
                 _("You paid this advance: other approvers must ratify it."), code="own_request"
@@ -495,8 +513,8 @@ def _check_disbursement(disbursement: Disbursement, actor, action: str, approval
         raise DomainError(
             _("You asked for this payment: another approver must decide."), code="own_request"
         )
-    if action in ("approve", "reject", "ratify"):
-        ratify = action == "ratify"
+    if action in ("approve", "reject", *_RATIFYING):
+        ratify = action in _RATIFYING
         if approvals is None:
             decided = disbursement.approvals.filter(approver=actor, is_ratification=ratify)
             already = decided.exists()
@@ -571,6 +589,7 @@ def approval_queue(user):
         .exclude(requested_by=user)
         .exclude(paid_by=user)
         .exclude(approvals__approver=user, approvals__is_ratification=True)
+        .filter(ratification_refused_at__isnull=True)
         .order_by("ratify_due_at")
     )
     return waiting, to_ratify
@@ -907,7 +926,10 @@ def advance_ratify(*, actor, disbursement: Disbursement, comment: str = "") -> D
         is_ratification=True,
         comment=(comment or "").strip()[:300],
     )
-    if disbursement.approvals.filter(is_ratification=True).count() >= RATIFICATIONS_NEEDED:
+    ratified = disbursement.approvals.filter(
+        is_ratification=True, decision=Approval.Decision.APPROVE
+    )
+    if ratified.count() >= RATIFICATIONS_NEEDED:
         disbursement.ratified_at = timezone.now()
         disbursement.save(update_fields=["ratified_at"])
     audit.record(
@@ -918,6 +940,70 @@ def advance_ratify(*, actor, disbursement: Disbursement, comment: str = "") -> D
         data={"complete": disbursement.ratified_at is not None},
     )
     return disbursement
+
+
+@transaction.atomic
+def advance_refuse_ratification(*, actor, disbursement: Disbursement, comment: str) -> Disbursement:
+    """An approver (not the officer who paid) refuses to ratify an emergency advance, saying why.
+    The money has gone out, so nothing is undone here: nobody may ratify it any more, the
+    organisation above is told at once (as for an overdue advance), and it stays unratified on
+    every report until the payment is reversed."""
+    disbursement = _locked_disbursement(disbursement)
+    _check_disbursement(disbursement, actor, "refuse_ratification")
+    comment = (comment or "").strip()
+    if not comment:
+        raise DomainError(
+            _("Say why you refuse to ratify the advance: the organisation above reads it."),
+            field="comment",
+        )
+    now = timezone.now()
+    Approval.objects.create(
+        disbursement=disbursement,
+        approver=actor,
+        decision=Approval.Decision.REJECT,
+        is_ratification=True,
+        comment=comment[:300],
+        decided_at=now,
+    )
+    disbursement.ratification_refused_at = now
+    fields = ["ratification_refused_at"]
+    if disbursement.escalated_at is None:
+        disbursement.escalated_at = now
+        fields.append("escalated_at")
+    disbursement.save(update_fields=fields)
+    parent = _report_to_parent(
+        disbursement,
+        gettext_lazy("Ratification refused: the emergency advance of %(amount)s from %(fund)s"),
+        also=[disbursement.paid_by] if disbursement.paid_by else [],
+    )
+    audit.record(
+        actor=actor,
+        action="funds.disbursement.ratification_refused",
+        target=disbursement,
+        organization=disbursement.fund.organization,
+        data={"comment": comment[:300], "to": str(parent)},
+    )
+    return disbursement
+
+
+def _report_to_parent(disbursement: Disbursement, title, also=()) -> Organization:
+    """Tell the leads and approvers of the organisation above the fund's (and ``also``) about an
+    advance that is not ratified; return that organisation."""
+    owner = disbursement.fund.organization
+    parent = Organization.objects.get_parent(owner) or owner
+    recipients = _users_with(
+        parent, [Membership.Role.DISTRICT_ADMIN, Membership.Role.FUND_APPROVER]
+    )
+    recipients += [user for user in also if user not in recipients]
+    notify(
+        recipients=recipients,
+        kind="advance_unratified",
+        title=title,
+        params={"amount": format_yuan(disbursement.amount), "fund": disbursement.fund.name},
+        url=_disbursement_url(disbursement),
+        email=True,
+    )
+    return parent
 
 
 def escalate_unratified_advances(*, now: datetime.datetime | None = None) -> int:
@@ -934,30 +1020,17 @@ def escalate_unratified_advances(*, now: datetime.datetime | None = None) -> int
                 continue
             disbursement.escalated_at = now
             disbursement.save(update_fields=["escalated_at"])
-            owner = disbursement.fund.organization
-            parent = Organization.objects.get_parent(owner) or owner
-            recipients = _users_with(
-                parent,
-                [Membership.Role.DISTRICT_ADMIN, Membership.Role.FUND_APPROVER],
-            )
-            notify(
-                recipients=recipients,
-                kind="advance_unratified",
-                title=gettext_lazy(
+            parent = _report_to_parent(
+                disbursement,
+                gettext_lazy(
                     "Unratified: the emergency advance of %(amount)s from %(fund)s is overdue"
                 ),
-                params={
-                    "amount": format_yuan(disbursement.amount),
-                    "fund": disbursement.fund.name,
-                },
-                url=_disbursement_url(disbursement),
-                email=True,
             )
             audit.record(
                 actor=None,
                 action="funds.disbursement.advance_escalated",
                 target=disbursement,
-                organization=owner,
+                organization=disbursement.fund.organization,
                 data={"to": str(parent)},
             )
             count += 1

@@ -342,6 +342,7 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
         "can_approve": "approve" in actions,
         "can_reject": "reject" in actions,
         "can_ratify": "ratify" in actions,
+        "can_refuse_ratification": "refuse_ratification" in actions,
         "can_pay": "pay" in actions,
         "can_cancel": "cancel" in actions,
         "can_reverse": "reverse" in actions and payment is not None,
@@ -376,6 +377,11 @@ def _done_message(action: str, disbursement: Disbursement) -> str:
         if disbursement.ratified_at:
             return _("The advance of %(amount)s is fully ratified.") % {"amount": amount}
         return _("Your ratification is recorded; one more approver must ratify.")
+    if action == "refuse_ratification":
+        return _(
+            "Your refusal to ratify the advance of %(amount)s is recorded and reported to the "
+            "organisation above."
+        ) % {"amount": amount}
     return {
         "reject": _("%(amount)s was turned down; the requester has been told."),
         "pay": _("The payment of %(amount)s is recorded."),
@@ -397,6 +403,9 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
             actor=user, disbursement=disbursement, comment=d["comment"])),
         "ratify": ("comment", CommentForm, lambda d: services.advance_ratify(
             actor=user, disbursement=disbursement, comment=d["comment"])),
+        "refuse_ratification": ("comment", CommentForm, lambda d: (
+            services.advance_refuse_ratification(
+                actor=user, disbursement=disbursement, comment=d["comment"]))),
         "pay": ("pay", PayForm, lambda d: services.disbursement_pay(
             actor=user, disbursement=disbursement, payment_reference=d["payment_reference"],
             idempotency_key=f"page:{d['idempotency_key']}")),
