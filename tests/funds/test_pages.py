@@ -284,7 +284,7 @@ def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, c
     page = ended.content.decode()
     assert "本公示已于" in page and "结束" in page
     assert "合计 1 笔捐赠" not in page and "¥10,000.00" not in page
-    services.disclosure_withdraw(actor=chair, disclosure=disclosure)
+    services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="名单有误，更正后重发")
     withdrawn = client.get(url)
     assert withdrawn.status_code == 410
     assert "本公示已于" in withdrawn.content.decode() and "撤下" in withdrawn.content.decode()
@@ -322,7 +322,7 @@ def test_publishing_a_period_that_overlaps_one_still_up_says_so(tree, funded, ch
     data = {"period_start": today.isoformat(), "period_end": today.isoformat(), "title": "补充公示"}
     said = [str(m) for m in client.post(url, data, follow=True).context["messages"]]
     assert any(first.title in m and "重叠" in m for m in said)
-    services.disclosure_withdraw(actor=chair, disclosure=first)
+    services.disclosure_withdraw(actor=chair, disclosure=first, reason="期间选错")
     said = [str(m) for m in client.post(url, data, follow=True).context["messages"]]
     assert not any(first.title in m for m in said)  # taken down: it no longer shows twice
     assert any("“补充公示”" in m for m in said)  # the second one is still up
@@ -936,3 +936,71 @@ def test_the_api_says_what_the_pages_say_about_void_receipts_tiers_and_commitmen
         reason="垫付押金", idempotency_key=key(),
     )  # fmt: skip
     assert advance.approvals_required == services.RATIFICATIONS_NEEDED
+
+
+def test_taking_a_list_down_early_needs_a_reason_and_the_page_says_who_did_it(
+    tree, funded, chair, login, client
+):
+    today = timezone.localdate()
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    url = reverse("funds:disclosure-detail", args=[disclosure.pk])
+    staff_client = login(chair)
+    refused = staff_client.post(url, {"form": "withdraw", "withdraw-reason": " "})
+    assert refused.status_code == 400
+    assert "请填写提前撤回的原因" in refused.content.decode()
+    disclosure.refresh_from_db()
+    assert disclosure.withdrawn_at is None and disclosure.is_showing()
+
+    done = staff_client.post(
+        url, {"form": "withdraw", "withdraw-reason": "名单中一人姓名有误"}, follow=True
+    )
+    page = done.content.decode()
+    assert "提前撤回" in page and "尤国平" in page and "名单中一人姓名有误" in page
+    disclosure.refresh_from_db()
+    assert disclosure.withdrawn_by == chair and not disclosure.is_showing()
+
+
+def test_an_answered_objection_and_a_cancelled_request_say_who_and_when(
+    tree, funded, chair, request_payment, login
+):
+    today = timezone.localdate()
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    objection = services.objection_record(actor=chair, disclosure=disclosure, content="金额有疑问")
+    client = login(chair)
+    client.post(reverse("funds:objection-handle", args=[objection.pk]), {"handling": "已电话说明"})
+    objection.refresh_from_db()
+    assert objection.handled_by == chair and objection.handled_at is not None
+    page = client.get(reverse("funds:disclosure-detail", args=[disclosure.pk])).content.decode()
+    assert "已电话说明" in page and "答复人：尤国平" in page
+
+    asked = request_payment(funded, "800.00")
+    services.disbursement_cancel(actor=chair, disbursement=asked, reason="重复申请")
+    detail = client.get(reverse("funds:disbursement-detail", args=[asked.public_id]))
+    assert "撤销人 <strong>尤国平</strong>: 重复申请" in detail.content.decode()
+
+
+def test_closing_the_books_shows_what_it_seals_and_asks_again(tree, fund, donate, chair, login):
+    with time_machine.travel(datetime.datetime(2026, 10, 12, 2, tzinfo=datetime.UTC)):
+        donate(fund, "6000.00")
+        donate(fund, "400.00", donor_kind="anonymous")
+    with time_machine.travel(datetime.datetime(2026, 11, 3, 2, tzinfo=datetime.UTC)):
+        donate(fund, "100.00", donor_kind="anonymous")
+    url = reverse("funds:fund-close", args=[fund.code])
+    client = login(chair)
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 2, tzinfo=datetime.UTC)):
+        today = client.post(url, {"through": "2026-11-20"})
+        asked = client.post(url, {"through": "2026-10-31"})
+        fund.refresh_from_db()
+        assert fund.closed_through is None  # nothing changes until confirmed
+        assert "只能对已结束的期间结账（截至昨天）" in today.content.decode()
+        page = asked.content.decode()
+        assert "2026-10-31 日终余额：¥6,400.00" in page
+        assert "将封存 2 笔分录" in page and "无法撤销" in page
+        done = client.post(url, {"through": "2026-10-31", "confirm": "1"}, follow=True)
+    fund.refresh_from_db()
+    assert fund.closed_through == datetime.date(2026, 10, 31)
+    assert "已结账至2026-10-31" in str(next(iter(done.context["messages"])))

@@ -437,6 +437,7 @@ def _disclosures(s: FundSeeder, hz: Fund, hs: Fund) -> None:
                 raised_by="职工（匿名来电）", content="询问救助金额是否过高，是否符合基金章程。",
                 recorded_by=by,
                 handling="已向来电职工说明：火灾救助经基金管理小组两名审批人批准，符合章程第七条突发灾害救助规定。",
+                handled_by=by, handled_at=published + datetime.timedelta(days=2, hours=1),
             )  # fmt: skip
             s.log(published + datetime.timedelta(days=1, hours=3, minutes=20), by,
                   "funds.disclosure.objection", disclosure)  # fmt: skip

@@ -182,6 +182,16 @@ class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WithdrawForm(StyledForm):
+    # Required by the service, which says so in its own words.
+    reason = forms.CharField(
+        label=_("Why it is taken down early"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class ReverseForm(IdempotentForm):
     reason = forms.CharField(
         label=_("Why the entry is reversed"), widget=forms.Textarea(attrs={"rows": 2})

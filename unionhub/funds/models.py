@@ -402,6 +402,15 @@ class Disbursement(models.Model):
     closed_reason = models.CharField(
         _("reason for rejection or cancellation"), max_length=300, blank=True
     )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rejected or cancelled by"),
+    )
+    closed_at = models.DateTimeField(_("rejected or cancelled at"), null=True, blank=True)
     ratify_due_at = models.DateTimeField(_("ratify by"), null=True, blank=True)
     ratified_at = models.DateTimeField(_("ratified at"), null=True, blank=True)
     # An approver refused to ratify the advance: nobody may ratify it any more; it was reported
@@ -515,6 +524,15 @@ class Disclosure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken down by"),
+    )
+    withdrawn_reason = models.CharField(_("why it was taken down"), max_length=300, blank=True)
 
     objects = DisclosureQuerySet.as_manager()
 
@@ -567,6 +585,15 @@ class DisclosureObjection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     handling = models.TextField(_("how it was handled"), blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    handled_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")

@@ -675,7 +675,8 @@ def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> D
     )
     disbursement.status = Status.REJECTED
     disbursement.closed_reason = comment[:300]
-    disbursement.save(update_fields=["status", "closed_reason"])
+    disbursement.closed_by, disbursement.closed_at = actor, timezone.now()
+    disbursement.save(update_fields=["status", "closed_reason", "closed_by", "closed_at"])
     _case_event(
         disbursement.case,
         actor,
@@ -1047,7 +1048,8 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
         raise DomainError(_("Say why the payment is cancelled."), field="reason")
     disbursement.status = Status.CANCELLED
     disbursement.closed_reason = reason[:300]
-    disbursement.save(update_fields=["status", "closed_reason"])
+    disbursement.closed_by, disbursement.closed_at = actor, timezone.now()
+    disbursement.save(update_fields=["status", "closed_reason", "closed_by", "closed_at"])
     _case_event(
         disbursement.case,
         actor,
@@ -1195,12 +1197,7 @@ def fund_transfer(
     return out, into
 
 
-@transaction.atomic
-def period_close(*, actor, fund: Fund, through: datetime.date) -> Fund:
-    """Close the books through ``through``: no entry dated on or before it can be posted or
-    reversed into it afterwards."""
-    require(actor, Cap.MANAGE_FUNDS, fund)
-    fund = _lock(fund)
+def _check_close(fund: Fund, through: datetime.date | None) -> None:
     if through is None or through >= timezone.localdate():
         raise DomainError(_("Close a period that has ended (up to yesterday)."), field="through")
     if fund.closed_through and through <= fund.closed_through:
@@ -1209,6 +1206,32 @@ def period_close(*, actor, fund: Fund, through: datetime.date) -> Fund:
             % {"date": fund.closed_through.isoformat()},
             field="through",
         )
+
+
+def period_close_preview(*, actor, fund: Fund, through: datetime.date | None) -> dict:
+    """What closing the books through ``through`` would seal, changing nothing: the balance at
+    the end of that day and the entries booked since the last close. Refuses what
+    ``period_close`` would refuse, with the same messages."""
+    require(actor, Cap.MANAGE_FUNDS, fund)
+    _check_close(fund, through)
+    since = LedgerEntry.objects.filter(fund=fund, entry_date__lte=through)
+    if fund.closed_through:
+        since = since.filter(entry_date__gt=fund.closed_through)
+    return {
+        "through": through,
+        "since": fund.closed_through,
+        "closing": balance_before(fund, through + datetime.timedelta(days=1)),
+        "entries": since.count(),
+    }
+
+
+@transaction.atomic
+def period_close(*, actor, fund: Fund, through: datetime.date) -> Fund:
+    """Close the books through ``through``: no entry dated on or before it can be posted or
+    reversed into it afterwards."""
+    require(actor, Cap.MANAGE_FUNDS, fund)
+    fund = _lock(fund)
+    _check_close(fund, through)
     previous = fund.closed_through
     fund.closed_through = through
     fund.save(update_fields=["closed_through"])
@@ -1324,16 +1347,24 @@ def disclosure_publish(
 
 
 @transaction.atomic
-def disclosure_withdraw(*, actor, disclosure: Disclosure) -> Disclosure:
+def disclosure_withdraw(*, actor, disclosure: Disclosure, reason: str) -> Disclosure:
+    """Take a list down before its window ends, saying why (the staff page shows who did, when and
+    why; the public link then answers that the notice has ended)."""
     require(actor, Cap.MANAGE_FUNDS, disclosure.fund)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why the list is taken down early."), field="reason")
     if disclosure.withdrawn_at is None:
         disclosure.withdrawn_at = timezone.now()
-        disclosure.save(update_fields=["withdrawn_at"])
+        disclosure.withdrawn_by = actor
+        disclosure.withdrawn_reason = reason[:300]
+        disclosure.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
         audit.record(
             actor=actor,
             action="funds.disclosure.withdrawn",
             target=disclosure,
             organization=disclosure.fund.organization,
+            data={"reason": reason[:300]},
         )
     return disclosure
 
@@ -1387,7 +1418,9 @@ def objection_handle(*, actor, objection: DisclosureObjection, handling: str):
     if objection.handling:
         raise Conflict(_("This objection has been answered already."), code="already_handled")
     objection.handling = handling
-    objection.save(update_fields=["handling"])
+    objection.handled_by = actor
+    objection.handled_at = timezone.now()
+    objection.save(update_fields=["handling", "handled_by", "handled_at"])
     audit.record(
         actor=actor,
         action="funds.objection.handled",

@@ -45,6 +45,7 @@ from unionhub.funds.forms import (
     RectifyForm,
     ReverseForm,
     TransferForm,
+    WithdrawForm,
 )
 from unionhub.funds.models import (
     AuditFinding,
@@ -322,7 +323,14 @@ def advance_create(request: HttpRequest, case_id) -> HttpResponse:
 def _disbursement(request: HttpRequest, public_id) -> Disbursement:
     return get_object_for_user(
         Disbursement.objects.select_related(
-            "fund", "fund__organization", "worker", "category", "case", "requested_by", "paid_by"
+            "fund",
+            "fund__organization",
+            "worker",
+            "category",
+            "case",
+            "requested_by",
+            "paid_by",
+            "closed_by",
         ),
         request.user,
         public_id=public_id,
@@ -536,19 +544,32 @@ def fund_transfer(request: HttpRequest, code: str) -> HttpResponse:
 
 @staff_required
 def fund_close(request: HttpRequest, code: str) -> HttpResponse:
+    """Closing the books cannot be undone: the first post shows what the close would seal (the
+    balance that day, the entries since the last close) and asks again; the second closes."""
     fund = _fund(request, code, Cap.MANAGE_FUNDS)
     form = CloseForm(request.POST or None)
+    preview = None
     if request.method == "POST" and form.is_valid():
+        through = form.cleaned_data["through"]
         try:
-            services.period_close(
-                actor=request.user, fund=fund, through=form.cleaned_data["through"]
-            )
+            if request.POST.get("confirm") == "1":
+                services.period_close(actor=request.user, fund=fund, through=through)
+            else:
+                preview = services.period_close_preview(
+                    actor=request.user, fund=fund, through=through
+                )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("The books are closed."))
-            return redirect("funds:fund-detail", code=fund.code)
-    return render(request, "funds/fund_close.html", {"fund": fund, "form": form})
+            if preview is None:
+                messages.success(
+                    request,
+                    _("The books are closed through %(date)s.") % {"date": through.isoformat()},
+                )
+                return redirect("funds:fund-detail", code=fund.code)
+    return render(
+        request, "funds/fund_close.html", {"fund": fund, "form": form, "preview": preview}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -620,44 +641,60 @@ def disclosure_list(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = get_object_for_user(
-        Disclosure.objects.select_related("fund", "fund__organization"), request.user, pk=pk
+        Disclosure.objects.select_related("fund", "fund__organization", "withdrawn_by"),
+        request.user,
+        pk=pk,
     )
     can_manage = access_for(request.user).can(Cap.MANAGE_FUNDS, disclosure.scope_path)
-    form = ObjectionForm(request.POST or None, initial={"received_at": timezone.localtime()})
-    if request.method == "POST" and request.POST.get("form") == "objection":
-        if not can_manage:
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.objection_record(
-                    actor=request.user,
-                    disclosure=disclosure,
-                    content=data["content"],
-                    raised_by=data["raised_by"],
-                    received_at=data["received_at"],
-                )
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                messages.success(request, _("The objection has been recorded."))
-                return redirect("funds:disclosure-detail", pk=disclosure.pk)
-    if request.method == "POST" and request.POST.get("form") == "withdraw" and can_manage:
-        services.disclosure_withdraw(actor=request.user, disclosure=disclosure)
-        messages.success(request, _("The list has been taken down."))
-        return redirect("funds:disclosure-detail", pk=disclosure.pk)
+    which = request.POST.get("form") if request.method == "POST" else None
+    form = ObjectionForm(
+        request.POST if which == "objection" else None,
+        initial={"received_at": timezone.localtime()},
+    )
+    withdraw_form = WithdrawForm(request.POST if which == "withdraw" else None, prefix="withdraw")
+    if which in ("objection", "withdraw") and not can_manage:
+        raise PermissionDenied
+    if which == "objection" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.objection_record(
+                actor=request.user,
+                disclosure=disclosure,
+                content=data["content"],
+                raised_by=data["raised_by"],
+                received_at=data["received_at"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The objection has been recorded."))
+            return redirect("funds:disclosure-detail", pk=disclosure.pk)
+    if which == "withdraw" and withdraw_form.is_valid():
+        try:
+            services.disclosure_withdraw(
+                actor=request.user,
+                disclosure=disclosure,
+                reason=withdraw_form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_domain_error(withdraw_form, error)
+        else:
+            messages.success(request, _("The list has been taken down."))
+            return redirect("funds:disclosure-detail", pk=disclosure.pk)
     return render(
         request,
         "funds/disclosure_detail.html",
         {
             "disclosure": disclosure,
             "lines": disclosure.lines.all(),
-            "objections": disclosure.objections.select_related("recorded_by"),
+            "objections": disclosure.objections.select_related("recorded_by", "handled_by"),
             "form": form,
+            "withdraw_form": withdraw_form,
             "handling_form": HandlingForm(),
             "can_manage": can_manage,
             "showing": disclosure.is_showing(),
         },
+        status=400 if which and request.method == "POST" else 200,
     )
 
 
