@@ -110,3 +110,40 @@ def test_running_balances_hold_across_pages(tree, fund, donate, chair, login):
     assert [e.running_balance for e in second["page"]][-1] == Decimal("1.00")
     assert first["closing"] == Decimal("60.00") and second["opening"] == Decimal("0.00")
     assert "期初余额" not in client.get(url).content.decode()  # not on the first of two pages
+
+
+def test_the_ledger_says_what_each_entry_is_in_the_readers_language(
+    tree, funded, approved, case, chair, login
+):
+    from tests.funds.conftest import make_fund
+
+    other = make_fund(tree.union_a, code="wd-jx", name="伟达五金金秋助学基金")
+    services.fund_transfer(
+        actor=chair, source=funded, target=other, amount=Decimal("300.00"), memo="助学调剂",
+        idempotency_key=key(),
+    )  # fmt: skip
+    paid = services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "500.00", case=case), idempotency_key=key()
+    )
+    payment = paid.entries.get(kind="disbursement")
+    services.entry_reverse(actor=chair, entry=payment, reason="重复发放", idempotency_key=key())
+    client = login(chair)
+    url = reverse("funds:fund-ledger", args=[funded.code])
+    said = [e.description for e in client.get(url).context["page"]]
+    today = payment.entry_date.isoformat()
+    assert said == [
+        f"冲销{today}的发放: 重复发放",
+        f"困难帮扶 · {case.reference}",
+        "转入伟达五金金秋助学基金 · 助学调剂",
+        donation_receipt(funded),
+    ]
+    other_said = [e.description for e in client.get(
+        reverse("funds:fund-ledger", args=[other.code])).context["page"]]  # fmt: skip
+    assert other_said == ["由伟达五金员工扶助基金转入 · 助学调剂"]
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Hardship relief" in english and "to 伟达五金金秋助学基金" in english
+
+
+def donation_receipt(fund):
+    return fund.donations.get().receipt_number

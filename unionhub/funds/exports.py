@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from unionhub.core.masking import mask_name
 from unionhub.core.xlsx import xlsx_response
 from unionhub.funds.models import Disbursement, Fund
-from unionhub.funds.services import balance_before, ledger_entries
+from unionhub.funds.services import balance_before, ledger_entries, with_counterparts
 
 
 def statement_xlsx(statement: dict):
@@ -44,14 +44,30 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
     opening = balance_before(fund, start)
     entries = (
         ledger_entries(fund, start, end)
-        .select_related("donation", "disbursement__worker", "created_by")
+        .select_related(
+            "donation",
+            "disbursement__worker",
+            "disbursement__category",
+            "disbursement__case",
+            "reverses",
+            "created_by",
+        )
         .reverse()
     )
+
+    def in_batches(size=2000):
+        batch = []
+        for entry in entries.iterator(chunk_size=size):
+            batch.append(entry)
+            if len(batch) == size:
+                yield from with_counterparts(batch)
+                batch = []
+        yield from with_counterparts(batch)
 
     def rows():
         running = opening
         yield [start, None, _("Opening balance"), "", "", None, opening, ""]
-        for entry in entries.iterator(chunk_size=2000):
+        for entry in in_batches():
             who = ""
             if entry.donation_id:
                 who = entry.donation.public_donor
@@ -63,7 +79,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
                 entry.posted_at,
                 entry.get_kind_display(),
                 who,
-                entry.memo,
+                entry.description,
                 entry.amount,
                 running,
                 entry.created_by.get_full_name(),

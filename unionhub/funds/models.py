@@ -165,7 +165,9 @@ class LedgerEntryQuerySet(AppendOnlyQuerySet):
 
 class LedgerEntry(AppendOnlyModel):
     """One posting. Money in is positive, money out negative; ``balance_after`` is the fund's
-    balance once this entry was posted (the statement's running balance)."""
+    balance once this entry was posted, in posting order (``verify_ledger`` checks that chain).
+    Pages and statements go by ``entry_date``, the day it is booked for (see
+    ``services.with_running_balances``)."""
 
     class Kind(models.TextChoices):
         DONATION = "donation", _("Donation")
@@ -232,6 +234,30 @@ class LedgerEntry(AppendOnlyModel):
     @property
     def scope_path(self) -> str:
         return self.fund.organization.path
+
+    @property
+    def description(self) -> str:
+        """What the entry is, in the reader's language: a payment's category and request number,
+        the other fund of a transfer (``counterpart``, set by ``services.with_counterparts``),
+        what a reversal reverses; else the memo. The related rows should be selected with it."""
+        if self.reverses_id:
+            text = _("reverses the %(kind)s of %(date)s") % {
+                "kind": self.reverses.get_kind_display(),
+                "date": self.reverses.entry_date.isoformat(),
+            }
+            return f"{text}: {self.memo}" if self.memo else text
+        if self.disbursement_id:
+            payment = self.disbursement
+            parts = [str(payment.category.label)]
+            if payment.case_id:
+                parts.append(payment.case.reference)
+            return " · ".join(parts)
+        counterpart = getattr(self, "counterpart", None)
+        if counterpart is not None:
+            where = _("to %(fund)s") if self.amount < 0 else _("from %(fund)s")
+            text = where % {"fund": counterpart.fund.name}
+            return f"{text} · {self.memo}" if self.memo else text
+        return self.memo
 
 
 class DonationQuerySet(models.QuerySet):

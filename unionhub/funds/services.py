@@ -1722,6 +1722,22 @@ def with_running_balances(fund: Fund, entries: list[LedgerEntry]) -> list[Ledger
     return entries
 
 
+def with_counterparts(entries: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Give each transfer entry among ``entries`` its ``counterpart``: the other fund's leg (so
+    the ledger can say where the money went or came from). One query, however many."""
+    ids = {entry.transfer_id for entry in entries if entry.transfer_id}
+    legs = {}
+    if ids:
+        transfers = LedgerEntry.objects.filter(transfer_id__in=ids, kind=Kind.TRANSFER)
+        for leg in transfers.select_related("fund"):
+            legs.setdefault(leg.transfer_id, []).append(leg)
+    for entry in entries:
+        entry.counterpart = next(
+            (leg for leg in legs.get(entry.transfer_id, []) if leg.fund_id != entry.fund_id), None
+        )
+    return entries
+
+
 def balance_before(fund: Fund, day: datetime.date) -> Decimal:
     """The fund's balance at the start of ``day`` (everything booked before it)."""
     total = LedgerEntry.objects.filter(fund=fund, entry_date__lt=day).aggregate(

@@ -142,11 +142,19 @@ def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
     form, start, end = _period(request)
     entries = (
         services.ledger_entries(fund, start, end)
-        .select_related("donation", "disbursement__worker", "disbursement__category", "created_by")
+        .select_related(
+            "donation",
+            "disbursement__worker",
+            "disbursement__category",
+            "disbursement__case",
+            "reverses",
+            "created_by",
+        )
         .annotate(reversed_count=Count("reversal"))
     )
     page = BoundedPaginator(entries, 50, count_limit=5000).get_page(request.GET.get("page"))
-    page.object_list = services.with_running_balances(fund, list(page.object_list))
+    rows = services.with_running_balances(fund, list(page.object_list))
+    page.object_list = services.with_counterparts(rows)
     opening = services.balance_before(fund, start)
     closing = page.object_list[0].running_balance if page.object_list else opening
     return render(
