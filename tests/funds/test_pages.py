@@ -514,7 +514,7 @@ def test_reviews_refuse_a_missing_fund_and_junk_ids_with_a_message_not_an_error(
 ):
     client = login(auditor)
     url = reverse("funds:audit-list")
-    values = {"period_start": "2026-01-01", "period_end": "2026-06-30", "share": "0.01"}
+    values = {"period_start": "2026-01-01", "period_end": "2026-06-30", "percent": "1"}
     for fund in ["", "abc", "99999999999999999999999"]:
         response = client.post(url, {**values, "fund": fund})
         assert response.status_code == 200
@@ -524,9 +524,17 @@ def test_reviews_refuse_a_missing_fund_and_junk_ids_with_a_message_not_an_error(
     from unionhub.funds.models import FundAudit
 
     assert not FundAudit.objects.exists()
-    # The smallest share the form offers is accepted (no float comparison).
+    # A share given as a fraction (0.3) or above a hundred is refused with a message.
+    for wrong in ["0.3", "150", "30%"]:
+        response = client.post(url, {**values, "fund": funded.pk, "percent": wrong})
+        assert response.status_code == 200 and response.context["form"].errors["percent"]
+    assert not FundAudit.objects.exists()
+    # The smallest share the form offers is accepted, kept as a fraction, shown as a percentage.
     response = client.post(url, {**values, "fund": funded.pk, "seed": "7"})
     assert response.status_code == 302 and FundAudit.objects.count() == 1
+    review = FundAudit.objects.get()
+    assert review.share == Decimal("0.01")
+    assert "抽样比例1%" in client.get(response.url).content.decode()
 
 
 def test_a_junk_period_on_the_fund_page_says_what_is_wrong(tree, funded, chair, login):
@@ -666,7 +674,7 @@ def test_dates_no_one_means_are_refused_not_crashed_on(tree, funded, chair, audi
             "fund": funded.pk,
             "period_start": "0001-01-01",
             "period_end": "2026-01-31",
-            "share": "0.30",
+            "percent": "30",
         },
     )
     assert opened.status_code in (200, 400) and opened.context["form"].errors["period_start"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -236,12 +235,13 @@ class HandlingForm(StyledForm):
 class AuditOpenForm(StyledForm):
     period_start = DateField(label=_("From"), widget=DateInput())
     period_end = DateField(label=_("To"), widget=DateInput())
-    share = forms.DecimalField(
-        label=_("Share to sample"),
-        min_value=Decimal("0.01"),
-        max_value=Decimal("1"),
-        decimal_places=2,
-        initial="0.30",
+    percent = forms.IntegerField(
+        label=_("Share to sample (%)"),
+        min_value=1,
+        max_value=100,
+        initial=30,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
+        help_text=_("e.g. 30 draws three payments in ten (at least one)."),
     )
     seed = forms.IntegerField(
         label=_("Random seed"),

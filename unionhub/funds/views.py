@@ -796,7 +796,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                     fund=fund,
                     period_start=data["period_start"],
                     period_end=data["period_end"],
-                    share=data["share"],
+                    share=Decimal(data["percent"]) / 100,
                     seed=data["seed"],
                 )
             except DomainError as error:

@@ -56,3 +56,13 @@ def stars(value, out_of: int = 5) -> str:
     except (TypeError, ValueError):
         return ""
     return "★" * filled + "☆" * (out_of - filled)
+
+
+@register.filter
+def percent(value) -> str:
+    """``Decimal("0.30")|percent`` → "30%" (a share kept as a fraction, read as a percentage)."""
+    try:
+        share = Decimal(str(value)) * 100
+    except (ArithmeticError, ValueError, TypeError):
+        return ""
+    return f"{share.normalize():f}%"
