@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.factories import WorkerFactory
@@ -169,9 +170,14 @@ def test_the_export_is_scoped_masked_and_formula_safe(tree, officer, submit, oth
     worker = dangerous.worker
     assert worker.mobile not in [str(v) for v in row]
     assert worker.id_number_masked in row
-    cell = workbook.active.cell(row=2, column=14)
+    header = list(rows[0])
+    cell = workbook.active.cell(row=2, column=header.index("摘要") + 1)
     assert cell.data_type == "s"
     assert cell.value.startswith("=HYPERLINK")
+    # The deadline itself, beside its state, in Shanghai time.
+    due = row[header.index("时限截止")]
+    expected = timezone.localtime(dangerous.sla_due_at).replace(tzinfo=None)
+    assert abs(due - expected).total_seconds() < 0.001  # Excel keeps milliseconds
 
 
 def test_the_worker_page_shows_one_timeline(tree, officer, case, login):

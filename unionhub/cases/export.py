@@ -23,6 +23,7 @@ def queue_xlsx_response(cases):
         _("Urgency"),
         _("Status"),
         _("Deadline"),
+        _("Due by"),
         _("Worker"),
         _("Mobile number"),
         _("ID number"),
@@ -46,6 +47,7 @@ def queue_xlsx_response(cases):
                 case.get_urgency_display(),
                 case.get_status_display(),
                 case.get_sla_state_display() if case.sla_state(now) else "",
+                case.sla_due_at,
                 worker.name,
                 mask_mobile(worker.mobile),
                 worker.id_number_masked,
@@ -63,5 +65,5 @@ def queue_xlsx_response(cases):
         sheet_title=_("Requests"),
         headers=headers,
         rows=rows(),
-        widths=[16, 17, 12, 12, 8, 10, 10, 10, 14, 22, 28, 28, 10, 36, 17, 6],
+        widths=[16, 17, 12, 12, 8, 10, 10, 17, 10, 14, 22, 28, 28, 10, 36, 17, 6],
     )
