@@ -304,3 +304,17 @@ def test_a_time_in_the_future_is_refused_by_the_service_and_the_api(
     assert response.status_code == 400
     assert response.json()["detail"] == "发生时间不能晚于现在。"
     assert not Case.objects.exists()
+
+
+def test_the_worker_search_says_when_it_shows_only_the_first_matches(tree, officer, login):
+    from tests.factories import WorkerFactory
+
+    for given in "一二三四五六七八九十":
+        WorkerFactory(name=f"王秀{given}", organization=tree.station_a)
+    WorkerFactory(name="王建国", organization=tree.station_a)
+    client = login(officer)
+    many = client.get(reverse("cases:find-worker"), {"q": "王"}).content.decode()
+    assert many.count("<li") == 10
+    assert "只显示前 10 位" in many
+    few = client.get(reverse("cases:find-worker"), {"q": "王建"}).content.decode()
+    assert few.count("<li") == 1 and "只显示前" not in few

@@ -582,6 +582,9 @@ def serve_attachment(attachment: Attachment) -> FileResponse:
 # Intake
 
 
+WORKER_MATCHES = 10
+
+
 @staff_required
 def find_worker(request: HttpRequest) -> HttpResponse:
     """htmx: workers of the user's scope matching a name, pinyin or number tail."""
@@ -601,13 +604,18 @@ def find_worker(request: HttpRequest) -> HttpResponse:
             request, "cases/partials/_chosen_worker.html", {"worker": worker, "oob": True}
         )
     form = WorkerSearchForm(request.GET)
-    workers = Worker.objects.none()
+    workers, more = [], False
     if form.is_valid() and form.cleaned_data.get("q"):
-        workers = form.filter(
+        found = form.filter(
             Worker.objects.visible_to(request.user).select_related("enterprise", "organization")
-        )[:10]
+        )
+        workers = list(found[: WORKER_MATCHES + 1])  # one more says whether there are more
+        more = len(workers) > WORKER_MATCHES
+        workers = workers[:WORKER_MATCHES]
     return render(
-        request, "cases/partials/_worker_matches.html", {"form": form, "workers": workers}
+        request,
+        "cases/partials/_worker_matches.html",
+        {"form": form, "workers": workers, "more": more},
     )
 
 
