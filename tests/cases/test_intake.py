@@ -318,3 +318,32 @@ def test_the_worker_search_says_when_it_shows_only_the_first_matches(tree, offic
     assert "只显示前 10 位" in many
     few = client.get(reverse("cases:find-worker"), {"q": "王建"}).content.decode()
     assert few.count("<li") == 1 and "只显示前" not in few
+
+
+def test_every_mistake_in_a_new_worker_is_named_at_once(tree, officer, hardship, login):
+    response = login(officer).post(
+        reverse("cases:case-create"),
+        {
+            "new_name": "",
+            "new_id_number": "320206199001011230",  # wrong check digit
+            "new_mobile": "1390510818",  # ten digits
+            "category": hardship.pk,
+            "channel": "walk_in",
+            "urgency": "normal",
+            "summary": "申请困难帮扶",
+            "description": "外来务工人员，工伤后收入中断。",
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    errors = response.context["form"].errors
+    assert set(errors) >= {"new_name", "new_id_number", "new_mobile", "organization"}
+    assert "校验位" in errors["new_id_number"][0] and "11位" in errors["new_mobile"][0]
+    assert not Worker.objects.exists() and not Case.objects.exists()
+
+
+def test_an_enterprise_chairs_own_union_is_chosen_for_them_at_intake(tree, login):
+    from tests.conftest import Role, staff
+
+    chair = staff(tree.union_a, Role.ENTERPRISE_CHAIR, username="chair-a")
+    form = login(chair).get(reverse("cases:case-create")).context["form"]
+    assert form["organization"].value() == tree.union_a.pk

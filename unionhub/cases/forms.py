@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
+from unionhub.core.validators import validate_mobile
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.forms import NUMBER_TAIL_PATTERN
+from unionhub.workers.validators import validate_id_number
 
 REFERENCE_PATTERN = r"[A-Za-z]{1,6}-[0-9]{4}-[0-9]{1,6}"
 
@@ -345,13 +347,37 @@ class IntakeForm(StyledForm):
         self.fields["organization"].queryset = Organization.objects.visible_to(
             user, Cap.HANDLE_CASES
         ).only("id", "name", "depth", "path")
+        # An enterprise union's chair has one organisation to choose: it is chosen for them.
+        only = list(self.fields["organization"].queryset[:2])
+        if len(only) == 1:
+            self.fields["organization"].initial = only[0].pk
 
     def clean(self):
+        """With no worker found, the fields that register one: every mistake among them is
+        named at once, beside its field (the service checks them again, and whether the ID
+        number is registered already)."""
         data = super().clean()
-        new = [data.get("new_name"), data.get("new_id_number"), data.get("new_mobile")]
-        if not data.get("worker") and not all(new):
+        if data.get("worker"):
+            return data
+        new = {field: data.get(field) for field in ("new_name", "new_id_number", "new_mobile")}
+        if not any(new.values()):
             raise forms.ValidationError(
                 _("Find the worker, or fill in name, ID number and mobile to register them.")
+            )
+        for field, value in new.items():
+            if not value:
+                self.add_error(field, _("Needed to register the worker."))
+        checks = [("new_id_number", validate_id_number), ("new_mobile", validate_mobile)]
+        for field, check in checks:
+            if new[field]:
+                try:
+                    check(new[field])
+                except forms.ValidationError as error:
+                    self.add_error(field, error)
+        if "organization" in self.fields and not data.get("organization"):
+            self.add_error(
+                "organization",
+                _("Choose the owning organisation for a newly registered worker."),
             )
         return data
 
