@@ -4,3 +4,24 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+
+// A header box that ticks or clears every box of its name in the same form (the queue's bulk
+// assignment); it shows "some" when only some are ticked.
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("input[data-check-all]");
+  const form = event.target.form;
+  if (!form) return;
+  if (all) {
+    form.querySelectorAll(`input[type=checkbox][name="${all.dataset.checkAll}"]`).forEach((box) => {
+      box.checked = all.checked;
+    });
+    return;
+  }
+  const header = form.querySelector(`input[data-check-all="${event.target.name}"]`);
+  if (header) {
+    const boxes = [...form.querySelectorAll(`input[type=checkbox][name="${event.target.name}"]`)];
+    const ticked = boxes.filter((box) => box.checked).length;
+    header.checked = ticked === boxes.length && ticked > 0;
+    header.indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+});

@@ -116,6 +116,17 @@ def test_bulk_assign_from_the_queue(people, live_server, open_page):
     desk.wait_for_load_state("networkidle")
     assigned = {c.pk: c.assignee_id for c in Case.objects.all()}
     assert [assigned[c.pk] for c in cases] == [colleague.pk, colleague.pk, None]
+
+    # The header box ticks the whole page, shows "some" when only some are ticked, and clears.
+    every = desk.get_by_label("勾选本页全部诉求")
+    every.check()
+    assert desk.locator("input[name=case]:checked").count() == 3
+    desk.locator(f"input[name=case][value='{cases[0].public_id}']").uncheck()
+    assert every.evaluate("box => box.indeterminate") is True
+    every.click()  # from "some": all
+    assert desk.locator("input[name=case]:checked").count() == 3
+    every.click()
+    assert desk.locator("input[name=case]:checked").count() == 0
     assert desk.console_errors == []
 
 
