@@ -347,3 +347,22 @@ def test_an_enterprise_chairs_own_union_is_chosen_for_them_at_intake(tree, login
     chair = staff(tree.union_a, Role.ENTERPRISE_CHAIR, username="chair-a")
     form = login(chair).get(reverse("cases:case-create")).context["form"]
     assert form["organization"].value() == tree.union_a.pk
+
+
+def test_a_too_long_id_number_is_told_once(tree, officer, hardship, login):
+    response = login(officer).post(
+        reverse("cases:case-create"),
+        {
+            "new_name": "陆海峰",
+            "new_id_number": "3202061990010112345",
+            "new_mobile": "13905108181",
+            "organization": tree.station_a.pk,
+            "category": hardship.pk,
+            "channel": "walk_in",
+            "urgency": "normal",
+            "summary": "申请困难帮扶",
+            "description": "工伤后收入中断。",
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    assert len(response.context["form"].errors["new_id_number"]) == 1

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.funds.conftest import key
@@ -99,17 +100,39 @@ def test_the_api_ledger_gives_both_balances(tree, fund, donate, approved, chair,
     ]
 
 
-def test_running_balances_hold_across_pages(tree, fund, donate, chair, login):
+def test_running_balances_hold_across_pages_with_a_late_entry_at_the_bottom(
+    tree, fund, donate, chair, login
+):
     for _n in range(60):
         donate(fund, "1.00", donor_kind="anonymous")
+    early = timezone.localdate() - datetime.timedelta(days=3)
+    donate(fund, "500.00", donor_kind="anonymous", received_on=early)  # posted last, booked first
     url = reverse("funds:fund-ledger", args=[fund.code])
     client = login(chair)
     first = client.get(url).context
-    second = client.get(url, {"page": 2}).context
-    assert [e.running_balance for e in first["page"]][:2] == [Decimal("60.00"), Decimal("59.00")]
-    assert [e.running_balance for e in second["page"]][-1] == Decimal("1.00")
-    assert first["closing"] == Decimal("60.00") and second["opening"] == Decimal("0.00")
+    second = client.get(url, {"page": 2}).context  # this year's period, as on page 1
+    assert not first["form"].errors and not second["form"].errors
+    assert second["form"]["start"].value() == first["form"]["start"].value()
+    page1, page2 = list(first["page"]), list(second["page"])
+    assert page1[0].running_balance == first["closing"] == Decimal("560.00")
+    # Page 2 carries on where page 1 stopped.
+    assert page2[0].running_balance == page1[-1].running_balance - page1[-1].amount
+    assert (page2[-1].entry_date, page2[-1].running_balance) == (early, Decimal("500.00"))
+    assert second["opening"] == Decimal("0.00")
     assert "期初余额" not in client.get(url).content.decode()  # not on the first of two pages
+    assert "期初余额" in client.get(url, {"page": 2}).content.decode()
+
+
+def test_balances_match_the_rows_read_even_if_a_donation_lands_in_between(
+    tree, fund, donate, chair
+):
+    donate(fund, "100.00")
+    rows = list(services.ledger_entries(fund))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(fund, "900.00", received_on=yesterday, donor_kind="anonymous")  # between the queries
+    services.with_running_balances(fund, rows)
+    assert [entry.running_balance for entry in rows] == [Decimal("100.00")]
+    assert services.balance_before(fund, timezone.localdate(), rows[0].horizon) == 0
 
 
 def test_the_ledger_says_what_each_entry_is_in_the_readers_language(

@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
@@ -1019,7 +1020,11 @@ def test_closing_the_books_shows_what_it_seals_and_asks_again(tree, fund, donate
         page = asked.content.decode()
         assert "2026-10-31 日终余额：¥6,400.00" in page
         assert "将封存 2 笔分录" in page and "无法撤销" in page
-        done = client.post(url, {"through": "2026-10-31", "confirm": "1"}, follow=True)
+        sent_back = {"through": "2026-10-31", "confirm": "1"}
+        for name in ("expect_closing", "expect_entries"):  # what the confirmation showed
+            sent_back[name] = re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+        assert sent_back["expect_closing"] == "6400.00" and sent_back["expect_entries"] == "2"
+        done = client.post(url, sent_back, follow=True)
     fund.refresh_from_db()
     assert fund.closed_through == datetime.date(2026, 10, 31)
     assert "已结账至2026-10-31" in str(next(iter(done.context["messages"])))

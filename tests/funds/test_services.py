@@ -11,6 +11,7 @@ from tests.conftest import staff
 from tests.funds.conftest import key, make_fund
 from unionhub.cases import services as case_services
 from unionhub.cases.models import Case, ServiceCategory
+from unionhub.core.access import access_for
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.models import AppendOnlyError
 from unionhub.core.money import MoneySum
@@ -322,8 +323,16 @@ def test_an_approver_may_refuse_to_ratify_an_advance_which_is_then_reported_and_
         )
     assert no_reason.value.field == "comment"
     assert Disbursement.objects.get(pk=disbursement.pk).ratification_refused_at is None
-    with pytest.raises(PermissionDenied):  # the officer who paid does not judge the advance
+    with pytest.raises(PermissionDenied):  # the chair may not judge payments at all
         services.advance_refuse_ratification(actor=chair, disbursement=disbursement, comment="x")
+    # Nor, were the chair an approver too, the advance they paid themselves.
+    Membership.objects.create(user=chair, organization=tree.station_a, role="fund_approver")
+    access_for(chair, refresh=True)
+    with pytest.raises(DomainError) as own:
+        services.advance_refuse_ratification(actor=chair, disbursement=disbursement, comment="x")
+    assert own.value.code == "own_request"
+    Membership.objects.filter(user=chair, role="fund_approver").delete()
+    access_for(chair, refresh=True)
 
     disbursement = services.advance_refuse_ratification(
         actor=approver1, disbursement=disbursement, comment="伤情不符合紧急垫付条件"
@@ -353,6 +362,50 @@ def test_an_approver_may_refuse_to_ratify_an_advance_which_is_then_reported_and_
     entry = LedgerEntry.objects.get(disbursement=disbursement, kind="disbursement")
     services.entry_reverse(actor=chair, entry=entry, reason="款项已追回", idempotency_key=key())
     assert not Disbursement.objects.unratified_advances().filter(pk=disbursement.pk).exists()
+
+
+def test_a_list_is_taken_down_once_and_only_while_it_is_public(funded, chair, auditor):
+    today = timezone.localdate()
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="名单有误")
+    with pytest.raises(Conflict) as again:  # a second tab, a double tap
+        services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="再次")
+    assert again.value.code == "not_public"
+    disclosure.refresh_from_db()
+    assert disclosure.withdrawn_reason == "名单有误"
+    later = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+    )
+    with (
+        time_machine.travel(later.window_ends_at + datetime.timedelta(minutes=1)),
+        pytest.raises(Conflict),
+    ):
+        services.disclosure_withdraw(actor=chair, disclosure=later, reason="过期后撤下")
+    later.refresh_from_db()
+    assert later.withdrawn_at is None  # it ended on its own: not "taken down early"
+
+
+def test_closing_refuses_when_something_was_booked_into_the_period_after_the_preview(
+    fund, donate, chair
+):
+    with time_machine.travel(datetime.datetime(2026, 10, 12, 2, tzinfo=datetime.UTC)):
+        donate(fund, "6000.00")
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 2, tzinfo=datetime.UTC)):
+        through = datetime.date(2026, 10, 31)
+        shown = services.period_close_preview(actor=chair, fund=fund, through=through)
+        donate(fund, "50.00", received_on=datetime.date(2026, 10, 30), donor_kind="anonymous")
+        with pytest.raises(Conflict) as changed:
+            services.period_close(actor=chair, fund=fund, through=through, expect=shown)
+        assert changed.value.code == "books_changed"
+        fund.refresh_from_db()
+        assert fund.closed_through is None
+        fresh = services.period_close_preview(actor=chair, fund=fund, through=through)
+        assert fresh["closing"] == Decimal("6050.00") and fresh["entries"] == 2
+        services.period_close(actor=chair, fund=fund, through=through, expect=fresh)
+    fund.refresh_from_db()
+    assert fund.closed_through == through
 
 
 # ---- reversal, transfer, period close -----------------------------------------------------------

@@ -337,7 +337,10 @@ class IntakeForm(StyledForm):
         label=_("Owning organisation"),
         required=False,
         queryset=Organization.objects.none(),
-        help_text=_("Leave empty for the worker's own union or station."),
+        help_text=_(
+            "Leave empty for the worker's own union or station; a newly registered worker needs "
+            "one."
+        ),
     )
     attachments = MultipleFileField(label=_("Photos or PDFs (up to 5)"), required=False)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -365,7 +368,7 @@ class IntakeForm(StyledForm):
                 _("Find the worker, or fill in name, ID number and mobile to register them.")
             )
         for field, value in new.items():
-            if not value:
+            if not value and field not in self.errors:  # (too long: already said)
                 self.add_error(field, _("Needed to register the worker."))
         checks = [("new_id_number", validate_id_number), ("new_mobile", validate_mobile)]
         for field, check in checks:

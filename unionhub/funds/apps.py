@@ -23,6 +23,9 @@ class FundsConfig(AppConfig):
                 "funds.disbursement.advanced": _("paid an emergency advance"),
                 "funds.disbursement.ratified": _("ratified an emergency advance"),
                 "funds.disbursement.advance_escalated": _("escalated an unratified advance"),
+                "funds.disbursement.ratification_refused": _(
+                    "refused to ratify an emergency advance"
+                ),
                 "funds.disbursement.cancelled": _("cancelled a payment"),
                 "funds.entry.reversed": _("reversed a ledger entry"),
                 "funds.transfer.posted": _("transferred between funds"),

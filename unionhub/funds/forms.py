@@ -209,6 +209,11 @@ class TransferForm(IdempotentForm):
 
 class CloseForm(StyledForm):
     through = DateField(label=_("Close the books through"), widget=DateInput())
+    # What the confirmation showed, sent back with it: the close is refused if it changed.
+    expect_closing = forms.DecimalField(
+        required=False, max_digits=14, decimal_places=2, widget=forms.HiddenInput
+    )
+    expect_entries = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class DisclosureForm(StyledForm):

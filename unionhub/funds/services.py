@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -1214,6 +1214,10 @@ def period_close_preview(*, actor, fund: Fund, through: datetime.date | None) ->
     ``period_close`` would refuse, with the same messages."""
     require(actor, Cap.MANAGE_FUNDS, fund)
     _check_close(fund, through)
+    return _close_figures(fund, through)
+
+
+def _close_figures(fund: Fund, through: datetime.date) -> dict:
     since = LedgerEntry.objects.filter(fund=fund, entry_date__lte=through)
     if fund.closed_through:
         since = since.filter(entry_date__gt=fund.closed_through)
@@ -1226,12 +1230,23 @@ def period_close_preview(*, actor, fund: Fund, through: datetime.date | None) ->
 
 
 @transaction.atomic
-def period_close(*, actor, fund: Fund, through: datetime.date) -> Fund:
+def period_close(*, actor, fund: Fund, through: datetime.date, expect: dict | None = None) -> Fund:
     """Close the books through ``through``: no entry dated on or before it can be posted or
-    reversed into it afterwards."""
+    reversed into it afterwards. With ``expect`` (the ``closing`` balance and number of
+    ``entries`` a preview showed), refuses when something was booked into the period since."""
     require(actor, Cap.MANAGE_FUNDS, fund)
     fund = _lock(fund)
     _check_close(fund, through)
+    if expect is not None:
+        now = _close_figures(fund, through)
+        if (now["closing"], now["entries"]) != (expect.get("closing"), expect.get("entries")):
+            raise Conflict(
+                _(
+                    "Something was booked into the period since you looked: check the figures "
+                    "again before closing."
+                ),
+                code="books_changed",
+            )
     previous = fund.closed_through
     fund.closed_through = through
     fund.save(update_fields=["closed_through"])
@@ -1349,23 +1364,32 @@ def disclosure_publish(
 @transaction.atomic
 def disclosure_withdraw(*, actor, disclosure: Disclosure, reason: str) -> Disclosure:
     """Take a list down before its window ends, saying why (the staff page shows who did, when and
-    why; the public link then answers that the notice has ended)."""
+    why; the public link then answers that the notice has ended). Only a list still public."""
     require(actor, Cap.MANAGE_FUNDS, disclosure.fund)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the list is taken down early."), field="reason")
-    if disclosure.withdrawn_at is None:
-        disclosure.withdrawn_at = timezone.now()
-        disclosure.withdrawn_by = actor
-        disclosure.withdrawn_reason = reason[:300]
-        disclosure.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-        audit.record(
-            actor=actor,
-            action="funds.disclosure.withdrawn",
-            target=disclosure,
-            organization=disclosure.fund.organization,
-            data={"reason": reason[:300]},
+    disclosure = (
+        Disclosure.objects.select_for_update(of=("self",))
+        .select_related("fund", "fund__organization")
+        .get(pk=disclosure.pk)
+    )
+    if not disclosure.is_showing():
+        raise Conflict(
+            _("This list is no longer public: there is nothing to take down."),
+            code="not_public",
         )
+    disclosure.withdrawn_at = timezone.now()
+    disclosure.withdrawn_by = actor
+    disclosure.withdrawn_reason = reason[:300]
+    disclosure.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    audit.record(
+        actor=actor,
+        action="funds.disclosure.withdrawn",
+        target=disclosure,
+        organization=disclosure.fund.organization,
+        data={"reason": reason[:300]},
+    )
     return disclosure
 
 
@@ -1411,10 +1435,16 @@ def objection_record(
 
 @transaction.atomic
 def objection_handle(*, actor, objection: DisclosureObjection, handling: str):
+    """Record how an objection was answered, once (by whom and when)."""
     require(actor, Cap.MANAGE_FUNDS, objection.disclosure.fund)
     handling = (handling or "").strip()
     if not handling:
         raise DomainError(_("Say how the objection was handled."), field="handling")
+    objection = (
+        DisclosureObjection.objects.select_for_update(of=("self",))
+        .select_related("disclosure__fund__organization")
+        .get(pk=objection.pk)
+    )
     if objection.handling:
         raise Conflict(_("This objection has been answered already."), code="already_handled")
     objection.handling = handling
@@ -1696,8 +1726,14 @@ def ledger_entries(
     fund: Fund, start: datetime.date | None = None, end: datetime.date | None = None
 ):
     """The fund's entries in booking order, newest first: by booking date, as the statement counts
-    them, so that a donation booked today for last month sits among last month's entries."""
-    entries = LedgerEntry.objects.filter(fund=fund)
+    them, so that a donation booked today for last month sits among last month's entries.
+
+    Each row carries ``horizon``: the fund's newest entry id when the rows were read (one
+    subquery, run once). A fund's entries are posted one at a time under its row lock, so every
+    entry posted later has a larger id; sums limited to the horizon see the books exactly as the
+    rows did, even when a donation is booked between the two queries."""
+    horizon = LedgerEntry.objects.filter(fund=fund).order_by("-id").values("id")[:1]
+    entries = LedgerEntry.objects.filter(fund=fund).annotate(horizon=Subquery(horizon))
     if start is not None:
         entries = entries.filter(entry_date__gte=start)
     if end is not None:
@@ -1706,15 +1742,19 @@ def ledger_entries(
 
 
 def with_running_balances(fund: Fund, entries: list[LedgerEntry]) -> list[LedgerEntry]:
-    """Give each of ``entries`` (consecutive in booking order, newest first) its
-    ``running_balance``: the fund's balance after it in booking order, the figure the statement's
-    closing balance for its day agrees with. One query, however long the list.
+    """Give each of ``entries`` (consecutive in booking order, newest first, from
+    ``ledger_entries``) its ``running_balance``: the fund's balance after it in booking order, the
+    figure the statement's closing balance for its day agrees with. One query, however long the
+    list.
 
     ``balance_after`` stays what the balance was when the entry was posted (``verify_ledger``
-    checks that chain); the two differ only for an entry booked for an earlier date."""
+    checks that chain); the two differ only for an entry booked for an earlier day."""
     if not entries:
         return entries
     running = LedgerEntry.objects.filter(fund=fund).filter(booked_on_or_before(entries[0]))
+    horizon = getattr(entries[0], "horizon", None)
+    if horizon is not None:
+        running = running.filter(id__lte=horizon)
     running = running.aggregate(s=MoneySum("amount"))["s"] or Decimal("0")
     for entry in entries:
         entry.running_balance = to_money(running)
@@ -1738,12 +1778,13 @@ def with_counterparts(entries: list[LedgerEntry]) -> list[LedgerEntry]:
     return entries
 
 
-def balance_before(fund: Fund, day: datetime.date) -> Decimal:
-    """The fund's balance at the start of ``day`` (everything booked before it)."""
-    total = LedgerEntry.objects.filter(fund=fund, entry_date__lt=day).aggregate(
-        s=MoneySum("amount")
-    )["s"]
-    return to_money(total or Decimal("0"))
+def balance_before(fund: Fund, day: datetime.date, horizon: int | None = None) -> Decimal:
+    """The fund's balance at the start of ``day`` (everything booked before it; with
+    ``horizon``, only entries up to that id, see ``ledger_entries``)."""
+    entries = LedgerEntry.objects.filter(fund=fund, entry_date__lt=day)
+    if horizon is not None:
+        entries = entries.filter(id__lte=horizon)
+    return to_money(entries.aggregate(s=MoneySum("amount"))["s"] or Decimal("0"))
 
 
 def _is_english() -> bool:

@@ -69,7 +69,10 @@ def _fund(request: HttpRequest, code: str, capability: Cap | None = None) -> Fun
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, datetime.date, datetime.date]:
-    form = PeriodForm(request.GET or None, initial=PeriodForm.default_initial())
+    """The period asked for, or this year. Only ``start`` and ``end`` bind the form: a page
+    number alone (the ledger's page 2 of this year) is no period with its dates missing."""
+    asked = "start" in request.GET or "end" in request.GET
+    form = PeriodForm(request.GET if asked else None, initial=PeriodForm.default_initial())
     start, end = PeriodForm.default_initial()["start"], PeriodForm.default_initial()["end"]
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
@@ -155,7 +158,8 @@ def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
     page = BoundedPaginator(entries, 50, count_limit=5000).get_page(request.GET.get("page"))
     rows = services.with_running_balances(fund, list(page.object_list))
     page.object_list = services.with_counterparts(rows)
-    opening = services.balance_before(fund, start)
+    horizon = page.object_list[0].horizon if page.object_list else None
+    opening = services.balance_before(fund, start, horizon)
     closing = page.object_list[0].running_balance if page.object_list else opening
     return render(
         request,
@@ -558,16 +562,24 @@ def fund_close(request: HttpRequest, code: str) -> HttpResponse:
     form = CloseForm(request.POST or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        through = form.cleaned_data["through"]
+        data = form.cleaned_data
+        through = data["through"]
         try:
             if request.POST.get("confirm") == "1":
-                services.period_close(actor=request.user, fund=fund, through=through)
+                expect = {"closing": data["expect_closing"], "entries": data["expect_entries"]}
+                services.period_close(actor=request.user, fund=fund, through=through, expect=expect)
             else:
                 preview = services.period_close_preview(
                     actor=request.user, fund=fund, through=through
                 )
         except DomainError as error:
-            add_domain_error(form, error)
+            if error.code == "books_changed":  # show the figures as they are now
+                messages.error(request, str(error.message))
+                preview = services.period_close_preview(
+                    actor=request.user, fund=fund, through=through
+                )
+            else:
+                add_domain_error(form, error)
         else:
             if preview is None:
                 messages.success(
@@ -685,7 +697,11 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=withdraw_form.cleaned_data["reason"],
             )
         except DomainError as error:
-            add_domain_error(withdraw_form, error)
+            if error.field:
+                add_domain_error(withdraw_form, error)
+            else:  # no longer public: the form is gone from the page, so say it at the top
+                messages.error(request, str(error.message))
+                return redirect("funds:disclosure-detail", pk=disclosure.pk)
         else:
             messages.success(request, _("The list has been taken down."))
             return redirect("funds:disclosure-detail", pk=disclosure.pk)
