@@ -439,19 +439,19 @@ def test_the_admin_shows_the_books_but_cannot_change_them(funded, approved, clie
     assert entry.amount == funded.balance == Decimal("10000.00")
 
 
-def test_an_advance_to_ratify_says_who_paid_it_from_which_fund_for_which_request(
-    tree, funded, chair, officer, worker, approver1, approver2, login
-):
-    from unionhub.cases import services as case_services
-
-    fire = case_services.case_submit(
-        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
-        channel="phone", summary="家中失火", description="晚上十点家中失火，一家三口无处安身。",
-    )  # fmt: skip
-    paid = services.emergency_advance(
-        actor=chair, fund=funded, case=fire, amount=Decimal("8000.00"), method="cash",
+@pytest.fixture
+def paid_advance(funded, chair, emergency_case):
+    """8,000 yuan advanced in cash by the chair for an emergency request, not yet ratified."""
+    return services.emergency_advance(
+        actor=chair, fund=funded, case=emergency_case, amount=Decimal("8000.00"), method="cash",
         reason="垫付住院押金", idempotency_key=key(),
     )  # fmt: skip
+
+
+def test_an_advance_to_ratify_says_who_paid_it_from_which_fund_for_which_request(
+    paid_advance, approver1, approver2, login
+):
+    paid, fire = paid_advance, paid_advance.case
     services.advance_ratify(actor=approver2, disbursement=paid)
     response = login(approver1).get(reverse("funds:approval-queue"))
     (card,) = response.context["to_ratify"]
@@ -464,18 +464,9 @@ def test_an_advance_to_ratify_says_who_paid_it_from_which_fund_for_which_request
 
 
 def test_refusing_to_ratify_needs_a_reason_on_the_page_and_through_the_api(
-    tree, funded, chair, officer, worker, approver1, approver2, login
+    funded, chair, paid_advance, approver1, approver2, login
 ):
-    from unionhub.cases import services as case_services
-
-    fire = case_services.case_submit(
-        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
-        channel="phone", summary="家中失火", description="晚上十点家中失火。",
-    )  # fmt: skip
-    paid = services.emergency_advance(
-        actor=chair, fund=funded, case=fire, amount=Decimal("8000.00"), method="cash",
-        reason="垫付住院押金", idempotency_key=key(),
-    )  # fmt: skip
+    paid = paid_advance
     detail = reverse("funds:disbursement-detail", args=[paid.public_id])
     refuse = reverse("funds:disbursement-action", args=[paid.public_id, "refuse_ratification"])
     client = login(approver1)
