@@ -191,21 +191,27 @@ def test_an_enterprise_chair_registers_a_colleague_of_the_enterprise_at_intake(
     assert case.reference in str(told) and "已经登记" in str(told)
 
 
+def register_at_intake(client, tree, hardship, **changes):
+    """Post the intake form registering 陆海峰 on the spot, with ``changes``."""
+    data = {
+        "new_name": "陆海峰",
+        "new_id_number": make_id_number(),
+        "new_mobile": "13905108181",
+        "organization": tree.station_a.pk,
+        "category": hardship.pk,
+        "channel": "walk_in",
+        "urgency": "normal",
+        "summary": "申请困难帮扶",
+        "description": "外来务工人员，工伤后收入中断。",
+        "submission_key": uuid.uuid4(),
+        **changes,
+    }
+    return client.post(reverse("cases:case-create"), data)
+
+
 def test_a_bad_new_worker_stops_the_request_too(tree, officer, hardship, login):
-    response = login(officer).post(
-        reverse("cases:case-create"),
-        {
-            "new_name": "陆海峰",
-            "new_id_number": "320206199001011230",
-            "new_mobile": "13905108181",
-            "organization": tree.station_a.pk,
-            "category": hardship.pk,
-            "channel": "walk_in",
-            "urgency": "normal",
-            "summary": "申请困难帮扶",
-            "description": "外来务工人员，工伤后收入中断。",
-            "submission_key": uuid.uuid4(),
-        },
+    response = register_at_intake(
+        login(officer), tree, hardship, new_id_number="320206199001011230"
     )
     assert response.status_code == 200
     assert "new_id_number" in response.context["form"].errors
@@ -321,20 +327,11 @@ def test_the_worker_search_says_when_it_shows_only_the_first_matches(tree, offic
 
 
 def test_every_mistake_in_a_new_worker_is_named_at_once(tree, officer, hardship, login):
-    response = login(officer).post(
-        reverse("cases:case-create"),
-        {
-            "new_name": "",
-            "new_id_number": "320206199001011230",  # wrong check digit
-            "new_mobile": "1390510818",  # ten digits
-            "category": hardship.pk,
-            "channel": "walk_in",
-            "urgency": "normal",
-            "summary": "申请困难帮扶",
-            "description": "外来务工人员，工伤后收入中断。",
-            "submission_key": uuid.uuid4(),
-        },
-    )
+    response = register_at_intake(
+        login(officer), tree, hardship,
+        new_name="", new_id_number="320206199001011230",  # wrong check digit
+        new_mobile="1390510818", organization="",  # ten digits; no organisation
+    )  # fmt: skip
     errors = response.context["form"].errors
     assert set(errors) >= {"new_name", "new_id_number", "new_mobile", "organization"}
     assert "校验位" in errors["new_id_number"][0] and "11位" in errors["new_mobile"][0]
@@ -350,19 +347,7 @@ def test_an_enterprise_chairs_own_union_is_chosen_for_them_at_intake(tree, login
 
 
 def test_a_too_long_id_number_is_told_once(tree, officer, hardship, login):
-    response = login(officer).post(
-        reverse("cases:case-create"),
-        {
-            "new_name": "陆海峰",
-            "new_id_number": "3202061990010112345",
-            "new_mobile": "13905108181",
-            "organization": tree.station_a.pk,
-            "category": hardship.pk,
-            "channel": "walk_in",
-            "urgency": "normal",
-            "summary": "申请困难帮扶",
-            "description": "工伤后收入中断。",
-            "submission_key": uuid.uuid4(),
-        },
+    response = register_at_intake(
+        login(officer), tree, hardship, new_id_number="3202061990010112345"
     )
     assert len(response.context["form"].errors["new_id_number"]) == 1

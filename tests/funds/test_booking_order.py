@@ -170,3 +170,35 @@ def test_the_ledger_says_what_each_entry_is_in_the_readers_language(
 
 def donation_receipt(fund):
     return fund.donations.get().receipt_number
+
+
+def test_the_ledger_export_makes_the_same_number_of_queries_as_entries_grow(
+    tree, funded, donate, approved, chair, login, count_queries
+):
+    from tests.funds.conftest import make_fund
+
+    other = make_fund(tree.union_a, code="wd-jx", name="伟达五金金秋助学基金")
+    url = reverse("funds:fund-export", args=[funded.code, "ledger"])
+    client = login(chair)
+
+    def exported() -> int:
+        with count_queries() as queries:
+            b"".join(client.get(url).streaming_content)
+        return len(queries)
+
+    def grow():
+        donate(funded, "100.00", donor_kind="anonymous")
+        services.disbursement_pay(
+            actor=chair, disbursement=approved(funded, "50.00"), idempotency_key=key()
+        )
+        out, _into = services.fund_transfer(
+            actor=chair, source=funded, target=other, amount=Decimal("10.00"), memo="调剂",
+            idempotency_key=key(),
+        )  # fmt: skip
+        services.entry_reverse(actor=chair, entry=out, reason="调错", idempotency_key=key())
+
+    grow()
+    small = exported()
+    for _n in range(10):
+        grow()
+    assert exported() == small

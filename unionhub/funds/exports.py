@@ -42,18 +42,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
     """The period's entries in booking order, oldest first, between the opening and the closing
     balance, each with the balance after it: the statement's figures, line by line."""
     opening = balance_before(fund, start)
-    entries = (
-        ledger_entries(fund, start, end)
-        .select_related(
-            "donation",
-            "disbursement__worker",
-            "disbursement__category",
-            "disbursement__case",
-            "reverses",
-            "created_by",
-        )
-        .reverse()
-    )
+    entries = ledger_entries(fund, start, end).described().reverse()
 
     def in_batches(size=2000):
         batch = []

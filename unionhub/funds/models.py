@@ -162,6 +162,18 @@ class LedgerEntryQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user, capability: str | None = None) -> LedgerEntryQuerySet:
         return _scope(self, user, "fund__organization__path", capability)
 
+    def described(self) -> LedgerEntryQuerySet:
+        """With the rows a ledger line shows: the donor or beneficiary, ``description`` (the
+        payment's category and request, what a reversal reverses) and who booked it."""
+        return self.select_related(
+            "donation",
+            "disbursement__worker",
+            "disbursement__category",
+            "disbursement__case",
+            "reverses",
+            "created_by",
+        )
+
 
 class LedgerEntry(AppendOnlyModel):
     """One posting. Money in is positive, money out negative; ``balance_after`` is the fund's

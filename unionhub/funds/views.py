@@ -145,14 +145,7 @@ def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
     form, start, end = _period(request)
     entries = (
         services.ledger_entries(fund, start, end)
-        .select_related(
-            "donation",
-            "disbursement__worker",
-            "disbursement__category",
-            "disbursement__case",
-            "reverses",
-            "created_by",
-        )
+        .described()
         .annotate(reversed_count=Count("reversal"))
     )
     page = BoundedPaginator(entries, 50, count_limit=5000).get_page(request.GET.get("page"))
