@@ -195,7 +195,7 @@ def test_the_worker_page_shows_one_timeline(tree, officer, case, login):
     assert rated.detail == f"{case.worker.name}: 4分（满分5分） · 很及时"
 
 
-def test_a_referred_part_links_back_to_its_request_for_those_who_may_open_it(
+def test_a_referred_part_and_its_request_link_each_other_for_those_who_may_open_them(
     tree, officer, case, district_admin, login
 ):
     services.case_accept(actor=officer, case=case)
@@ -206,6 +206,13 @@ def test_a_referred_part_links_back_to_its_request_for_those_who_may_open_it(
     link = f'href="/cases/{case.public_id}/"'
     page = login(district_admin).get(reverse("cases:case-detail", args=[child.public_id]))
     assert link in page.content.decode()
+    # The parent lists the part: linked for the district, which may open it; named, not linked,
+    # for the station, which may not.
+    part_link = f'href="/cases/{child.public_id}/"'
+    parent_url = reverse("cases:case-detail", args=[case.public_id])
+    assert part_link in login(district_admin).get(parent_url).content.decode()
+    station_page = login(officer).get(parent_url).content.decode()
+    assert child.reference in station_page and part_link not in station_page
 
 
 def make_cases(tree, officer, hardship, count):

@@ -257,6 +257,8 @@ def _detail_context(
     referrals = list(
         case.referrals.only("public_id", "reference", "status", "organization__name")
         .select_related("organization")
+        # A part handed up is linked for those who may open it (the district sees both ends).
+        .annotate(openable=Exists(Case.objects.visible_to(user).filter(pk=OuterRef("pk"))))
         .order_by("submitted_at")
     )
     from unionhub.funds.models import Disbursement
