@@ -57,6 +57,31 @@ def test_search_finds_reference_name_tail_and_words(tree, officer, case, login):
     assert refs(queue(client, q="不存在的词")) == set()
 
 
+def test_search_finds_a_worker_by_the_pinyin_of_the_name_and_follows_a_rename(
+    tree, officer, case, login
+):
+    from unionhub.workers.services import worker_update
+
+    client = login(officer)
+    worker_update(actor=officer, worker=case.worker, name="吕晓燕")
+    for term in ("lvxiaoyan", "LXY", "xiaoyan", "吕晓燕"):
+        assert refs(queue(client, q=term)) == {case.reference}, term
+    assert refs(queue(client, q="wxm")) == set()
+
+
+def test_the_migration_rebuilds_the_search_column_as_intake_writes_it(case):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("unionhub.cases.migrations.0013_search_text_pinyin")
+    written = Case.objects.get(pk=case.pk).search_text
+    Case.objects.filter(pk=case.pk).update(search_text="")
+    migration.refresh_search_text(apps, None)
+    assert Case.objects.get(pk=case.pk).search_text == written
+    assert case.worker.name_pinyin.split()[-1] in written
+
+
 def test_filters_by_status_assignee_and_deadline(tree, officer, case, submit, login):
     client = login(officer)
     services.case_accept(actor=officer, case=case)

@@ -84,7 +84,10 @@ class QueueFilterForm(StyledForm):
         label=_("Search"),
         required=False,
         max_length=50,
-        help_text=_("Reference, worker's name, last 4 digits of the mobile, or words in the text."),
+        help_text=_(
+            "Reference, worker's name (or its pinyin initials), last 4 digits of the mobile, or "
+            "words in the text."
+        ),
         # A reference, or text with at most six digits: full numbers never go into the URL.
         widget=forms.TextInput(
             attrs={"pattern": f"{REFERENCE_PATTERN}|{NUMBER_TAIL_PATTERN}", "autocomplete": "off"}

@@ -224,7 +224,10 @@ def _next_reference(district: Organization, year: int) -> str:
 
 
 def _search_text(reference: str, worker: Worker, summary: str, description: str) -> str:
-    return " ".join([reference, worker.name, worker.mobile_tail, summary, description]).lower()
+    """The queue's one search column: the name also in pinyin and initials (``wangxiaoming wxm``),
+    as staff type it without switching input method."""
+    parts = [reference, worker.name, worker.name_pinyin, worker.mobile_tail, summary, description]
+    return " ".join(parts).lower()
 
 
 @dataclass
@@ -1529,7 +1532,7 @@ def cases_follow_worker(worker: Worker) -> int:
         search_text=Lower(
             Concat(
                 F("reference"),
-                Value(f" {worker.name} {worker.mobile_tail} "),
+                Value(f" {worker.name} {worker.name_pinyin} {worker.mobile_tail} "),
                 F("summary"),
                 Value(" "),
                 F("description"),

@@ -92,6 +92,7 @@ class WorkerRef(NamedTuple):
     id: int
     organization_id: int
     name: str
+    name_pinyin: str
     mobile_tail: str
 
 
@@ -841,7 +842,7 @@ class Command(BaseCommand):
             WorkerRef(*row)
             for row in Worker.objects.filter(district=district)
             .order_by("id")
-            .values_list("id", "organization_id", "name", "mobile_tail")
+            .values_list("id", "organization_id", "name", "name_pinyin", "mobile_tail")
         ]
         numbers = dict(
             CaseSequence.objects.filter(district=district).values_list("year", "last_number")
