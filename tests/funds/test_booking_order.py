@@ -163,9 +163,15 @@ def test_the_ledger_says_what_each_entry_is_in_the_readers_language(
     other_said = [e.description for e in client.get(
         reverse("funds:fund-ledger", args=[other.code])).context["page"]]  # fmt: skip
     assert other_said == ["由伟达五金员工扶助基金转入 · 助学调剂"]
+    # The API says the same, beside the raw memo.
+    api = client.get(reverse("api:fund-ledger", args=[funded.pk])).json()["results"]
+    assert [row["description"] for row in api] == said
+    assert api[0]["memo"] == "重复发放"
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Hardship relief" in english and "to 伟达五金金秋助学基金" in english
+    api = client.get(reverse("api:fund-ledger", args=[funded.pk])).json()["results"]
+    assert api[1]["description"] == f"Hardship relief · {case.reference}"
 
 
 def donation_receipt(fund):

@@ -80,6 +80,15 @@ class EntrySerializer(serializers.ModelSerializer):
         ),
     )
 
+    description = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "What the entry is, in the caller's language, as the ledger page shows it: a "
+            "payment's category and request number, a transfer's other fund, what a reversal "
+            "reverses; else the memo."
+        ),
+    )
+
     class Meta:
         model = LedgerEntry
         fields = [
@@ -90,6 +99,7 @@ class EntrySerializer(serializers.ModelSerializer):
             "balance_after",
             "entry_date",
             "posted_at",
+            "description",
             "memo",
             "donation",
             "disbursement",
@@ -138,8 +148,8 @@ class FundViewSet(viewsets.ReadOnlyModelViewSet):
     def ledger(self, request, pk=None):
         """The fund's entries, newest first by booking date, with the balance after each."""
         fund = self.get_object()
-        page = self.paginate_queryset(services.ledger_entries(fund))
-        page = services.with_running_balances(fund, list(page))
+        page = self.paginate_queryset(services.ledger_entries(fund).described())
+        page = services.with_counterparts(services.with_running_balances(fund, list(page)))
         return self.get_paginated_response(EntrySerializer(page, many=True).data)
 
 
