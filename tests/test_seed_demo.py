@@ -63,6 +63,17 @@ def test_seed_demo_builds_the_district_and_is_idempotent(db):
         ("funds.disbursement.paid", "hz_chair", "12-09 10:30"),
     ]
     assert ("金额", "¥300,000.00") in trail.get(action="funds.disbursement.paid").detail_rows
+    # ... and the request's: reported, accepted, worked on, each by whom the timeline says.
+    case_trail = AuditEntry.objects.filter(target_id=str(fire.pk), action__startswith="cases.")
+    moves = [(e.action, e.actor.username) for e in case_trail.order_by("created_at", "id")]
+    assert moves[:3] == [
+        ("cases.case.submitted", "hz_chair"),
+        ("cases.case.accept", "hz_chair"),
+        ("cases.case.start", "hz_chair"),
+    ]
+    status_events = fire.events.filter(kind__in=["submitted", "status"]).count()
+    assert case_trail.count() == status_events
+    assert AuditEntry.objects.filter(action="cases.case.close").count() > 100
 
     call_command("seed_demo", "--allow-production", stdout=StringIO())
     assert counts == (

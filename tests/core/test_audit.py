@@ -150,3 +150,14 @@ def test_the_log_page_reads_amounts_in_yuan_times_in_shanghai_and_statuses_by_na
     with translation.override("en"):
         rows = AuditEntry.objects.get(action="cases.case.resolve").detail_rows
     assert rows == [("Change", "In progress → Resolved")]
+
+
+def test_the_log_filters_by_the_area_an_action_belongs_to(tree, officer, district_admin, login):
+    from django.urls import reverse
+
+    for action in ("cases.case.accept", "funds.disbursement.paid", "workers.worker.created"):
+        audit.record(actor=officer, action=action, target=tree.union_a)
+    client = login(district_admin)
+    for kind, expected in (("cases.", "cases.case.accept"), ("funds.", "funds.disbursement.paid")):
+        page = client.get(reverse("core:audit-list"), {"kind": kind}).context["page"]
+        assert [entry.action for entry in page] == [expected], kind

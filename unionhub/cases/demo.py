@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from unionhub.cases.services import (
     _warn_at,
 )
 from unionhub.core.i18n import system_line
+from unionhub.core.models import AuditEntry
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.models import Worker
 
@@ -33,6 +35,9 @@ Status = Case.Status
 Kind = CaseEvent.Kind
 DEMO_NAMESPACE = uuid.UUID("5d3b8a54-6a0e-4c57-8b38-3f5c1b9e2a77")
 DEMO_CASES = 2000
+# The action a change of status was, as ``services._move`` names it in the audit log.
+ACTION_TO = {Status.ACCEPTED: "accept", Status.REFERRED: "refer", Status.RESOLVED: "resolve",
+             Status.CLOSED: "close", Status.REJECTED: "reject", Status.WITHDRAWN: "withdraw"}  # fmt: skip
 
 # category code → (weight, [(summary, details)], [resolutions])
 TEXTS: dict[str, tuple[int, list[tuple[str, str]], list[str]]] = {
@@ -309,6 +314,36 @@ class CaseSeeder:
         Case.objects.bulk_create([h.case for h in histories if h.case.parent is not None])
         CaseEvent.objects.bulk_create([e for h in histories for e in h.events], batch_size=2000)
         FollowUp.objects.bulk_create([f for h in histories for f in h.followups], batch_size=2000)
+        AuditEntry.objects.bulk_create(self.trail(histories), batch_size=2000)
+
+    def trail(self, histories: list[History]) -> list[AuditEntry]:
+        """The audit lines intake and each change of status would have written, at their times."""
+        case_type = ContentType.objects.get_for_model(Case)
+        rows = []
+        for history in histories:
+            case = history.case
+            for event in history.events:
+                if event.kind == Kind.SUBMITTED:
+                    action = "cases.case.submitted"
+                    data = {"reference": case.reference, "category": case.category.code,
+                            "urgency": case.urgency}  # fmt: skip
+                    if case.parent is not None:
+                        data = {"reference": case.reference, "parent": case.parent.reference}
+                elif event.kind == Kind.STATUS:
+                    verb = ACTION_TO.get(event.to_status)
+                    if verb is None:  # back in progress: started, or reopened once resolved
+                        done = event.from_status in (Status.RESOLVED, Status.CLOSED)
+                        verb = "reopen" if done else "start"
+                    action = f"cases.case.{verb}"
+                    data = {"from": event.from_status, "to": event.to_status}
+                else:
+                    continue
+                rows.append(AuditEntry(
+                    created_at=event.created_at, actor=event.actor, action=action,
+                    target_type=case_type, target_id=str(case.pk), target_label=str(case)[:200],
+                    organization=case.organization, data=data,
+                ))  # fmt: skip
+        return rows
 
     def finish(self) -> None:
         for year, number in self.numbers.items():

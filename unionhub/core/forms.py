@@ -74,6 +74,8 @@ class AuditFilterForm(StyledForm):
         ("", _("All actions")),
         ("workers.worker.id_revealed", _("Full ID number viewed")),
         ("workers.", _("Worker records")),
+        ("cases.", _("Requests")),
+        ("funds.", _("Aid funds")),
         ("enterprises.", _("Enterprises")),
         ("orgs.", _("Organisations and roles")),
         ("accounts.", _("Accounts")),
