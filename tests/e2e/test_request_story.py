@@ -127,6 +127,13 @@ def test_bulk_assign_from_the_queue(people, live_server, open_page):
     assert desk.locator("input[name=case]:checked").count() == 3
     every.click()
     assert desk.locator("input[name=case]:checked").count() == 0
+
+    # On a tablet the rows fit the card: the summary moves under the reference.
+    desk.set_viewport_size({"width": 768, "height": 1024})
+    card = desk.locator(".table-card")
+    assert card.evaluate("c => c.scrollWidth <= c.clientWidth")
+    assert desk.locator(".queue-summary-under", has_text="困难帮扶0").is_visible()
+    assert not desk.get_by_role("columnheader", name="承办组织").is_visible()
     assert desk.console_errors == []
 
 

@@ -17,15 +17,17 @@ from django.utils.translation import gettext
 register = template.Library()
 
 _ROW = (
-    '<tr{}>{}<td class="text-nowrap"><a href="{}">{}</a></td>'
+    '<tr{}>{}<td class="text-nowrap"><a href="{}">{}</a>'
+    # On a narrower screen the summary sits under the reference, owner and assignee step aside.
+    '<div class="queue-summary-under" aria-hidden="true">{}</div></td>'
     '<td class="text-nowrap"><time datetime="{}">{}</time></td>'
     '<td class="text-nowrap">{} <span class="text-muted small">{}</span></td>'
     '<td class="text-nowrap">{}{}</td>'
-    "<td>{}</td>"
+    '<td class="queue-wide">{}</td>'
     '<td class="text-nowrap"><span class="badge badge-status-{}">{}</span></td>'
     '<td class="text-nowrap">{}</td>'
-    "<td>{}</td>"
-    '<td class="text-nowrap">{}</td></tr>'
+    '<td class="queue-wide">{}</td>'
+    '<td class="text-nowrap queue-wide">{}</td></tr>'
 )
 
 
@@ -61,7 +63,8 @@ def _row(case, can_handle: bool, now) -> SafeString:
     state = case.sla_state(now)
     if state:
         deadline = format_html(
-            '<span class="badge badge-sla-{}">{}</span> <span class="small text-muted">{}</span>',
+            '<span class="badge badge-sla-{}">{}</span>'
+            ' <span class="small text-muted queue-due">{}</span>',
             state,
             case.SlaState(state).label,
             _short(case.sla_due_at),
@@ -70,19 +73,21 @@ def _row(case, can_handle: bool, now) -> SafeString:
         deadline = "—"
     emergency = case.urgency == "emergency" and case.is_open
     assignee = case.assignee.get_full_name() if case.assignee_id else ""
+    summary = Truncator(case.summary).chars(40)
     return format_html(
         _ROW,
         mark_safe(' class="row-emergency"') if emergency else "",
         tick,
         reverse("cases:case-detail", args=[case.public_id]),
         case.reference,
+        summary,
         timezone.localtime(case.submitted_at).isoformat(),
         _short(case.submitted_at),
         case.worker_name,
         gettext("tail %(tail)s") % {"tail": case.worker_mobile_tail},
         case.category.label,
         urgency,
-        Truncator(case.summary).chars(40),
+        summary,
         case.status,
         case.get_status_display(),
         deadline,
