@@ -389,6 +389,34 @@ def test_the_worker_sees_their_aid_on_the_phone(
     assert "累计收到" in html
 
 
+def test_the_workers_data_download_holds_their_requests_aid_and_who_saw_their_id(
+    tree, funded, approved, chair, officer, district_admin, worker, case, login
+):
+    import json
+
+    from unionhub.cases import services as case_services
+    from unionhub.workers.services import worker_reveal_id_number
+
+    case_services.case_note(actor=officer, case=case, text="内部：家访前先联系社区")
+    case_services.case_accept(actor=officer, case=case)
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "2000.00", case=case), idempotency_key=key()
+    )
+    worker_reveal_id_number(actor=district_admin, worker=worker, reason="核对大病救助申请材料")
+    data = json.loads(login(worker.user).get(reverse("portal:my-data")).content)
+    [request] = data["requests"]
+    assert (request["reference"], request["status"]) == (case.reference, "已受理")
+    said = [line["message"] for line in request["timeline"]]
+    assert said and not any("内部" in line for line in said)  # staff notes stay out
+    assert "内部" not in json.dumps(data, ensure_ascii=False)
+    assert [(a["amount"], a["status"], a["fund"]) for a in data["aid"]] == [
+        ("2000.00", "已支付", funded.name)
+    ]
+    [viewed] = data["id_number_viewed"]
+    assert viewed["reason"] == "核对大病救助申请材料"
+    assert viewed["viewed_by"] == district_admin.get_full_name()
+
+
 def test_beneficiary_exports_are_masked_unless_asked_and_allowed(
     tree, funded, approved, chair, officer, worker, login
 ):

@@ -25,6 +25,7 @@ from unionhub.core.errors import DomainError
 from unionhub.core.views import add_domain_error
 from unionhub.notifications import views as notification_views
 from unionhub.orgs.models import Organization
+from unionhub.portal.personal_data import personal_data
 from unionhub.workers.models import Worker
 
 # A worker who is not signed in (or whose session expired) signs in on the phone page, not the
@@ -90,44 +91,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @worker_required
 def my_data(request: HttpRequest) -> HttpResponse:
     """PIPL: a worker can download what is held about them (their own full numbers included)."""
-    worker = request.worker
-    data = {
-        "exported_at": timezone.localtime().isoformat(),
-        "worker": {
-            "name": worker.name,
-            "gender": worker.get_gender_display(),
-            "birth_date": worker.birth_date.isoformat(),
-            "id_number": worker.id_number,
-            "mobile": worker.mobile,
-            "address": worker.address,
-            "enterprise": str(worker.enterprise) if worker.enterprise else None,
-            "union_organisation": str(worker.organization),
-            "member_number": worker.member_number,
-            "joined_on": worker.joined_on.isoformat() if worker.joined_on else None,
-            "hardship_level": worker.get_hardship_level_display(),
-        },
-        "family": [
-            {
-                "name": member.name,
-                "relation": member.get_relation_display(),
-                "birth_date": member.birth_date.isoformat() if member.birth_date else None,
-                "school": member.school,
-            }
-            for member in worker.family.all()
-        ],
-        "consents": [
-            {
-                "purpose": consent.get_purpose_display(),
-                "agreed_at": timezone.localtime(consent.granted_at).isoformat(),
-                "withdrawn_at": (
-                    timezone.localtime(consent.withdrawn_at).isoformat()
-                    if consent.withdrawn_at
-                    else None
-                ),
-            }
-            for consent in worker.consents.all()
-        ],
-    }
+    data = personal_data(request.worker)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

@@ -1,0 +1,143 @@
+"""What the union holds about one worker, as the worker downloads it (PIPL's right of access).
+
+The worker's record and family, their consents, every request with the timeline they were
+shown, the aid paid or being decided for them, and each time staff viewed their full ID number
+(when, who, and why). Staff notes stay out, as they do on the phone; amounts
+are strings of yuan with two decimals, times are Asia/Shanghai.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from unionhub.cases.models import Attachment, Case, CaseEvent
+from unionhub.core.models import AuditEntry
+from unionhub.workers.models import Worker
+
+
+def _moment(value) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _day(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(worker: Worker) -> dict[str, Any]:
+    return {
+        "exported_at": _moment(timezone.now()),
+        "worker": {
+            "name": worker.name,
+            "gender": worker.get_gender_display(),
+            "birth_date": _day(worker.birth_date),
+            "id_number": worker.id_number,
+            "mobile": worker.mobile,
+            "address": worker.address,
+            "enterprise": str(worker.enterprise) if worker.enterprise else None,
+            "union_organisation": str(worker.organization),
+            "member_number": worker.member_number,
+            "joined_on": _day(worker.joined_on),
+            "hardship_level": worker.get_hardship_level_display(),
+        },
+        "family": [
+            {
+                "name": member.name,
+                "relation": member.get_relation_display(),
+                "birth_date": _day(member.birth_date),
+                "school": member.school,
+            }
+            for member in worker.family.all()
+        ],
+        "consents": [
+            {
+                "purpose": consent.get_purpose_display(),
+                "agreed_at": _moment(consent.granted_at),
+                "withdrawn_at": _moment(consent.withdrawn_at),
+            }
+            for consent in worker.consents.all()
+        ],
+        "requests": _requests(worker),
+        "aid": _aid(worker),
+        "id_number_viewed": _reveals(worker),
+    }
+
+
+def _requests(worker: Worker) -> list[dict[str, Any]]:
+    cases = (
+        Case.objects.filter(worker=worker)
+        .select_related("category", "organization")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.exclude(public_message="").order_by("created_at", "id"),
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.only("pk", "visible_to_worker")),
+        )
+        .order_by("submitted_at", "id")
+    )
+    return [
+        {
+            "reference": case.reference,
+            "category": str(case.category.label),
+            "status": case.get_status_display(),
+            "handled_by": case.organization.name,
+            "submitted_at": _moment(case.submitted_at),
+            "summary": case.summary,
+            "description": case.description,
+            "preferred_contact_time": case.preferred_contact_time,
+            "resolution": case.resolution_summary,
+            "rating": case.rating,
+            "rating_comment": case.rating_comment,
+            "timeline": [
+                {"at": _moment(event.created_at), "message": event.public_text}
+                for event in case.worker_events(case.events.all())
+            ],
+        }
+        for case in cases
+    ]
+
+
+def _aid(worker: Worker) -> list[dict[str, Any]]:
+    from unionhub.funds.models import Disbursement
+
+    payments = (
+        Disbursement.objects.filter(worker=worker)
+        .select_related("category", "fund")
+        .order_by("requested_at", "id")
+    )
+    return [
+        {
+            "fund": payment.fund.name,
+            "category": str(payment.category.label),
+            "amount": f"{payment.amount:.2f}",
+            "method": payment.get_method_display(),
+            "status": payment.get_status_display(),
+            "requested_at": _moment(payment.requested_at),
+            "paid_at": _moment(payment.paid_at),
+        }
+        for payment in payments
+    ]
+
+
+def _reveals(worker: Worker) -> list[dict[str, Any]]:
+    views = (
+        AuditEntry.objects.filter(
+            action="workers.worker.id_revealed",
+            target_type__app_label="workers",
+            target_type__model="worker",
+            target_id=str(worker.pk),
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "at": _moment(entry.created_at),
+            "viewed_by": entry.actor.get_full_name() if entry.actor else None,
+            "reason": (entry.data or {}).get("reason", ""),
+        }
+        for entry in views
+    ]
