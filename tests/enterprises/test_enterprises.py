@@ -94,6 +94,21 @@ def test_pages_are_scoped_404_for_outsiders_403_for_viewers(tree, outsider, view
     assert login(viewer).get(edit).status_code == 403
 
 
+def test_the_station_and_union_are_linked_only_for_those_who_may_open_them(tree, officer, login):
+    from tests.conftest import staff
+    from unionhub.orgs.models import Membership
+
+    chair = staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, username="wd_chair2")
+    detail = reverse("enterprises:enterprise-detail", args=[tree.enterprise_a.pk])
+    station_link = f'href="{reverse("orgs:organization-detail", args=[tree.station_a.pk])}"'
+    union_link = f'href="{reverse("orgs:organization-detail", args=[tree.union_a.pk])}"'
+    as_chair = login(chair).get(detail).content.decode()
+    assert tree.station_a.name in as_chair and station_link not in as_chair
+    assert union_link in as_chair
+    as_officer = login(officer).get(detail).content.decode()
+    assert station_link in as_officer and union_link in as_officer
+
+
 def test_the_list_is_scoped_and_searchable_by_pinyin(tree, officer, login):
     client = login(officer)
     names = [e.name for e in client.get(reverse("enterprises:enterprise-list")).context["page"]]

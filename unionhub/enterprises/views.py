@@ -47,11 +47,18 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     workers = Worker.objects.visible_to(request.user).filter(enterprise=enterprise)
+    access = access_for(request.user)
     context = {
         "enterprise": enterprise,
+        # The station and union are linked for those who may open them (a chair sees the union,
+        # not the station above it).
+        "station_openable": enterprise.station is not None
+        and access.can(Cap.VIEW, enterprise.station.path),
+        "union_openable": enterprise.union is not None
+        and access.can(Cap.VIEW, enterprise.union.path),
         "workers": workers.select_related("organization")[:20],
         "worker_count": workers.count(),
-        "can_edit": access_for(request.user).can(Cap.MANAGE_ENTERPRISES, enterprise.scope_path),
+        "can_edit": access.can(Cap.MANAGE_ENTERPRISES, enterprise.scope_path),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
 
