@@ -80,6 +80,19 @@ def test_a_lower_case_x_and_spaces_are_normalised():
     assert normalize_id_number(f" {number[:-1]} x ".replace(" x", "x")) == number
 
 
+def test_full_width_digits_and_x_from_a_chinese_keyboard_are_read_as_ascii():
+    number = build("320206", datetime.date(1988, 8, 8), 0)
+    while not number.endswith("X"):
+        number = build("320206", datetime.date(1988, 8, 8), int(number[14:17]) + 1)
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in number.lower())  # ３２０…ｘ
+    assert normalize_id_number(full_width) == number
+    validate_id_number(full_width)
+    arabic_indic = "".join(chr(0x0660 + int(ch)) if ch.isdigit() else ch for ch in number)
+    with pytest.raises(ValidationError) as error:
+        validate_id_number(arabic_indic)
+    assert error.value.code == "id_format"
+
+
 @pytest.mark.parametrize(
     "value",
     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,7 +12,8 @@ from stdnum.cn import ric
 
 
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    """A Chinese input method may type full-width digits and X (３２０…Ｘ): read them as ASCII."""
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
 
 
 def id_number_birth_date(value: str) -> datetime.date:
@@ -29,7 +31,11 @@ def validate_id_number(value: str) -> None:
     value = normalize_id_number(value)
     if len(value) != 18:
         raise ValidationError(_("An ID number has 18 characters."), code="id_length")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if (
+        not value.isascii()
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
         raise ValidationError(
             _("An ID number is 17 digits followed by a digit or X."), code="id_format"
         )
