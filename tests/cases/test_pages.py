@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.factories import WorkerFactory
+from tests.factories import WorkerFactory, make_id_number
 from unionhub.cases import services
 from unionhub.cases.models import Case
 
@@ -57,16 +57,23 @@ def test_search_finds_reference_name_tail_and_words(tree, officer, case, login):
     assert refs(queue(client, q="不存在的词")) == set()
 
 
-def test_search_finds_a_worker_by_the_pinyin_of_the_name_and_follows_a_rename(
+def test_search_finds_a_worker_by_pinyin_and_id_tail_and_follows_a_correction(
     tree, officer, case, login
 ):
     from unionhub.workers.services import worker_update
 
     client = login(officer)
     worker_update(actor=officer, worker=case.worker, name="吕晓燕")
-    for term in ("lvxiaoyan", "LXY", "xiaoyan", "吕晓燕"):
+    for term in ("lvxiaoyan", "LXY", "xiaoyan", "吕晓燕", case.worker.id_tail):
         assert refs(queue(client, q=term)) == {case.reference}, term
     assert refs(queue(client, q="wxm")) == set()
+    # A corrected ID number: the queue finds the request by the new tail.
+    old_tail = case.worker.id_tail
+    number = make_id_number()
+    worker_update(actor=officer, worker=case.worker, id_number=number)
+    assert refs(queue(client, q=number[-4:].lower())) == {case.reference}
+    if old_tail != number[-4:]:
+        assert refs(queue(client, q=old_tail)) == set()
 
 
 def test_the_migration_rebuilds_the_search_column_as_intake_writes_it(case):
@@ -74,7 +81,9 @@ def test_the_migration_rebuilds_the_search_column_as_intake_writes_it(case):
 
     from django.apps import apps
 
-    migration = importlib.import_module("unionhub.cases.migrations.0013_search_text_pinyin")
+    migration = importlib.import_module(
+        "unionhub.cases.migrations.0013_search_text_pinyin_and_id_tail"
+    )
     written = Case.objects.get(pk=case.pk).search_text
     Case.objects.filter(pk=case.pk).update(search_text="")
     migration.refresh_search_text(apps, None)

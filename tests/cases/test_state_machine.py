@@ -266,8 +266,39 @@ def test_a_visit_logged_against_a_follow_up_marks_it_done(tree, case, officer):
     assert first.status == FollowUp.Status.DONE
     assert first.done_by == officer
     assert "鼓励积极面对" in event.body
+    # The label is read in each reader's language, the words as they were typed.
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert event.body_text == "上门探望，送去慰问金\nCounselling: 鼓励积极面对"
+    with translation.override("zh-hans"):
+        assert event.body_text == "上门探望，送去慰问金\n心理疏导：鼓励积极面对"
     assert event.public_text  # the worker sees that a visit took place, not the notes
     assert "慰问金" not in event.public_text
+
+
+def test_a_contact_before_the_trouble_began_is_refused(tree, case, officer):
+    case = services.case_accept(actor=officer, case=case)
+    hour = datetime.timedelta(hours=1)
+    with pytest.raises(DomainError) as refused:
+        services.case_log_contact(
+            actor=officer, case=case, kind="call", summary="电话回访",
+            happened_at=case.submitted_at - hour,
+        )  # fmt: skip
+    assert refused.value.field == "happened_at"
+    assert timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M") in str(refused.value)
+    assert not case.events.filter(kind="call").exists()
+    # Visited at the hospital before the request was typed in, after the fire itself: fine.
+    Case.objects.filter(pk=case.pk).update(occurred_at=case.submitted_at - 3 * hour)
+    case.refresh_from_db()
+    services.case_log_contact(
+        actor=officer,
+        case=case,
+        kind="visit",
+        summary="医院探望",
+        happened_at=case.submitted_at - hour,
+    )
+    assert case.events.filter(kind="visit").count() == 1
 
 
 def test_rejecting_cancels_the_pending_follow_ups(tree, case, officer):

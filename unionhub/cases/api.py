@@ -285,7 +285,9 @@ def _idempotency_key(request) -> uuid.UUID | None:
 
 QUEUE_PARAMETERS = [
     OpenApiParameter(
-        "q", str, description="Reference, worker's name or its pinyin, mobile tail or text."
+        "q",
+        str,
+        description="Reference, worker's name or its pinyin, mobile or ID number tail, or text.",
     ),
     OpenApiParameter("status", str, description="A status, `all`, or empty for open requests."),
     OpenApiParameter("sla", str, enum=Case.SlaState.values),

@@ -85,8 +85,8 @@ class QueueFilterForm(StyledForm):
         required=False,
         max_length=50,
         help_text=_(
-            "Reference, worker's name (or its pinyin initials), last 4 digits of the mobile, or "
-            "words in the text."
+            "Reference, worker's name (or its pinyin initials), last 4 digits of the mobile or ID "
+            "number, or words in the text."
         ),
         # A reference, or text with at most six digits: full numbers never go into the URL.
         widget=forms.TextInput(

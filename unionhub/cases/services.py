@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Lower
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
@@ -225,9 +225,10 @@ def _next_reference(district: Organization, year: int) -> str:
 
 def _search_text(reference: str, worker: Worker, summary: str, description: str) -> str:
     """The queue's one search column: the name also in pinyin and initials (``wangxiaoming wxm``),
-    as staff type it without switching input method."""
-    parts = [reference, worker.name, worker.name_pinyin, worker.mobile_tail, summary, description]
-    return " ".join(parts).lower()
+    as staff type it without switching input method, and the last four of the mobile and of the
+    ID number (what the worker reads out on the phone)."""
+    parts = [reference, worker.name, worker.name_pinyin, worker.mobile_tail, worker.id_tail]
+    return " ".join([*parts, summary, description]).lower()
 
 
 @dataclass
@@ -810,6 +811,15 @@ def case_log_contact(
     when = happened_at or timezone.now()
     if when > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError(_("A contact cannot be logged in the future."), field="happened_at")
+    # A visit may come before the request was typed in (the chair went to the hospital first),
+    # never before the trouble it is about.
+    began = min(case.occurred_at or case.submitted_at, case.submitted_at)
+    if when < began:
+        raise DomainError(
+            _("A contact cannot be earlier than the request itself (%(time)s).")
+            % {"time": formats.date_format(timezone.localtime(began), "Y-m-d H:i")},
+            field="happened_at",
+        )
     if followup is not None:
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk, case=case)
         if followup.status != FollowUp.Status.SCHEDULED:
@@ -824,10 +834,13 @@ def case_log_contact(
     public = PUBLIC_MESSAGES["visited" if action == "visit" else "called"]
     body = summary
     if counselling:
-        body = _("%(summary)s\nCounselling: %(counselling)s") % {
-            "summary": summary,
-            "counselling": counselling.strip(),
-        }
+        # The label is the system's (each reader's language); what was typed stays as typed.
+        def body() -> str:
+            return _("%(summary)s\nCounselling: %(counselling)s") % {
+                "summary": summary,
+                "counselling": counselling.strip(),
+            }
+
     return _event(
         case,
         actor,
@@ -1524,7 +1537,8 @@ def attachment_share(*, actor, case: Case, attachment: Attachment, visible: bool
 
 
 def cases_follow_worker(worker: Worker) -> int:
-    """After a worker's name or mobile number changed: refresh the copies the queue searches."""
+    """After a worker's name, mobile or ID number changed: refresh the copies the queue
+    searches."""
     cases = Case.objects.filter(worker=worker)
     return cases.update(
         worker_name=worker.name,
@@ -1532,7 +1546,9 @@ def cases_follow_worker(worker: Worker) -> int:
         search_text=Lower(
             Concat(
                 F("reference"),
-                Value(f" {worker.name} {worker.name_pinyin} {worker.mobile_tail} "),
+                Value(
+                    f" {worker.name} {worker.name_pinyin} {worker.mobile_tail} {worker.id_tail} "
+                ),
                 F("summary"),
                 Value(" "),
                 F("description"),

@@ -223,7 +223,7 @@ def worker_update(*, actor, worker: Worker, id_number: str | None = None, **valu
         _save(worker)
         if "mobile" in diff:
             _sync_login_mobile(worker)
-        if "name" in diff or "mobile" in diff:
+        if {"name", "mobile", "id_number"} & set(diff):
             from unionhub.cases.services import cases_follow_worker
 
             cases_follow_worker(worker)

@@ -1,4 +1,5 @@
-"""The queue's search column gains the worker's name in pinyin and initials (``wangxiaoming wxm``)."""
+"""The queue's search column gains the worker's name in pinyin and initials (``wangxiaoming wxm``)
+and the last four of the ID number."""
 
 from django.db import migrations, models
 from django.db.models import F, OuterRef, Subquery, Value
@@ -8,7 +9,9 @@ from django.db.models.functions import Coalesce, Concat, Lower
 def refresh_search_text(apps, schema_editor):
     Case = apps.get_model("cases", "Case")
     Worker = apps.get_model("workers", "Worker")
-    pinyin = Subquery(Worker.objects.filter(pk=OuterRef("worker_id")).values("name_pinyin")[:1])
+    worker = Worker.objects.filter(pk=OuterRef("worker_id"))
+    pinyin = Subquery(worker.values("name_pinyin")[:1])
+    id_tail = Subquery(worker.values("id_tail")[:1])
     # One UPDATE for every request: the same words in the same order as services._search_text.
     Case.objects.update(
         search_text=Lower(
@@ -20,6 +23,8 @@ def refresh_search_text(apps, schema_editor):
                 Coalesce(pinyin, Value(""), output_field=models.TextField()),
                 Value(" "),
                 F("worker_mobile_tail"),
+                Value(" "),
+                Coalesce(id_tail, Value(""), output_field=models.TextField()),
                 Value(" "),
                 F("summary"),
                 Value(" "),

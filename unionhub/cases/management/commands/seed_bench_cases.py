@@ -94,6 +94,7 @@ class WorkerRef(NamedTuple):
     name: str
     name_pinyin: str
     mobile_tail: str
+    id_tail: str
 
 
 @dataclass
@@ -842,7 +843,7 @@ class Command(BaseCommand):
             WorkerRef(*row)
             for row in Worker.objects.filter(district=district)
             .order_by("id")
-            .values_list("id", "organization_id", "name", "name_pinyin", "mobile_tail")
+            .values_list("id", "organization_id", "name", "name_pinyin", "mobile_tail", "id_tail")
         ]
         numbers = dict(
             CaseSequence.objects.filter(district=district).values_list("year", "last_number")
