@@ -112,7 +112,7 @@ class WorkerFactory(factory.django.DjangoModelFactory):
 
     raw_id = factory.LazyFunction(make_id_number)
     name = factory.Sequence(lambda n: f"职工{n}")
-    name_pinyin = factory.LazyAttribute(lambda w: pinyin_key(w.name))
+    name_pinyin = factory.LazyAttribute(lambda w: pinyin_key(w.name, person=True))
     gender = "male"
     birth_date = factory.LazyAttribute(
         lambda w: datetime.date(int(w.raw_id[6:10]), int(w.raw_id[10:12]), int(w.raw_id[12:14]))

@@ -305,3 +305,33 @@ def test_moved_workers_get_the_new_district_and_their_own_history_line(tree, dis
     assert AuditEntry.objects.filter(
         action="workers.worker.moved_with_enterprise", target_id=str(worker.pk)
     ).exists()
+
+
+def test_a_surname_is_read_as_a_surname_in_search_and_order(tree, officer, login):
+    import importlib
+
+    from django.apps import apps
+    from django.urls import reverse
+
+    from tests.factories import WorkerFactory
+    from unionhub.core.pinyin import pinyin_key
+    from unionhub.workers.services import worker_update
+
+    assert pinyin_key("曾红", person=True) == "zenghong zh"
+    assert pinyin_key("单于明", person=True) == "chanyuming cym"
+    assert pinyin_key("曾经", person=False) == "cengjing cj"  # not a name: the everyday reading
+    zeng = WorkerFactory(name="曾红", organization=tree.union_a)
+    cao = WorkerFactory(name="曹丽", organization=tree.union_a)
+    cheng = WorkerFactory(name="程伟", organization=tree.union_a)
+    client = login(officer)
+    found = client.get(reverse("workers:worker-list"), {"q": "zenghong"}).context["page"]
+    assert [w.pk for w in found] == [zeng.pk]
+    listed = [w.pk for w in client.get(reverse("workers:worker-list")).context["page"]]
+    assert listed.index(cao.pk) < listed.index(cheng.pk) < listed.index(zeng.pk)
+    worker_update(actor=officer, worker=cao, name="解丽")
+    assert Worker.objects.get(pk=cao.pk).name_pinyin == "xieli xl"
+    # Records written with the everyday reading are read again by the migration.
+    Worker.objects.filter(pk=zeng.pk).update(name_pinyin="cenghong ch")
+    migration = importlib.import_module("unionhub.workers.migrations.0003_surname_readings")
+    migration.reread_surnames(apps, None)
+    assert Worker.objects.get(pk=zeng.pk).name_pinyin == "zenghong zh"

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from pypinyin import lazy_pinyin
 
+# Surnames read otherwise than the character's everyday reading (曾 is "zeng" as a surname, not
+# "ceng"). Only the first character of a person's name is read this way.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "查": "zha", "朴": "piao",
+    "盖": "ge", "乐": "yue", "覃": "qin", "缪": "miao", "翟": "zhai", "种": "chong", "折": "she",
+    "秘": "bi", "柏": "bai", "繁": "po", "召": "shao", "隗": "wei", "尉": "wei", "员": "yun",
+}  # fmt: skip
+# Two-character surnames whose first character would otherwise take the single reading above.
+COMPOUND_SURNAMES = {"尉迟": ["yu", "chi"], "单于": ["chan", "yu"]}
 
-def pinyin_key(text: str) -> str:
+
+def pinyin_key(text: str, *, person: bool = False) -> str:
     """``王小明`` → ``"wangxiaoming wxm"``: the full pinyin (sorts as a Chinese reader expects)
-    and the initials (what staff type to find someone quickly)."""
-    syllables = [s.lower() for s in lazy_pinyin(text or "") if s.strip()]
+    and the initials (what staff type to find someone quickly). With ``person``, the name's
+    first character is read as a surname (曾红 → ``zenghong zh``)."""
+    text = text or ""
+    syllables = [s.lower() for s in lazy_pinyin(text) if s.strip()]
+    if person and syllables:
+        compound = COMPOUND_SURNAMES.get(text[:2])
+        if compound and len(syllables) >= 2:
+            syllables[:2] = compound
+        elif text[0] in SURNAME_READINGS:
+            syllables[0] = SURNAME_READINGS[text[0]]
     full = "".join(syllables)
     initials = "".join(s[0] for s in syllables)
     return f"{full} {initials}"[:200]

@@ -163,7 +163,7 @@ def worker_create(
     require(actor, Cap.MANAGE_WORKERS, org)
     worker = Worker(
         name=_check_name(name),
-        name_pinyin=pinyin_key(name.strip()),
+        name_pinyin=pinyin_key(name.strip(), person=True),
         organization=org,
         district=_district_of(org),
         enterprise=enterprise,
@@ -201,7 +201,7 @@ def worker_update(*, actor, worker: Worker, id_number: str | None = None, **valu
     before = audit.snapshot(worker, tracked)
     if "name" in values:
         values["name"] = _check_name(values["name"])
-        worker.name_pinyin = pinyin_key(values["name"])
+        worker.name_pinyin = pinyin_key(values["name"], person=True)
     if "hardship_level" in values:
         _check_hardship(values["hardship_level"])
     enterprise = values.get("enterprise", worker.enterprise)

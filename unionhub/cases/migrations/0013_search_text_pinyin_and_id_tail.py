@@ -38,7 +38,7 @@ def refresh_search_text(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0012_message_from_the_worker"),
-        ("workers", "0001_initial"),
+        ("workers", "0003_surname_readings"),
     ]
 
     operations = [migrations.RunPython(refresh_search_text, migrations.RunPython.noop, elidable=True)]

@@ -145,7 +145,7 @@ def station_shares(tree: Tree) -> dict[int, float]:
 
 @cache
 def _pinyin(name: str) -> str:
-    return pinyin_key(name)
+    return pinyin_key(name, person=True)
 
 
 _SURNAME_CUMULATIVE = list(
@@ -682,7 +682,7 @@ class Command(BaseCommand):
             rows.append(
                 Enterprise(
                     name=name,
-                    name_pinyin=_pinyin(name),
+                    name_pinyin=pinyin_key(name),
                     credit_code=code,
                     size_class=size,
                     industry=industries[trade],
