@@ -539,3 +539,18 @@ def test_htmx_restoring_a_page_its_history_lost_gets_the_whole_page(district_adm
     )
     assert b"<html" in response.content
     assert "HX-History-Restore-Request" in response["Vary"]
+
+
+def test_no_select_offers_djangos_dashes_instead_of_saying_what_to_choose(
+    tree, officer, case, login
+):
+    client = login(officer)
+    services.case_accept(actor=officer, case=case)
+    for url in (
+        reverse("cases:case-create"),
+        reverse("cases:case-detail", args=[case.public_id]),
+        reverse("workers:worker-create"),
+    ):
+        html = client.get(url).content.decode()
+        assert "---------" not in html, url
+    assert "请选择" in client.get(reverse("cases:case-create")).content.decode()

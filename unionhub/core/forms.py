@@ -6,10 +6,13 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
+
+BLANK_LABEL = BLANK_CHOICE_DASH[0][1]
 
 
 class StyledFormMixin:
@@ -32,6 +35,17 @@ class StyledFormMixin:
                 field.max_length = TEXT_LIMIT
                 field.validators.append(MaxLengthValidator(TEXT_LIMIT))
                 widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
+            # Django's blank choice "---------" reads as a glitch; say what to do instead.
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == BLANK_LABEL:
+                    field.empty_label = _("Choose…")
+            elif isinstance(field, forms.ChoiceField) and any(
+                value == "" and label == BLANK_LABEL for value, label in field.choices
+            ):
+                field.choices = [
+                    (value, _("Choose…") if value == "" and label == BLANK_LABEL else label)
+                    for value, label in field.choices
+                ]
             if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
                 css = "form-check-input"  # RadioSelect covers CheckboxSelectMultiple too
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
