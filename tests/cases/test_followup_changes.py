@@ -126,6 +126,11 @@ def test_the_case_page_moves_and_skips_and_shows_why(officer, accepted, visit, l
     missing_day = client.post(url, {"followup": visit.pk, "change": "move", "reason": "改期"})
     assert missing_day.status_code == 400
     assert "请选择新的日期。" in missing_day.content.decode()
+    # A screen reader is told which list holds a field's error: the ids match.
+    no_reason = client.post(url, {"followup": visit.pk, "change": "skip", "reason": ""})
+    html = no_reason.content.decode()
+    assert 'aria-describedby="id_change_followup_reason_error"' in html
+    assert 'id="id_change_followup_reason_error"' in html
 
     new_day = TODAY() + datetime.timedelta(days=7)
     client.post(

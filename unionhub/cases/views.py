@@ -337,6 +337,12 @@ def _detail_context(
             form = make()
         if form is not None:
             form.auto_id = f"id_{name}_%s"  # many forms on one page: each field's id is unique
+            if form.is_bound:
+                # Errors found before the ids changed: the field's aria-describedby names the
+                # list by the new id, so the list must carry it.
+                for field_name, errors in form.errors.items():
+                    if field_name in form.fields:
+                        errors.field_id = form[field_name].auto_id
         context[f"{name}_form"] = form
     context["open_action"] = open_action
     return context
