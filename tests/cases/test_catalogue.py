@@ -111,3 +111,23 @@ def test_a_follow_up_can_be_scheduled_by_hand(tree, officer, case, login):
         {"kind": "visit", "due_on": "2000-01-05"},
     )
     assert past.status_code == 400
+
+
+def test_the_edit_page_removes_a_ticked_step_and_keeps_the_plan_in_day_order(
+    tree, district_admin, hardship, login
+):
+    data = {
+        "name": "困难帮扶", "name_en": "Hardship relief", "response_sla_hours": 24,
+        "resolution_sla_hours": 240, "sort_order": 20, "is_active": "on", "allows_payment": "on",
+        "plan-TOTAL_FORMS": 3, "plan-INITIAL_FORMS": 0,
+        "plan-0-kind": "call", "plan-0-day": 14,
+        "plan-1-kind": "call", "plan-1-day": 60, "plan-1-DELETE": "on",
+        "plan-2-kind": "visit", "plan-2-day": 3,
+    }  # fmt: skip
+    client = login(district_admin)
+    url = reverse("cases:category-edit", args=[hardship.pk])
+    assert client.post(url, data).status_code == 302
+    hardship.refresh_from_db()
+    assert hardship.followup_plan == [{"kind": "visit", "day": 3}, {"kind": "call", "day": 14}]
+    page = client.get(url).content.decode()
+    assert 'name="plan-0-DELETE"' in page and "删除第1步" in page

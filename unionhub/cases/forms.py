@@ -689,13 +689,13 @@ class PlanStepForm(StyledForm):
     until = forms.IntegerField(label=_("Until day"), required=False, min_value=0, max_value=730)
 
 
-PlanFormSet = formset_factory(PlanStepForm, extra=3, max_num=12)
+PlanFormSet = formset_factory(PlanStepForm, extra=3, max_num=12, can_delete=True)
 
 
 def plan_from_formset(formset) -> list[dict]:
     steps = []
     for data in formset.cleaned_data:
-        if not data or not data.get("kind") or data.get("day") is None:
+        if not data or data.get("DELETE") or not data.get("kind") or data.get("day") is None:
             continue
         step = {"kind": data["kind"], "day": data["day"]}
         if data.get("every"):

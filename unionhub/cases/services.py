@@ -1201,7 +1201,7 @@ def _plan_dates(plan: list[dict], start: datetime.date) -> list[tuple[str, datet
 
 def validate_plan(plan) -> list[dict]:
     """The standard plan is a list of steps: kind (visit or call), day, optionally every and until
-    (days). Raises ``DomainError`` on anything else."""
+    (days), returned in day order. Raises ``DomainError`` on anything else."""
     if not isinstance(plan, list):
         raise DomainError(_("The follow-up plan must be a list of steps."), field="followup_plan")
     cleaned = []
@@ -1227,7 +1227,8 @@ def validate_plan(plan) -> list[dict]:
         if every:
             step_clean.update({"every": every, "until": until})
         cleaned.append(step_clean)
-    return cleaned
+    # Kept in the order the steps come: by day (a step added later for day 3 reads before 14).
+    return sorted(cleaned, key=lambda step: (step["day"], step["kind"]))
 
 
 def _schedule_plan(case: Case, *, start: datetime.date) -> list[FollowUp]:
