@@ -156,15 +156,20 @@ def test_a_withdrawal_keeps_the_reason_given(case, worker, login):
 def test_an_empty_description_is_summarised_on_top_with_a_note_about_photos(
     hardship, worker, login
 ):
-    response = login(worker.user).post(
-        reverse("portal:case-create"),
-        {"category": hardship.pk, "summary": "求助", "submission_key": uuid.uuid4()},
-    )
-    html = response.content.decode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases.test_attachments import png_bytes
+
+    client = login(worker.user)
+    data = {"category": hardship.pk, "summary": "求助", "submission_key": uuid.uuid4()}
+    html = client.post(reverse("portal:case-create"), data).content.decode()
     summary = html.index("data-error-summary")
     assert summary < html.index('name="category"')  # on top of the form
     assert 'href="#id_description"' in html[summary:]
-    assert 'id="photos-again"' in html
+    assert 'id="photos-again"' not in html  # no photo was chosen: nothing to choose again
+    photo = SimpleUploadedFile("火灾现场.png", png_bytes(), content_type="image/png")
+    html = client.post(reverse("portal:case-create"), {**data, "attachments": photo})
+    assert 'id="photos-again"' in html.content.decode()
     assert not Case.objects.exists()
 
 
