@@ -134,6 +134,12 @@ def test_bulk_assign_from_the_queue(people, live_server, open_page):
     assert card.evaluate("c => c.scrollWidth <= c.clientWidth")
     assert desk.locator(".queue-summary-under", has_text="困难帮扶0").is_visible()
     assert not desk.get_by_role("columnheader", name="承办组织").is_visible()
+    # On a phone each request is a small card, its box still there to tick.
+    desk.set_viewport_size({"width": 375, "height": 812})
+    assert card.evaluate("c => c.scrollWidth <= c.clientWidth")
+    assert desk.evaluate("document.documentElement.scrollWidth") <= 375
+    desk.locator(f"input[name=case][value='{cases[2].public_id}']").check()
+    assert desk.locator(".queue-summary-under", has_text="困难帮扶2").is_visible()
     assert desk.console_errors == []
 
 

@@ -17,15 +17,16 @@ from django.utils.translation import gettext
 register = template.Library()
 
 _ROW = (
-    '<tr{}>{}<td class="text-nowrap"><a href="{}">{}</a>'
-    # On a narrower screen the summary sits under the reference, owner and assignee step aside.
-    '<div class="queue-summary-under" aria-hidden="true">{}</div></td>'
-    '<td class="text-nowrap"><time datetime="{}">{}</time></td>'
-    '<td class="text-nowrap">{} <span class="text-muted small">{}</span></td>'
-    '<td class="text-nowrap">{}{}</td>'
+    '<tr{}>{}<td class="text-nowrap q-ref"><a href="{}">{}</a>'
+    # On a narrower screen the summary sits under the reference, owner and assignee step aside
+    # (and on a phone each request becomes a small card: see console.css).
+    '<div class="queue-summary-under">{}</div></td>'
+    '<td class="text-nowrap q-when"><time datetime="{}">{}</time></td>'
+    '<td class="text-nowrap q-worker">{} <span class="text-muted small">{}</span></td>'
+    '<td class="text-nowrap q-cat">{}{}</td>'
     '<td class="queue-wide">{}</td>'
-    '<td class="text-nowrap"><span class="badge badge-status-{}">{}</span></td>'
-    '<td class="text-nowrap">{}</td>'
+    '<td class="text-nowrap q-status"><span class="badge badge-status-{}">{}</span></td>'
+    '<td class="text-nowrap q-due">{}</td>'
     '<td class="queue-wide">{}</td>'
     '<td class="text-nowrap queue-wide">{}</td></tr>'
 )
@@ -48,8 +49,8 @@ def _row(case, can_handle: bool, now) -> SafeString:
     tick = ""
     if can_handle:
         tick = format_html(
-            '<td><input class="form-check-input" type="checkbox" name="case" value="{}"'
-            ' aria-label="{}"></td>',
+            '<td class="q-tick"><input class="form-check-input" type="checkbox" name="case"'
+            ' value="{}" aria-label="{}"></td>',
             case.public_id,
             gettext("Select %(ref)s") % {"ref": case.reference},
         )
