@@ -761,3 +761,10 @@ class AuditFinding(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+    @property
+    def overdue_days(self) -> int:
+        """Days past the deadline while not rectified (0 when not overdue)."""
+        if self.rectified_at is not None:
+            return 0
+        return max((timezone.localdate() - self.deadline).days, 0)

@@ -857,7 +857,7 @@ def _audit_page(
             "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
             "check_form": AuditCheckForm(),
             "failed_check": failed_check or {},
-            "finding_form": finding_form or FindingForm(fund=review.fund),
+            "finding_form": finding_form or FindingForm(review=review),
             "finding_open": finding_form is not None,
             "rectify_form": RectifyForm(),
             "conclusion_form": ConclusionForm(),
@@ -896,11 +896,10 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect(reverse("funds:audit-detail", args=[review.pk]) + f"#item-{item.pk}")
     if action == "finding":
-        form = FindingForm(post, fund=review.fund)
-        item = review.items.filter(pk=_posted_pk(post.get("item"))).first()
+        form = FindingForm(post, review=review)
         try:
             if form.is_valid():
-                services.finding_add(actor=user, review=review, item=item, **form.cleaned_data)
+                services.finding_add(actor=user, review=review, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         if form.errors:
