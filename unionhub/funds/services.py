@@ -557,6 +557,25 @@ def with_commitments(funds) -> list:
     return funds
 
 
+def with_shortfalls(disbursements) -> list:
+    """Each of ``disbursements`` with its fund's ``committed`` and ``available`` (as
+    ``with_commitments`` gives them; payments of one fund share one fund object) and
+    ``shortfall``: how much more the fund must hold to pay it as well as what is already approved
+    (zero when it can, and for a payment no longer waiting to be paid). One query for all."""
+    disbursements = list(disbursements)
+    funds = {d.fund_id: d.fund for d in disbursements}
+    with_commitments(funds.values())
+    for disbursement in disbursements:
+        fund = disbursement.fund = funds[disbursement.fund_id]
+        room = fund.available
+        if disbursement.status == Status.APPROVED:
+            room += disbursement.amount  # it is among the approved payments counted
+        elif disbursement.status != Status.REQUESTED:
+            room = disbursement.amount
+        disbursement.shortfall = to_money(max(disbursement.amount - room, Decimal("0")))
+    return disbursements
+
+
 def approval_queue(user):
     """What waits for ``user`` as an approver, in the order to take it: requests to decide
     (urgent first, then oldest) and advances to ratify (nearest deadline first). The same rules as

@@ -280,6 +280,7 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _("The request for money has gone to the approvers."))
+            _warn_after_request(request, disbursement)
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
     advance = None
     if case.urgency == Case.Urgency.EMERGENCY and request.user.advance_funds.exists():
@@ -291,6 +292,39 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
         "funds/disbursement_form.html",
         {"case": case, "form": form, "advance_form": advance},
     )
+
+
+def _warn_after_request(request: HttpRequest, disbursement: Disbursement) -> None:
+    """Say what stands between a new request and its payment: a fund that does not have the
+    amount."""
+    [disbursement] = services.with_shortfalls([disbursement])
+    if disbursement.shortfall:
+        messages.warning(request, _shortfall_message(disbursement))
+
+
+def _shortfall_message(disbursement: Disbursement) -> str:
+    """Why a request the fund cannot cover now may be approved but not yet paid."""
+    fund = disbursement.fund
+    figures = {
+        "fund": fund.name,
+        "balance": format_yuan(fund.balance),
+        "available": format_yuan(fund.available),
+        "shortfall": format_yuan(disbursement.shortfall),
+    }
+    if fund.committed:
+        message = _(
+            "%(fund)s holds %(balance)s and has %(available)s available once the approved "
+            "payments are paid: this request is %(shortfall)s more than that. It can be "
+            "approved, but it can be paid only once money is transferred into the fund or a "
+            "smaller amount is asked for instead."
+        )
+    else:
+        message = _(
+            "%(fund)s holds %(balance)s: this request is %(shortfall)s more than that. It can be "
+            "approved, but it can be paid only once money is transferred into the fund or a "
+            "smaller amount is asked for instead."
+        )
+    return message % figures
 
 
 @staff_required
@@ -345,6 +379,8 @@ def _disbursement(request: HttpRequest, public_id) -> Disbursement:
 def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
     approvals = list(disbursement.approvals.select_related("approver"))
     actions = services.disbursement_actions(disbursement, request.user, approvals)
+    services.with_shortfalls([disbursement])
+    waiting_for_money = disbursement.shortfall and disbursement.status == Status.REQUESTED
     entries = list(disbursement.entries.select_related("created_by").order_by("posted_at", "id"))
     payment = next((e for e in entries if e.kind == LedgerEntry.Kind.DISBURSEMENT), None)
     return {
@@ -352,6 +388,7 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
         "approvals": approvals,
         "entries": entries,
         "related_days": services.RELATED_DAYS,
+        "shortfall_message": _shortfall_message(disbursement) if waiting_for_money else "",
         "can_approve": "approve" in actions,
         "can_reject": "reject" in actions,
         "can_ratify": "ratify" in actions,
@@ -456,12 +493,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     """What waits for this approver: urgent first, then oldest; and advances to ratify. Built
     for a phone as much as a desk."""
     waiting, to_ratify = services.approval_queue(request.user)
-    waiting = list(waiting[:100])
-    # One object per fund, so each card reads the same commitments.
-    funds = {d.fund_id: d.fund for d in waiting}
-    services.with_commitments(funds.values())
-    for disbursement in waiting:
-        disbursement.fund = funds[disbursement.fund_id]
+    waiting = services.with_shortfalls(waiting[:100])
     return render(
         request,
         "funds/approval_queue.html",

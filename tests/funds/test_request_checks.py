@@ -1,0 +1,122 @@
+"""What the requester and the approvers are told before money is promised: a fund that does not
+have the amount."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.urls import reverse
+
+from tests.funds.conftest import key
+from unionhub.funds import services
+from unionhub.funds.models import Disbursement
+
+
+def _ask(client, case, fund, amount: str):
+    return client.post(
+        reverse("funds:disbursement-create", args=[case.public_id]),
+        {
+            "idempotency_key": uuid.uuid4(),
+            "fund": fund.pk,
+            "amount": amount,
+            "method": "cash",
+            "reason": "住院押金不足",
+        },
+        follow=True,
+    )
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+# ---- a request above what the fund has available -----------------------------------------------
+
+
+def test_a_request_above_what_the_fund_has_available_is_sent_with_a_warning(
+    tree, funded, approved, chair, case, login
+):
+    approved(funded, "3000.00")  # 10,000 held, 3,000 promised: 7,000 available
+    response = _ask(login(chair), case, funded, "8000")
+    asked = Disbursement.objects.get(amount=Decimal("8000.00"))
+    assert asked.status == "requested"  # not forbidden: money can be transferred in first
+    assert response.redirect_chain[-1][0] == reverse(
+        "funds:disbursement-detail", args=[asked.public_id]
+    )
+    [said] = [m for m in _messages(response) if "超出" in m]
+    assert said == (
+        "伟达五金员工扶助基金余额¥10,000.00，扣除已批待付后可用¥7,000.00，本笔申请超出"
+        "¥1,000.00。可以审批，但须先向该基金调入资金，或撤销后改报较小金额，才能支付。"
+    )
+
+
+def test_with_nothing_approved_yet_the_warning_names_the_balance_alone(
+    tree, funded, chair, case, login
+):
+    response = _ask(login(chair), case, funded, "1000000")
+    [said] = [m for m in _messages(response) if "超出" in m]
+    assert said.startswith("伟达五金员工扶助基金余额¥10,000.00，本笔申请超出¥990,000.00。可以审批")
+
+
+def test_a_request_the_fund_can_pay_gets_no_warning(tree, funded, chair, case, login):
+    response = _ask(login(chair), case, funded, "7000")
+    assert not [m for m in _messages(response) if "超出" in m or "尚未支付" in m]
+    assert "超出基金可用金额" not in response.content.decode()
+
+
+def test_shortfalls_count_what_is_approved_and_not_yet_paid(funded, approved, request_payment):
+    approved(funded, "8000.00")
+    promised = approved(funded, "3000.00")  # 11,000 promised from 10,000
+    waiting = request_payment(funded, "500.00")
+    paid = approved(funded, "200.00")
+    services.disbursement_pay(actor=paid.requested_by, disbursement=paid, idempotency_key=key())
+    paid.refresh_from_db()
+    rows = services.with_shortfalls(
+        Disbursement.objects.filter(pk__in=[promised.pk, waiting.pk, paid.pk]).order_by("pk")
+    )
+    # 9,800 held after the payment, 11,000 promised: 1,200 short of them all; a new request
+    # needs its whole amount on top; a paid one waits for nothing.
+    assert [(d.pk, d.shortfall) for d in rows] == [
+        (promised.pk, Decimal("1200.00")),
+        (waiting.pk, Decimal("1700.00")),
+        (paid.pk, Decimal("0.00")),
+    ]
+    assert rows[0].fund is rows[1].fund  # one fund object, its commitments read once
+
+
+def test_approvers_see_the_funds_balance_and_the_shortfall_on_the_payment_page(
+    tree, funded, approved, request_payment, approver1, approver2, chair, login
+):
+    approved(funded, "8000.00")
+    asked = request_payment(funded, "3000.00")
+    page = login(approver1).get(reverse("funds:disbursement-detail", args=[asked.public_id]))
+    html = page.content.decode()
+    # The same line and badge as the approvals queue's card.
+    assert "基金余额 ¥10,000.00，其中已批待付¥8,000.00，可用¥2,000.00" in html
+    assert "超出基金可用金额" in html
+    # Beside the approve button: approving is allowed, paying waits for the money.
+    assert page.context["can_approve"]
+    actions = html.split('id="act-title"')[1]
+    assert "本笔申请超出¥1,000.00。可以审批，但须先向该基金调入资金" in actions
+    queue = login(approver1).get(reverse("funds:approval-queue")).content.decode()
+    assert "基金余额 ¥10,000.00，其中已批待付¥8,000.00，可用¥2,000.00" in queue
+    # Approved over the balance: whoever pays reads that the promises exceed the money.
+    services.disbursement_approve(actor=approver1, disbursement=asked)
+    services.disbursement_approve(actor=approver2, disbursement=asked)
+    html = login(chair).get(reverse("funds:disbursement-detail", args=[asked.public_id]))
+    html = html.content.decode()
+    assert "本基金已批待付合计¥11,000.00，超出余额（¥10,000.00）¥1,000.00" in html
+
+
+def test_a_paid_or_cancelled_payment_shows_no_balance_line(
+    tree, funded, approved, request_payment, chair, login
+):
+    paid = approved(funded, "500.00")
+    services.disbursement_pay(actor=chair, disbursement=paid, idempotency_key=key())
+    cancelled = request_payment(funded, "300.00")
+    services.disbursement_cancel(actor=chair, disbursement=cancelled, reason="重复申请")
+    client = login(chair)
+    for payment in (paid, cancelled):
+        html = client.get(reverse("funds:disbursement-detail", args=[payment.public_id]))
+        assert "基金余额" not in html.content.decode()
