@@ -1,5 +1,5 @@
 """What the requester and the approvers are told before money is promised: a fund that does not
-have the amount."""
+have the amount, and money already asked for on the same request."""
 
 from __future__ import annotations
 
@@ -120,3 +120,60 @@ def test_a_paid_or_cancelled_payment_shows_no_balance_line(
     for payment in (paid, cancelled):
         html = client.get(reverse("funds:disbursement-detail", args=[payment.public_id]))
         assert "基金余额" not in html.content.decode()
+
+
+# ---- money already asked for on the same request ------------------------------------------------
+
+
+def test_the_request_form_lists_money_already_asked_for_on_the_request(
+    tree, funded, request_payment, approved, chair, case, login
+):
+    waiting = request_payment(funded, "1000.00", case=case)
+    promised = approved(funded, "500.00", case=case)
+    turned_down = request_payment(funded, "700.00", case=case)
+    services.disbursement_cancel(actor=chair, disbursement=turned_down, reason="填错金额")
+    page = login(chair).get(reverse("funds:disbursement-create", args=[case.public_id]))
+    assert [d.pk for d in page.context["asked"]] == [waiting.pk, promised.pk]
+    html = page.content.decode()
+    assert "本诉求已有2笔帮扶款申请尚未支付：" in html
+    assert "¥1,000.00</a> · 伟达五金员工扶助基金 · " in html and "待审批" in html
+    assert "¥500.00</a>" in html and "已审批" in html
+    assert "¥700.00" not in html  # cancelled: no longer asked for
+
+
+def test_asking_again_on_a_request_with_money_not_yet_paid_says_so_after_saving(
+    tree, funded, request_payment, chair, case, login
+):
+    request_payment(funded, "1000.00", case=case)
+    response = _ask(login(chair), case, funded, "1000")
+    assert Disbursement.objects.filter(case=case).count() == 2  # sent: it may be a new need
+    [said] = [m for m in _messages(response) if "尚未支付" in m]
+    assert said == (
+        f"诉求{case.reference}此前已有尚未支付的帮扶款申请：伟达五金员工扶助基金¥1,000.00"
+        "（待审批）。如本次申请与其中一笔重复，请撤销其中一笔。"
+    )
+
+
+def test_money_asked_for_from_a_fund_the_user_cannot_see_is_not_named(
+    tree, funded, fund_b, request_payment, chair, case, login
+):
+    """A request referred in part elsewhere: what another union asked for is not this chair's to
+    read."""
+    other = Disbursement.objects.create(
+        fund=fund_b, case=case, worker=case.worker, category=case.category,
+        amount=Decimal("900.00"), method="cash", reason="外单位申请", requested_by=chair,
+    )  # fmt: skip
+    page = login(chair).get(reverse("funds:disbursement-create", args=[case.public_id]))
+    assert other not in page.context["asked"]
+    assert "¥900.00" not in page.content.decode()
+
+
+def test_a_resent_form_is_not_reported_as_a_duplicate_of_itself(tree, funded, chair, case, login):
+    client = login(chair)
+    url = reverse("funds:disbursement-create", args=[case.public_id])
+    form = {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": "600",
+            "method": "cash", "reason": "住院押金不足"}  # fmt: skip
+    client.post(url, form)
+    again = client.post(url, form, follow=True)
+    assert Disbursement.objects.count() == 1
+    assert not [m for m in _messages(again) if "尚未支付" in m]

@@ -367,6 +367,10 @@ class DisbursementQuerySet(models.QuerySet):
             is_advance=True, status=Disbursement.Status.PAID, ratified_at__isnull=True
         )
 
+    def open(self) -> DisbursementQuerySet:
+        """Asked for and not yet paid: waiting for approval, or approved and waiting to be paid."""
+        return self.filter(status__in=Disbursement.OPEN_STATUSES)
+
 
 class Disbursement(models.Model):
     class Status(models.TextChoices):
@@ -376,6 +380,9 @@ class Disbursement(models.Model):
         REJECTED = "rejected", pgettext_lazy("payment status", "Rejected")
         CANCELLED = "cancelled", pgettext_lazy("payment status", "Cancelled")
         REVERSED = "reversed", _("Reversed")
+
+    # Asked for and not yet paid.
+    OPEN_STATUSES = (Status.REQUESTED, Status.APPROVED)
 
     class Method(models.TextChoices):
         CASH = "cash", _("Cash")

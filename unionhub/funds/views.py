@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from unionhub.cases.models import Case
@@ -262,6 +262,15 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
     case = _case_for(request, case_id)
     require(request.user, Cap.REQUEST_FUNDS, case)
     form = DisbursementRequestForm(request.POST or None, user=request.user, case=case)
+    # Money already asked for on the request and not yet paid, from any fund the user sees: a
+    # second request for the same need is seen before it is sent, and said after.
+    asked = list(
+        Disbursement.objects.visible_to(request.user)
+        .open()
+        .filter(case=case)
+        .select_related("fund", "requested_by")
+        .order_by("requested_at", "id")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -280,7 +289,7 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _("The request for money has gone to the approvers."))
-            _warn_after_request(request, disbursement)
+            _warn_after_request(request, disbursement, asked)
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
     advance = None
     if case.urgency == Case.Urgency.EMERGENCY and request.user.advance_funds.exists():
@@ -290,13 +299,33 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
     return render(
         request,
         "funds/disbursement_form.html",
-        {"case": case, "form": form, "advance_form": advance},
+        {"case": case, "form": form, "advance_form": advance, "asked": asked},
     )
 
 
-def _warn_after_request(request: HttpRequest, disbursement: Disbursement) -> None:
-    """Say what stands between a new request and its payment: a fund that does not have the
-    amount."""
+def _warn_after_request(request: HttpRequest, disbursement: Disbursement, asked: list) -> None:
+    """Say what stands between a new request and its payment: other money asked for on the same
+    request and not yet paid (a duplicate?), and a fund that does not have the amount."""
+    earlier = [d for d in asked if d.pk != disbursement.pk]
+    if earlier:
+        separator = pgettext("list separator", ", ")
+        listed = separator.join(
+            _("%(amount)s from %(fund)s (%(status)s)")
+            % {
+                "amount": format_yuan(d.amount),
+                "fund": d.fund.name,
+                "status": d.get_status_display(),
+            }
+            for d in earlier
+        )
+        messages.warning(
+            request,
+            _(
+                "Request %(reference)s already had money asked for and not yet paid: %(list)s. "
+                "If the new request repeats one of these, cancel one of them."
+            )
+            % {"reference": disbursement.case.reference, "list": listed},
+        )
     [disbursement] = services.with_shortfalls([disbursement])
     if disbursement.shortfall:
         messages.warning(request, _shortfall_message(disbursement))
