@@ -1,14 +1,18 @@
 """What the requester and the approvers are told before money is promised: a fund that does not
-have the amount, and money already asked for on the same request."""
+have the amount, money already asked for on the same request, and what the worker has asked the
+fund for lately (as it stands now)."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.funds.conftest import key
+from tests.funds.conftest import key, make_fund
 from unionhub.funds import services
 from unionhub.funds.models import Disbursement
 
@@ -177,3 +181,75 @@ def test_a_resent_form_is_not_reported_as_a_duplicate_of_itself(tree, funded, ch
     again = client.post(url, form, follow=True)
     assert Disbursement.objects.count() == 1
     assert not [m for m in _messages(again) if "尚未支付" in m]
+
+
+# ---- what the worker asked the fund for lately -------------------------------------------------
+
+
+def test_the_recent_total_leaves_out_requests_since_rejected_or_cancelled(
+    funded, request_payment, approver1, chair, worker_b
+):
+    first = request_payment(funded, "2000.00")
+    second = request_payment(funded, "1500.00")
+    third = request_payment(funded, "1000.00")
+    assert third.combined_amount == Decimal("4500.00")  # frozen when asked for
+    recent = Disbursement.objects.with_recent_total()
+    assert recent.get(pk=third.pk).recent_total == Decimal("4500.00")
+    services.disbursement_reject(actor=approver1, disbursement=first, comment="不符合条件")
+    services.disbursement_cancel(actor=chair, disbursement=second, reason="重复申请")
+    assert recent.get(pk=third.pk).recent_total == Decimal("1000.00")
+    # Each counts what came before it, not after; a cancelled one still counts itself.
+    assert recent.get(pk=second.pk).recent_total == Decimal("1500.00")
+    request_payment(funded, "800.00", worker=worker_b)  # another worker's
+    assert recent.get(pk=third.pk).recent_total == Decimal("1000.00")
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        later = request_payment(funded, "300.00")
+    assert recent.get(pk=later.pk).recent_total == Decimal("300.00")  # the others are too old
+    other_fund = make_fund(third.fund.organization, code="wd-qt", name="伟达五金其他基金")
+    elsewhere = request_payment(other_fund, "100.00")
+    assert recent.get(pk=elsewhere.pk).recent_total == Decimal("100.00")
+
+
+def test_approvers_read_the_recent_total_as_it_stands_now(
+    funded, request_payment, approver1, chair, login
+):
+    first = request_payment(funded, "2000.00")
+    second = request_payment(funded, "2000.00")
+    assert second.approvals_required == 2
+    client = login(approver1)
+    detail = reverse("funds:disbursement-detail", args=[second.public_id])
+    for url in (reverse("funds:approval-queue"), detail):
+        html = client.get(url).content.decode()
+        assert (
+            "截至本笔申请，该职工近30天在本基金的申请合计¥4,000.00（含本笔，不含已驳回、已撤销和"
+            "已冲销的）。审批人数按此金额确定。"
+        ) in html, url
+        assert "其他申请" not in html
+    services.disbursement_cancel(actor=chair, disbursement=first, reason="重复申请")
+    for url in (reverse("funds:approval-queue"), detail):
+        html = client.get(url).content.decode()
+        assert "本基金的申请合计¥2,000.00（含本笔" in html, url
+        assert "审批人数已在申请时按当时的合计¥4,000.00确定。" in html, url
+
+
+def test_the_approvals_queue_makes_the_same_number_of_queries_as_requests_grow(
+    tree, funded, request_payment, approver1, worker_b, login, count_queries
+):
+    for _ in range(2):
+        request_payment(funded, "100.00")
+    client = login(approver1)
+    url = reverse("funds:approval-queue")
+    client.get(url)
+    with count_queries() as small:
+        first = client.get(url)
+    for index in range(15):
+        request_payment(funded, "100.00", **({"worker": worker_b} if index % 2 else {}))
+    with count_queries() as large:
+        second = client.get(url)
+    assert second.content.decode().count("本基金的申请合计") > first.content.decode().count(
+        "本基金的申请合计"
+    )
+    # session; user; memberships; the requests waiting, each with its fund, worker, category,
+    # request, requester, approvals so far and the worker's recent total (joins and subqueries);
+    # the funds' approved and unpaid totals; the advances to ratify.
+    assert len(large) == len(small) <= 6, [q["sql"][:120] for q in large.captured_queries]

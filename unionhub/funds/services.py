@@ -42,6 +42,7 @@ from unionhub.core.money import (
 )
 from unionhub.core.validators import validate_plausible_date
 from unionhub.funds.models import (
+    RELATED_DAYS,
     Approval,
     AuditFinding,
     AuditItem,
@@ -330,11 +331,6 @@ def _check_case_takes_aid(case: Case, actor) -> None:
         )
 
 
-# Requests for the same worker from the same fund within these days count together when the
-# number of approvers is decided: three requests of 2,000 need what one of 6,000 needs.
-RELATED_DAYS = 30
-
-
 def _asked_lately(fund: Fund, worker) -> Decimal:
     """What ``worker`` was asked for or paid from ``fund`` in the last ``RELATED_DAYS`` (refused,
     cancelled and reversed ones aside). The fund row is locked first, so two requests made at once
@@ -343,7 +339,7 @@ def _asked_lately(fund: Fund, worker) -> Decimal:
     since = timezone.now() - datetime.timedelta(days=RELATED_DAYS)
     total = (
         Disbursement.objects.filter(fund=fund, worker=worker, requested_at__gte=since)
-        .exclude(status__in=[Status.REJECTED, Status.CANCELLED, Status.REVERSED])
+        .exclude(status__in=Disbursement.VOID_STATUSES)
         .aggregate(total=MoneySum("amount"))["total"]
     )
     return total or Decimal("0.00")
@@ -588,6 +584,7 @@ def approval_queue(user):
     )
     waiting = (
         mine.filter(status=Status.REQUESTED)
+        .with_recent_total()
         .exclude(requested_by=user)
         .exclude(approvals__approver=user, approvals__is_ratification=False)
         .annotate(

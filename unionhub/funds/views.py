@@ -399,7 +399,7 @@ def _disbursement(request: HttpRequest, public_id) -> Disbursement:
             "requested_by",
             "paid_by",
             "closed_by",
-        ),
+        ).with_recent_total(),
         request.user,
         public_id=public_id,
     )
