@@ -25,3 +25,13 @@ document.addEventListener("change", (event) => {
     header.indeterminate = ticked > 0 && ticked < boxes.length;
   }
 });
+
+// A form sent back with errors opens at its own #fragment (a review's checklist or finding, far
+// down a long page). Going there takes focus back to the page: put the cursor in the first field
+// to correct, without moving the page again.
+window.addEventListener("load", () => {
+  if (!window.location.hash || document.activeElement !== document.body) return;
+  const target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  const field = target && target.querySelector('.is-invalid, [aria-invalid="true"]');
+  if (field) field.focus({ preventScroll: true });
+}, { once: true });

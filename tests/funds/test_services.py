@@ -129,7 +129,7 @@ def test_a_payment_split_into_small_ones_still_needs_two_approvers(
     assert (second.approvals_required, second.combined_amount) == (2, Decimal("4000.00"))
     # The approvers read why.
     html = login(approver1).get("/funds/approvals/").content.decode()
-    assert "该职工近30天在本基金的其他申请合计（含本笔）¥4,000.00" in html
+    assert "该职工近30天在本基金的申请合计¥4,000.00（含本笔，不含已驳回、已撤销和已冲销的）" in html
     second = services.disbursement_approve(actor=approver1, disbursement=second)
     assert second.status == "requested"  # one approver alone cannot clear it
     assert services.disbursement_approve(actor=approver2, disbursement=second).status == "approved"

@@ -81,6 +81,21 @@ class MoneySum(models.Sum):
         return converters
 
 
+class MoneySumSubquery(models.Subquery):
+    """A subquery whose one value is a ``MoneySum`` (``.values(total=MoneySum(...))``), read back
+    in yuan on every database: on SQLite the sum inside comes back in fen (see ``MoneySum``)."""
+
+    def __init__(self, queryset, **extra) -> None:
+        extra.setdefault("output_field", MoneyField())
+        super().__init__(queryset, **extra)
+
+    def get_db_converters(self, connection):
+        converters = super().get_db_converters(connection)
+        if connection.vendor == "sqlite":
+            converters = [*converters, _fen_to_yuan]
+        return converters
+
+
 def _fen_to_yuan(value, expression, connection):
     if value is None:
         return None

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
 from unionhub.core.money import MAX_AMOUNT, amount_too_large_message, format_yuan
 from unionhub.enterprises.models import Enterprise
-from unionhub.funds.models import AuditFinding, AuditItem, Disbursement, Donation, Fund
+from unionhub.funds.models import (
+    AuditFinding,
+    AuditItem,
+    Disbursement,
+    Donation,
+    Fund,
+    FundAudit,
+)
 
 
 class IdempotentForm(StyledForm):
@@ -272,6 +279,12 @@ class AuditCheckForm(StyledForm):
 
 
 class FindingForm(StyledForm):
+    item = forms.ModelChoiceField(
+        label=_("About the payment"),
+        queryset=AuditItem.objects.none(),
+        required=False,
+        empty_label="—",
+    )
     description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
     severity = forms.ChoiceField(label=_("Severity"), choices=AuditFinding.Severity.choices)
     owner = forms.ModelChoiceField(
@@ -283,10 +296,15 @@ class FindingForm(StyledForm):
         initial=lambda: timezone.localdate() + datetime.timedelta(days=30),
     )
 
-    def __init__(self, *args, fund: Fund, **kwargs) -> None:
+    def __init__(self, *args, review: FundAudit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         from unionhub.orgs.models import Organization
 
+        fund = review.fund
+        self.fields["item"].queryset = review.items.select_related("disbursement__worker")
+        self.fields["item"].label_from_instance = lambda item: (
+            f"{item.disbursement.worker.name} {format_yuan(item.disbursement.amount)}"
+        )
         chain = [fund.organization, *Organization.objects.get_ancestors(fund.organization)]
         self.fields["owner"].queryset = (
             get_user_model()

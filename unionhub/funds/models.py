@@ -8,6 +8,7 @@ change to a posted entry.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -20,7 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from unionhub.core.models import AppendOnlyModel, AppendOnlyQuerySet
-from unionhub.core.money import MoneyField, format_yuan
+from unionhub.core.money import MoneyField, MoneySum, MoneySumSubquery, format_yuan
+
+# Requests for the same worker from the same fund within these days count together when the
+# number of approvers is decided: three requests of 2,000 need what one of 6,000 needs.
+RELATED_DAYS = 30
 
 
 def _scope(queryset, user, field: str, capability: str | None):
@@ -367,6 +372,27 @@ class DisbursementQuerySet(models.QuerySet):
             is_advance=True, status=Disbursement.Status.PAID, ratified_at__isnull=True
         )
 
+    def open(self) -> DisbursementQuerySet:
+        """Asked for and not yet paid: waiting for approval, or approved and waiting to be paid."""
+        return self.filter(status__in=Disbursement.OPEN_STATUSES)
+
+    def with_recent_total(self) -> DisbursementQuerySet:
+        """Each payment with ``recent_total``: what its worker has asked for from its fund in the
+        ``RELATED_DAYS`` up to it, itself included, as things stand now (requests since
+        rejected, cancelled or reversed left out). One subquery, however many rows."""
+        mark = OuterRef("requested_at")
+        before = Q(requested_at__lt=mark) | Q(requested_at=mark, pk__lt=OuterRef("pk"))
+        window = Q(requested_at__gte=mark - datetime.timedelta(days=RELATED_DAYS)) & before
+        counted = (
+            Disbursement.objects.filter(fund=OuterRef("fund"), worker=OuterRef("worker"))
+            .filter(Q(pk=OuterRef("pk")) | (window & ~Q(status__in=Disbursement.VOID_STATUSES)))
+            .order_by()
+            .values("worker")
+            .annotate(total=MoneySum("amount"))
+            .values("total")
+        )
+        return self.annotate(recent_total=MoneySumSubquery(counted))
+
 
 class Disbursement(models.Model):
     class Status(models.TextChoices):
@@ -376,6 +402,11 @@ class Disbursement(models.Model):
         REJECTED = "rejected", pgettext_lazy("payment status", "Rejected")
         CANCELLED = "cancelled", pgettext_lazy("payment status", "Cancelled")
         REVERSED = "reversed", _("Reversed")
+
+    # Asked for and not yet paid.
+    OPEN_STATUSES = (Status.REQUESTED, Status.APPROVED)
+    # Turned down, withdrawn or paid back: no money is asked for any more.
+    VOID_STATUSES = (Status.REJECTED, Status.CANCELLED, Status.REVERSED)
 
     class Method(models.TextChoices):
         CASH = "cash", _("Cash")
@@ -761,3 +792,10 @@ class AuditFinding(models.Model):
 
     def __str__(self) -> str:
         return self.description[:40]
+
+    @property
+    def overdue_days(self) -> int:
+        """Days past the deadline while not rectified (0 when not overdue)."""
+        if self.rectified_at is not None:
+            return 0
+        return max((timezone.localdate() - self.deadline).days, 0)

@@ -42,6 +42,7 @@ from unionhub.core.money import (
 )
 from unionhub.core.validators import validate_plausible_date
 from unionhub.funds.models import (
+    RELATED_DAYS,
     Approval,
     AuditFinding,
     AuditItem,
@@ -330,11 +331,6 @@ def _check_case_takes_aid(case: Case, actor) -> None:
         )
 
 
-# Requests for the same worker from the same fund within these days count together when the
-# number of approvers is decided: three requests of 2,000 need what one of 6,000 needs.
-RELATED_DAYS = 30
-
-
 def _asked_lately(fund: Fund, worker) -> Decimal:
     """What ``worker`` was asked for or paid from ``fund`` in the last ``RELATED_DAYS`` (refused,
     cancelled and reversed ones aside). The fund row is locked first, so two requests made at once
@@ -343,7 +339,7 @@ def _asked_lately(fund: Fund, worker) -> Decimal:
     since = timezone.now() - datetime.timedelta(days=RELATED_DAYS)
     total = (
         Disbursement.objects.filter(fund=fund, worker=worker, requested_at__gte=since)
-        .exclude(status__in=[Status.REJECTED, Status.CANCELLED, Status.REVERSED])
+        .exclude(status__in=Disbursement.VOID_STATUSES)
         .aggregate(total=MoneySum("amount"))["total"]
     )
     return total or Decimal("0.00")
@@ -557,6 +553,25 @@ def with_commitments(funds) -> list:
     return funds
 
 
+def with_shortfalls(disbursements) -> list:
+    """Each of ``disbursements`` with its fund's ``committed`` and ``available`` (as
+    ``with_commitments`` gives them; payments of one fund share one fund object) and
+    ``shortfall``: how much more the fund must hold to pay it as well as what is already approved
+    (zero when it can, and for a payment no longer waiting to be paid). One query for all."""
+    disbursements = list(disbursements)
+    funds = {d.fund_id: d.fund for d in disbursements}
+    with_commitments(funds.values())
+    for disbursement in disbursements:
+        fund = disbursement.fund = funds[disbursement.fund_id]
+        room = fund.available
+        if disbursement.status == Status.APPROVED:
+            room += disbursement.amount  # it is among the approved payments counted
+        elif disbursement.status != Status.REQUESTED:
+            room = disbursement.amount
+        disbursement.shortfall = to_money(max(disbursement.amount - room, Decimal("0")))
+    return disbursements
+
+
 def approval_queue(user):
     """What waits for ``user`` as an approver, in the order to take it: requests to decide
     (urgent first, then oldest) and advances to ratify (nearest deadline first). The same rules as
@@ -569,6 +584,7 @@ def approval_queue(user):
     )
     waiting = (
         mine.filter(status=Status.REQUESTED)
+        .with_recent_total()
         .exclude(requested_by=user)
         .exclude(approvals__approver=user, approvals__is_ratification=False)
         .annotate(

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from unionhub.cases.models import Case
@@ -262,6 +262,15 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
     case = _case_for(request, case_id)
     require(request.user, Cap.REQUEST_FUNDS, case)
     form = DisbursementRequestForm(request.POST or None, user=request.user, case=case)
+    # Money already asked for on the request and not yet paid, from any fund the user sees: a
+    # second request for the same need is seen before it is sent, and said after.
+    asked = list(
+        Disbursement.objects.visible_to(request.user)
+        .open()
+        .filter(case=case)
+        .select_related("fund", "requested_by")
+        .order_by("requested_at", "id")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -280,6 +289,7 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             add_domain_error(form, error)
         else:
             messages.success(request, _("The request for money has gone to the approvers."))
+            _warn_after_request(request, disbursement, asked)
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
     advance = None
     if case.urgency == Case.Urgency.EMERGENCY and request.user.advance_funds.exists():
@@ -289,8 +299,61 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
     return render(
         request,
         "funds/disbursement_form.html",
-        {"case": case, "form": form, "advance_form": advance},
+        {"case": case, "form": form, "advance_form": advance, "asked": asked},
     )
+
+
+def _warn_after_request(request: HttpRequest, disbursement: Disbursement, asked: list) -> None:
+    """Say what stands between a new request and its payment: other money asked for on the same
+    request and not yet paid (a duplicate?), and a fund that does not have the amount."""
+    earlier = [d for d in asked if d.pk != disbursement.pk]
+    if earlier:
+        separator = pgettext("list separator", ", ")
+        listed = separator.join(
+            _("%(amount)s from %(fund)s (%(status)s)")
+            % {
+                "amount": format_yuan(d.amount),
+                "fund": d.fund.name,
+                "status": d.get_status_display(),
+            }
+            for d in earlier
+        )
+        messages.warning(
+            request,
+            _(
+                "Request %(reference)s already had money asked for and not yet paid: %(list)s. "
+                "If the new request repeats one of these, cancel one of them."
+            )
+            % {"reference": disbursement.case.reference, "list": listed},
+        )
+    [disbursement] = services.with_shortfalls([disbursement])
+    if disbursement.shortfall:
+        messages.warning(request, _shortfall_message(disbursement))
+
+
+def _shortfall_message(disbursement: Disbursement) -> str:
+    """Why a request the fund cannot cover now may be approved but not yet paid."""
+    fund = disbursement.fund
+    figures = {
+        "fund": fund.name,
+        "balance": format_yuan(fund.balance),
+        "available": format_yuan(fund.available),
+        "shortfall": format_yuan(disbursement.shortfall),
+    }
+    if fund.committed:
+        message = _(
+            "%(fund)s holds %(balance)s and has %(available)s available once the approved "
+            "payments are paid: this request is %(shortfall)s more than that. It can be "
+            "approved, but it can be paid only once money is transferred into the fund or a "
+            "smaller amount is asked for instead."
+        )
+    else:
+        message = _(
+            "%(fund)s holds %(balance)s: this request is %(shortfall)s more than that. It can be "
+            "approved, but it can be paid only once money is transferred into the fund or a "
+            "smaller amount is asked for instead."
+        )
+    return message % figures
 
 
 @staff_required
@@ -336,7 +399,7 @@ def _disbursement(request: HttpRequest, public_id) -> Disbursement:
             "requested_by",
             "paid_by",
             "closed_by",
-        ),
+        ).with_recent_total(),
         request.user,
         public_id=public_id,
     )
@@ -345,6 +408,8 @@ def _disbursement(request: HttpRequest, public_id) -> Disbursement:
 def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
     approvals = list(disbursement.approvals.select_related("approver"))
     actions = services.disbursement_actions(disbursement, request.user, approvals)
+    services.with_shortfalls([disbursement])
+    waiting_for_money = disbursement.shortfall and disbursement.status == Status.REQUESTED
     entries = list(disbursement.entries.select_related("created_by").order_by("posted_at", "id"))
     payment = next((e for e in entries if e.kind == LedgerEntry.Kind.DISBURSEMENT), None)
     return {
@@ -352,6 +417,7 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
         "approvals": approvals,
         "entries": entries,
         "related_days": services.RELATED_DAYS,
+        "shortfall_message": _shortfall_message(disbursement) if waiting_for_money else "",
         "can_approve": "approve" in actions,
         "can_reject": "reject" in actions,
         "can_ratify": "ratify" in actions,
@@ -456,12 +522,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     """What waits for this approver: urgent first, then oldest; and advances to ratify. Built
     for a phone as much as a desk."""
     waiting, to_ratify = services.approval_queue(request.user)
-    waiting = list(waiting[:100])
-    # One object per fund, so each card reads the same commitments.
-    funds = {d.fund_id: d.fund for d in waiting}
-    services.with_commitments(funds.values())
-    for disbursement in waiting:
-        disbursement.fund = funds[disbursement.fund_id]
+    waiting = services.with_shortfalls(waiting[:100])
     return render(
         request,
         "funds/approval_queue.html",
@@ -857,7 +918,7 @@ def _audit_page(
             "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
             "check_form": AuditCheckForm(),
             "failed_check": failed_check or {},
-            "finding_form": finding_form or FindingForm(fund=review.fund),
+            "finding_form": finding_form or FindingForm(review=review),
             "finding_open": finding_form is not None,
             "rectify_form": RectifyForm(),
             "conclusion_form": ConclusionForm(),
@@ -896,11 +957,10 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect(reverse("funds:audit-detail", args=[review.pk]) + f"#item-{item.pk}")
     if action == "finding":
-        form = FindingForm(post, fund=review.fund)
-        item = review.items.filter(pk=_posted_pk(post.get("item"))).first()
+        form = FindingForm(post, review=review)
         try:
             if form.is_valid():
-                services.finding_add(actor=user, review=review, item=item, **form.cleaned_data)
+                services.finding_add(actor=user, review=review, **form.cleaned_data)
         except DomainError as error:
             add_domain_error(form, error)
         if form.errors:

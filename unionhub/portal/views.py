@@ -291,7 +291,9 @@ def aid_list(request: HttpRequest) -> HttpResponse:
     from unionhub.funds.models import Disbursement
 
     Status = Disbursement.Status
-    mine = Disbursement.objects.filter(worker=request.worker).select_related("category", "fund")
+    mine = Disbursement.objects.filter(worker=request.worker).select_related(
+        "category", "fund", "case"
+    )
     received = mine.filter(status=Status.PAID).order_by("-paid_at", "-id")
     page = Paginator(received, 20).get_page(request.GET.get("page"))
     context = {

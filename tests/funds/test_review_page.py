@@ -1,0 +1,119 @@
+"""The fund review (经审) page as a reviewer works through it: overdue rectifications stand out,
+and a refused form keeps what was chosen and is found where it was filled in."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.funds.conftest import key
+from unionhub.funds import services
+
+
+def _review(auditor, chair, approved, fund, payments: int = 2):
+    for _ in range(payments):
+        services.disbursement_pay(
+            actor=chair, disbursement=approved(fund, "500.00"), idempotency_key=key()
+        )
+    today = timezone.localdate()
+    return services.audit_open(
+        actor=auditor, fund=fund, period_start=today, period_end=today, share="1", seed=7
+    )
+
+
+def test_a_rectification_past_its_deadline_is_marked_overdue_until_done(
+    tree, funded, approved, chair, auditor, login
+):
+    review = _review(auditor, chair, approved, funded)
+    today = timezone.localdate()
+    late = services.finding_add(
+        actor=auditor, review=review, description="签收单缺少日期", severity="low",
+        owner=chair, deadline=today,
+    )  # fmt: skip
+    services.finding_add(
+        actor=auditor, review=review, description="银行回单未归档", severity="medium",
+        owner=chair, deadline=today + datetime.timedelta(days=30),
+    )  # fmt: skip
+    url = reverse("funds:audit-detail", args=[review.pk])
+    assert "已逾期" not in login(auditor).get(url).content.decode()  # due today: not late yet
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
+        html = login(auditor).get(url).content.decode()
+        assert html.count("finding-overdue") == 1
+        assert re.search(r"签收单缺少日期.*?已逾期 3 天", html, re.S)
+        services.finding_rectify(actor=chair, finding=late, note="已补签日期")
+        assert "已逾期" not in login(auditor).get(url).content.decode()
+
+
+def test_the_rectify_button_stays_on_one_line_beside_a_labelled_note(
+    tree, funded, approved, chair, auditor, login
+):
+    review = _review(auditor, chair, approved, funded, payments=1)
+    finding = services.finding_add(
+        actor=auditor, review=review, description="签收单缺少日期", severity="low",
+        owner=chair, deadline=timezone.localdate() + datetime.timedelta(days=30),
+    )  # fmt: skip
+    html = login(chair).get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+    assert f'<input class="form-control form-control-sm" id="r{finding.pk}" name="note" ' in html
+    assert 'placeholder="整改情况" required>' in html
+    assert (
+        'class="btn btn-sm btn-outline-primary text-nowrap" type="submit">已整改</button>' in html
+    )
+
+
+def test_a_refused_finding_keeps_the_payment_it_was_about(
+    tree, funded, approved, chair, auditor, login
+):
+    review = _review(auditor, chair, approved, funded)
+    item = review.items.order_by("pk").last()
+    url = reverse("funds:audit-action", args=[review.pk, "finding"])
+    client = login(auditor)
+    refused = client.post(
+        url, {"item": item.pk, "description": "", "severity": "low", "owner": chair.pk}
+    )
+    assert refused.status_code == 400
+    form = refused.context["finding_form"]
+    assert form.errors["description"]
+    html = refused.content.decode()
+    assert f'<option value="{item.pk}" selected>' in html
+    assert 'action="' + url + '#record-finding"' in html  # back where it was filled in
+    assert not review.findings.exists()
+    done = client.post(
+        url,
+        {"item": item.pk, "description": "签收单缺少日期", "severity": "low",
+         "owner": chair.pk, "deadline": (timezone.localdate() + datetime.timedelta(days=30))},
+    )  # fmt: skip
+    assert done.status_code == 302
+    assert review.findings.get().item == item
+    other = services.audit_open(
+        actor=auditor, fund=funded, period_start=timezone.localdate(),
+        period_end=timezone.localdate(), share="1", seed=8,
+    )  # fmt: skip
+    # A payment of another review is not one to choose here.
+    stray = client.post(
+        url, {"item": other.items.first().pk, "description": "x", "severity": "low",
+              "owner": chair.pk, "deadline": timezone.localdate()},
+    )  # fmt: skip
+    assert stray.status_code == 400 and stray.context["finding_form"].errors["item"]
+
+
+def test_a_refused_check_lands_on_its_payment_with_the_note_in_focus(
+    tree, funded, approved, chair, auditor, login
+):
+    review = _review(auditor, chair, approved, funded, payments=3)
+    item = review.items.order_by("pk")[1]
+    page = login(auditor).get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+    check = reverse("funds:audit-action", args=[review.pk, "check"])
+    # Each checklist posts to an address that ends on its own payment, so the page that comes
+    # back (with the error) opens there, not at the top.
+    for each in review.items.all():
+        assert f'action="{check}#item-{each.pk}"' in page
+    refused = login(auditor).post(check, {"item": item.pk, "approvals": "on"})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert f'id="item-{item.pk}"' in html
+    card = html.split(f'id="item-{item.pk}"')[1].split("</article>")[0]
+    assert "is-invalid" in card and "autofocus" in card and "请填写已查验的凭证。" in card
