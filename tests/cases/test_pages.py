@@ -76,7 +76,7 @@ def test_search_finds_a_worker_by_pinyin_and_id_tail_and_follows_a_correction(
         assert refs(queue(client, q=old_tail)) == set()
 
 
-def test_the_migration_rebuilds_the_search_column_as_intake_writes_it(case):
+def test_the_migration_rebuilds_the_search_column_as_intake_writes_it(case, submit, monkeypatch):
     import importlib
 
     from django.apps import apps
@@ -84,11 +84,14 @@ def test_the_migration_rebuilds_the_search_column_as_intake_writes_it(case):
     migration = importlib.import_module(
         "unionhub.cases.migrations.0013_search_text_pinyin_and_id_tail"
     )
-    written = Case.objects.get(pk=case.pk).search_text
-    Case.objects.filter(pk=case.pk).update(search_text="")
+    submit(summary="另一件事")
+    submit(summary="第三件事")
+    written = dict(Case.objects.values_list("pk", "search_text"))
+    Case.objects.update(search_text="")
+    monkeypatch.setattr(migration, "BATCH", 2)  # several batches, the last one partly empty
     migration.refresh_search_text(apps, None)
-    assert Case.objects.get(pk=case.pk).search_text == written
-    assert case.worker.name_pinyin.split()[-1] in written
+    assert dict(Case.objects.values_list("pk", "search_text")) == written
+    assert case.worker.name_pinyin.split()[-1] in written[case.pk]
 
 
 def test_filters_by_status_assignee_and_deadline(tree, officer, case, submit, login):

@@ -285,7 +285,7 @@ def test_a_contact_before_the_trouble_began_is_refused(tree, case, officer):
             actor=officer, case=case, kind="call", summary="电话回访",
             happened_at=case.submitted_at - hour,
         )  # fmt: skip
-    assert refused.value.field == "happened_at"
+    assert (refused.value.field, refused.value.code) == ("happened_at", "contact_before_request")
     assert timezone.localtime(case.submitted_at).strftime("%Y-%m-%d %H:%M") in str(refused.value)
     assert not case.events.filter(kind="call").exists()
     # Visited at the hospital before the request was typed in, after the fire itself: fine.
@@ -299,6 +299,17 @@ def test_a_contact_before_the_trouble_began_is_refused(tree, case, officer):
         happened_at=case.submitted_at - hour,
     )
     assert case.events.filter(kind="visit").count() == 1
+    # A part handed on later began with the worker's request: a visit between the two stands.
+    part = services.case_refer_part(
+        actor=officer, case=case, organization=tree.district, summary="大额救助", reason="超额"
+    )
+    assert part.occurred_at == case.occurred_at
+    district_admin = staff(tree.district, Membership.Role.DISTRICT_ADMIN, username="qu_admin")
+    services.case_accept(actor=district_admin, case=part)
+    services.case_log_contact(
+        actor=district_admin, case=part, kind="call", summary="核实情况",
+        happened_at=case.submitted_at,
+    )  # fmt: skip
 
 
 def test_rejecting_cancels_the_pending_follow_ups(tree, case, officer):

@@ -140,6 +140,12 @@ def test_bulk_assign_from_the_queue(people, live_server, open_page):
     assert desk.evaluate("document.documentElement.scrollWidth") <= 375
     desk.locator(f"input[name=case][value='{cases[2].public_id}']").check()
     assert desk.locator(".queue-summary-under", has_text="困难帮扶2").is_visible()
+    # With the header gone, each value carries its column's name for screen readers.
+    label = desk.locator(".q-status .q-label").first
+    assert label.text_content() == "状态"
+    assert label.evaluate("e => getComputedStyle(e).display") != "none"
+    desk.set_viewport_size({"width": 1366, "height": 900})
+    assert label.evaluate("e => getComputedStyle(e).display") == "none"  # the header says it
     assert desk.console_errors == []
 
 

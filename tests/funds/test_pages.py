@@ -417,6 +417,34 @@ def test_the_workers_data_download_holds_their_requests_aid_and_who_saw_their_id
     assert viewed["viewed_by"] == district_admin.get_full_name()
 
 
+def test_the_workers_data_download_costs_the_same_however_much_they_hold(
+    tree, funded, approved, officer, worker, case, login, count_queries
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases.test_attachments import png_bytes
+    from unionhub.cases import services as case_services
+
+    client = login(worker.user)
+    url = reverse("portal:my-data")
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    for i in range(4):
+        more = case_services.case_submit(
+            actor=officer, worker=worker, category=case.category, channel="phone",
+            summary=f"困难帮扶{i}", description="家庭困难。",
+        )  # fmt: skip
+        photo = SimpleUploadedFile(f"{i}.png", png_bytes(), content_type="image/png")
+        case_services.attachment_add(
+            actor=officer, case=more, upload=case_services.Upload(photo.name, photo.read())
+        )
+        approved(funded, "100.00", case=more)
+    with count_queries() as many:
+        client.get(url)
+    assert len(many) == len(few), [q["sql"][:90] for q in many.captured_queries]
+
+
 def test_beneficiary_exports_are_masked_unless_asked_and_allowed(
     tree, funded, approved, chair, officer, worker, login
 ):

@@ -320,6 +320,7 @@ def test_a_surname_is_read_as_a_surname_in_search_and_order(tree, officer, login
     assert pinyin_key("曾红", person=True) == "zenghong zh"
     assert pinyin_key("单于明", person=True) == "chanyuming cym"
     assert pinyin_key("曾经", person=False) == "cengjing cj"  # not a name: the everyday reading
+    assert pinyin_key("盖丽", person=True) == "geli gl gaili"  # both readings of 盖 find her
     zeng = WorkerFactory(name="曾红", organization=tree.union_a)
     cao = WorkerFactory(name="曹丽", organization=tree.union_a)
     cheng = WorkerFactory(name="程伟", organization=tree.union_a)

@@ -803,7 +803,10 @@ def case_log_contact(
 ) -> CaseEvent:
     """Log a phone call or a visit (who, when, what was done, counselling given). With
     ``followup``, it also marks that scheduled contact done. The worker sees that the contact
-    took place, not the notes."""
+    took place, not the notes.
+
+    Raises ``DomainError`` for a time in the future or before the request began (when the trouble
+    happened, if earlier than the request was entered)."""
     case = _locked(case)
     action = "visit" if kind == Kind.VISIT else "call"
     _check(case, actor, action)
@@ -816,9 +819,10 @@ def case_log_contact(
     began = min(case.occurred_at or case.submitted_at, case.submitted_at)
     if when < began:
         raise DomainError(
-            _("A contact cannot be earlier than the request itself (%(time)s).")
+            _("A contact cannot be logged before the request began (%(time)s).")
             % {"time": formats.date_format(timezone.localtime(began), "Y-m-d H:i")},
             field="happened_at",
+            code="contact_before_request",
         )
     if followup is not None:
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk, case=case)
@@ -973,6 +977,8 @@ def _case_submit_referral(*, actor, parent, organization, summary, reason) -> Ca
         organization=organization,
         owner_path=organization.path,
         parent=parent,
+        # The trouble began when the worker's own request did, not when a part was handed on.
+        occurred_at=parent.occurred_at or parent.submitted_at,
         submitted_at=now,
         response_due_at=now + _hours(parent.category.response_sla_hours),
         resolution_due_at=now + _hours(parent.category.resolution_sla_hours),

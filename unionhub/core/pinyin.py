@@ -13,6 +13,9 @@ SURNAME_READINGS = {
 }  # fmt: skip
 # Two-character surnames whose first character would otherwise take the single reading above.
 COMPOUND_SURNAMES = {"尉迟": ["yu", "chi"], "单于": ["chan", "yu"]}
+# Surnames with two readings in common use (盖 Gě or Gài): the key holds both, so either finds
+# the person; the surname reading above comes first and decides the order.
+BOTH_READINGS = {"盖", "乐", "覃", "缪"}
 
 
 def pinyin_key(text: str, *, person: bool = False) -> str:
@@ -20,16 +23,21 @@ def pinyin_key(text: str, *, person: bool = False) -> str:
     and the initials (what staff type to find someone quickly). With ``person``, the name's
     first character is read as a surname (曾红 → ``zenghong zh``)."""
     text = text or ""
-    syllables = [s.lower() for s in lazy_pinyin(text) if s.strip()]
+    everyday = [s.lower() for s in lazy_pinyin(text) if s.strip()]
+    syllables = list(everyday)
     if person and syllables:
         compound = COMPOUND_SURNAMES.get(text[:2])
         if compound and len(syllables) >= 2:
             syllables[:2] = compound
         elif text[0] in SURNAME_READINGS:
             syllables[0] = SURNAME_READINGS[text[0]]
-    full = "".join(syllables)
-    initials = "".join(s[0] for s in syllables)
-    return f"{full} {initials}"[:200]
+    readings = [syllables]
+    if person and text[:1] in BOTH_READINGS and everyday != syllables:
+        readings.append(everyday)
+    keys = []
+    for reading in readings:
+        keys += ["".join(reading), "".join(s[0] for s in reading)]
+    return " ".join(dict.fromkeys(keys))[:200]
 
 
 def is_pinyin_query(term: str) -> bool:

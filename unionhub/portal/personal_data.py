@@ -1,9 +1,10 @@
 """What the union holds about one worker, as the worker downloads it (PIPL's right of access).
 
 The worker's record and family, their consents, every request with the timeline they were
-shown, the aid paid or being decided for them, and each time staff viewed their full ID number
-(when, who, and why). Staff notes stay out, as they do on the phone; amounts
-are strings of yuan with two decimals, times are Asia/Shanghai.
+shown, every aid payment asked for them with its status (paid, being decided, turned down or
+cancelled), and each time staff viewed their full ID number (when, who, and why). Staff notes
+stay out, as they do on the phone; amounts are strings of yuan with two decimals, times are
+Asia/Shanghai.
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def _requests(worker: Worker) -> list[dict[str, Any]]:
                 "events",
                 queryset=CaseEvent.objects.exclude(public_message="").order_by("created_at", "id"),
             ),
-            Prefetch("attachments", queryset=Attachment.objects.only("pk", "visible_to_worker")),
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.only("pk", "case_id", "visible_to_worker"),
+            ),
         )
         .order_by("submitted_at", "id")
     )

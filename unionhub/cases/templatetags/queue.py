@@ -21,12 +21,13 @@ _ROW = (
     # On a narrower screen the summary sits under the reference, owner and assignee step aside
     # (and on a phone each request becomes a small card: see console.css).
     '<div class="queue-summary-under">{}</div></td>'
-    '<td class="text-nowrap q-when"><time datetime="{}">{}</time></td>'
+    # Each "q-label" names its column for screen readers when the header is hidden (phone).
+    '<td class="text-nowrap q-when">{}<time datetime="{}">{}</time></td>'
     '<td class="text-nowrap q-worker">{} <span class="text-muted small">{}</span></td>'
-    '<td class="text-nowrap q-cat">{}{}</td>'
+    '<td class="text-nowrap q-cat">{}{}{}</td>'
     '<td class="queue-wide">{}</td>'
-    '<td class="text-nowrap q-status"><span class="badge badge-status-{}">{}</span></td>'
-    '<td class="text-nowrap q-due">{}</td>'
+    '<td class="text-nowrap q-status">{}<span class="badge badge-status-{}">{}</span></td>'
+    '<td class="text-nowrap q-due">{}{}</td>'
     '<td class="queue-wide">{}</td>'
     '<td class="text-nowrap queue-wide">{}</td></tr>'
 )
@@ -45,7 +46,19 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
-def _row(case, can_handle: bool, now) -> SafeString:
+def _labels() -> dict[str, SafeString]:
+    columns = {
+        "when": gettext("Submitted"),
+        "cat": gettext("Category"),
+        "status": gettext("Status"),
+        "due": gettext("Deadline"),
+    }
+    return {
+        key: format_html('<span class="q-label">{}</span>', text) for key, text in columns.items()
+    }
+
+
+def _row(case, can_handle: bool, now, labels: dict[str, SafeString]) -> SafeString:
     tick = ""
     if can_handle:
         tick = format_html(
@@ -82,15 +95,19 @@ def _row(case, can_handle: bool, now) -> SafeString:
         reverse("cases:case-detail", args=[case.public_id]),
         case.reference,
         summary,
+        labels["when"],
         timezone.localtime(case.submitted_at).isoformat(),
         _short(case.submitted_at),
         case.worker_name,
         gettext("tail %(tail)s") % {"tail": case.worker_mobile_tail},
+        labels["cat"],
         case.category.label,
         urgency,
         summary,
+        labels["status"],
         case.status,
         case.get_status_display(),
+        labels["due"],
         deadline,
         case.organization.name,
         assignee or "—",
@@ -100,5 +117,6 @@ def _row(case, can_handle: bool, now) -> SafeString:
 @register.simple_tag
 def queue_rows(cases, can_handle: bool) -> SafeString:
     """``{% queue_rows page can_handle %}``: one ``<tr>`` per request, as the queue shows it."""
-    now = timezone.now()
-    return format_html_join("\n", "{}", ((_row(case, can_handle, now),) for case in cases))
+    now, labels = timezone.now(), _labels()
+    rows = ((_row(case, can_handle, now, labels),) for case in cases)
+    return format_html_join("\n", "{}", rows)
