@@ -211,12 +211,17 @@ def test_a_huge_amount_is_refused_with_the_largest_one_allowed(
 
 
 def test_the_fund_choice_shows_the_balance_and_the_only_fund_is_chosen(
-    tree, funded, chair, case, login
+    tree, funded, chair, case, approved, login
 ):
-    response = login(chair).get(reverse("funds:disbursement-create", args=[case.public_id]))
+    url = reverse("funds:disbursement-create", args=[case.public_id])
+    response = login(chair).get(url)
     field = response.context["form"]["fund"]
     assert field.initial == funded.pk or field.value() == funded.pk
     assert "伟达五金员工扶助基金（余额 ¥10,000.00）" in response.content.decode()
+    # With a payment approved and not yet paid, what is left for new ones is said too.
+    approved(funded, "2500.00")
+    html = login(chair).get(url).content.decode()
+    assert "伟达五金员工扶助基金（余额 ¥10,000.00，可用 ¥7,500.00）" in html
     assert "---------" not in str(field)
     advance = response.context.get("advance_form")
     if advance is not None:  # shares the page: its ids differ from the request form's

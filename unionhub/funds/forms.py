@@ -112,18 +112,23 @@ class DonationForm(IdempotentForm):
 
 
 class FundChoiceField(forms.ModelChoiceField):
-    """A fund with what it holds now, so nobody asks blindly; the only fund is chosen already."""
+    """A fund with what it holds now and, when payments are approved and not yet paid, what is
+    left of it for new ones, so nobody asks blindly; the only fund is chosen already."""
 
     def label_from_instance(self, fund) -> str:
-        return _("%(fund)s (holds %(balance)s)") % {
-            "fund": fund.name,
-            "balance": format_yuan(fund.balance),
-        }
+        values = {"fund": fund.name, "balance": format_yuan(fund.balance)}
+        committed = getattr(fund, "committed", None)
+        if committed:
+            values["available"] = format_yuan(fund.available)
+            return _("%(fund)s (holds %(balance)s, %(available)s available)") % values
+        return _("%(fund)s (holds %(balance)s)") % values
 
     def offer(self, funds) -> None:
         """Offer ``funds`` (a queryset, also used to check the choice when posted)."""
+        from unionhub.funds.services import with_commitments
+
         self.queryset = funds
-        funds = list(funds)
+        funds = with_commitments(funds)
         self.offered = len(funds)
         self.choices = [(f.pk, self.label_from_instance(f)) for f in funds]
         if len(funds) == 1:
