@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from unionhub.cases.models import Case, CaseEvent, CaseSequence, FollowUp, ServiceCategory
 from unionhub.cases.services import (
     PUBLIC_MESSAGES,
+    TRANSITIONS,
     _intake_note,
     _json_params,
     _plan_dates,
@@ -35,9 +36,9 @@ Status = Case.Status
 Kind = CaseEvent.Kind
 DEMO_NAMESPACE = uuid.UUID("5d3b8a54-6a0e-4c57-8b38-3f5c1b9e2a77")
 DEMO_CASES = 2000
-# The action a change of status was, as ``services._move`` names it in the audit log.
-ACTION_TO = {Status.ACCEPTED: "accept", Status.REFERRED: "refer", Status.RESOLVED: "resolve",
-             Status.CLOSED: "close", Status.REJECTED: "reject", Status.WITHDRAWN: "withdraw"}  # fmt: skip
+# The action a change of status was, as ``services._move`` names it in the audit log (back in
+# progress is "start" or "reopen", told apart by where it came from).
+ACTION_TO = {to: action for action, (_from, to) in TRANSITIONS.items() if to != Status.IN_PROGRESS}
 
 # category code → (weight, [(summary, details)], [resolutions])
 TEXTS: dict[str, tuple[int, list[tuple[str, str]], list[str]]] = {
