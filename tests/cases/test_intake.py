@@ -143,21 +143,7 @@ def test_the_intake_page_finds_a_worker_and_opens_the_request(
 
 
 def test_the_intake_page_registers_a_new_worker_on_the_spot(tree, officer, hardship, login):
-    response = login(officer).post(
-        reverse("cases:case-create"),
-        {
-            "new_name": "陆海峰",
-            "new_id_number": make_id_number(),
-            "new_mobile": "13905108181",
-            "organization": tree.station_a.pk,
-            "category": hardship.pk,
-            "channel": "walk_in",
-            "urgency": "normal",
-            "summary": "申请困难帮扶",
-            "description": "外来务工人员，工伤后收入中断。",
-            "submission_key": uuid.uuid4(),
-        },
-    )
+    response = register_at_intake(login(officer), tree, hardship)
     assert response.status_code == 302
     worker = Worker.objects.get(name="陆海峰")
     assert Case.objects.get().worker == worker
