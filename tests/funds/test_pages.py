@@ -698,6 +698,12 @@ def test_rejecting_without_a_reason_from_the_page_says_why_and_changes_nothing(
     )
     assert response.status_code == 400
     assert "请填写不同意的理由。" in response.content.decode()
+    # The page that says why opens at its actions, where the reason is to be written.
+    actions = response.content.decode().split('id="actions"')[1]
+    assert "请填写不同意的理由。" in actions and 'aria-invalid="true"' in actions
+    reject = reverse("funds:disbursement-action", args=[disbursement.public_id, "reject"])
+    queue = login(approver1).get(reverse("funds:approval-queue")).content.decode()
+    assert f'formaction="{reject}#actions"' in queue
     disbursement.refresh_from_db()
     assert disbursement.status == "requested"
     assert not disbursement.approvals.exists()
@@ -811,6 +817,10 @@ def test_an_emergency_advance_from_the_page_needs_the_slip_for_a_bank_transfer(
         actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
         channel="phone", summary="家中失火", description="晚上十点家中失火，一家三口无处安身。",
     )  # fmt: skip
+    earlier = services.disbursement_request(
+        actor=chair, fund=funded, case=fire, worker=worker, amount="2000.00", method="cash",
+        reason="临时生活补助",
+    )  # fmt: skip
     client = login(chair)
     page = client.get(reverse("funds:disbursement-create", args=[fire.public_id]))
     assert page.context["advance_form"] is not None
@@ -822,10 +832,14 @@ def test_an_emergency_advance_from_the_page_needs_the_slip_for_a_bank_transfer(
     assert refused.context["advance_form"].errors["payment_reference"] == [
         "请填写银行转账的回单号。"
     ]
-    assert not Disbursement.objects.exists()
+    # The money already asked for on the request still shows beside the refused advance.
+    assert refused.context["asked"] == [earlier]
+    assert "already-asked" in refused.content.decode()
+    assert Disbursement.objects.get() == earlier
     paid = client.post(url, {**data, "payment_reference": "回单 0087"})
     assert paid.status_code == 302
-    assert Disbursement.objects.get().payment_reference == "回单 0087"
+    advance = Disbursement.objects.exclude(pk=earlier.pk).get()
+    assert advance.payment_reference == "回单 0087"
     funded.refresh_from_db()
     assert funded.balance == Decimal("4000.00")
 
@@ -1010,6 +1024,39 @@ def test_the_api_says_what_the_pages_say_about_void_receipts_tiers_and_commitmen
     assert advance.approvals_required == services.RATIFICATIONS_NEEDED
 
 
+def test_the_api_gives_each_payment_its_worker_s_recent_total_and_the_fund_s_shortfall(
+    tree, funded, approved, request_payment, approver1, approver2, login
+):
+    """What the approval queue warns of, an API client sees too: the worker's other requests
+    in the window and money the fund does not have for this one."""
+    approved(funded, "1500.00")
+    small = request_payment(funded, "1000.00")
+    big = request_payment(funded, "9000.00")
+    client = login(approver1)
+    payments = {p["id"]: p for p in client.get("/api/v1/disbursements/").json()["results"]}
+    assert (payments[str(small.public_id)]["recent_total"], payments[str(small.public_id)][
+        "shortfall"]) == ("2500.00", "0.00")  # fmt: skip
+    # The fund holds 10,000 with 1,500 approved: 8,500 left, 500 short of this one.
+    assert payments[str(big.public_id)]["recent_total"] == "11500.00"
+    assert payments[str(big.public_id)]["shortfall"] == "500.00"
+    detail = client.get(f"/api/v1/disbursements/{big.public_id}/").json()
+    assert (detail["recent_total"], detail["shortfall"]) == ("11500.00", "500.00")
+    # With the earlier 1,500 the small one needs two approvers (2,500 in the window).
+    services.disbursement_approve(actor=approver2, disbursement=small, comment="")
+    decided = client.post(
+        f"/api/v1/disbursements/{small.public_id}/approve/", {"comment": ""}, format="json"
+    )
+    assert decided.status_code == 200, decided.content
+    # Approved, the small one is now committed: it can be paid, the big one is 1,500 short.
+    assert decided.json()["status"] == "approved" and decided.json()["shortfall"] == "0.00"
+    detail = client.get(f"/api/v1/disbursements/{big.public_id}/").json()
+    assert detail["shortfall"] == "1500.00"
+    # Cancelled, a request leaves the worker's total.
+    services.disbursement_cancel(actor=small.requested_by, disbursement=small, reason="重复申请")
+    detail = client.get(f"/api/v1/disbursements/{big.public_id}/").json()
+    assert (detail["recent_total"], detail["shortfall"]) == ("10500.00", "500.00")
+
+
 def test_taking_a_list_down_early_needs_a_reason_and_the_page_says_who_did_it(
     tree, funded, chair, login, client
 ):
@@ -1080,3 +1127,16 @@ def test_closing_the_books_shows_what_it_seals_and_asks_again(tree, fund, donate
     fund.refresh_from_db()
     assert fund.closed_through == datetime.date(2026, 10, 31)
     assert "已结账至2026-10-31" in str(next(iter(done.context["messages"])))
+
+
+def test_a_payment_on_the_worker_s_timeline_links_its_amount_not_an_empty_link(
+    tree, funded, request_payment, chair, worker, login
+):
+    import re
+
+    payment = request_payment(funded, "1200.00")
+    html = login(chair).get(reverse("workers:worker-detail", args=[worker.public_id])).content
+    html = html.decode()
+    link = reverse("funds:disbursement-detail", args=[payment.public_id])
+    assert re.search(rf'<a href="{link}">¥1,200.00 · [^<]+</a>', html)
+    assert re.search(r"<a [^>]*>\s*</a>", html) is None

@@ -98,7 +98,7 @@ def test_approvers_see_the_funds_balance_and_the_shortfall_on_the_payment_page(
     html = page.content.decode()
     # The same line and badge as the approvals queue's card.
     assert "基金余额 ¥10,000.00，其中已批待付¥8,000.00，可用¥2,000.00" in html
-    assert "超出基金可用金额" in html
+    assert "本笔申请超出基金可用金额¥1,000.00" in html
     # Beside the approve button: approving is allowed, paying waits for the money.
     assert page.context["can_approve"]
     actions = html.split('id="act-title"')[1]

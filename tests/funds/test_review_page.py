@@ -58,7 +58,7 @@ def test_the_rectify_button_stays_on_one_line_beside_a_labelled_note(
     )  # fmt: skip
     html = login(chair).get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
     assert f'<input class="form-control form-control-sm" id="r{finding.pk}" name="note" ' in html
-    assert 'placeholder="整改情况" required>' in html
+    assert 'placeholder="整改情况" maxlength="2000" required>' in html
     assert (
         'class="btn btn-sm btn-outline-primary text-nowrap" type="submit">已整改</button>' in html
     )
@@ -117,3 +117,89 @@ def test_a_refused_check_lands_on_its_payment_with_the_note_in_focus(
     assert f'id="item-{item.pk}"' in html
     card = html.split(f'id="item-{item.pk}"')[1].split("</article>")[0]
     assert "is-invalid" in card and "autofocus" in card and "请填写已查验的凭证。" in card
+
+
+def test_a_refused_rectification_stays_on_its_finding_with_the_note_kept(
+    tree, funded, approved, chair, auditor, login
+):
+    review = _review(auditor, chair, approved, funded, payments=1)
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    findings = [
+        services.finding_add(
+            actor=auditor,
+            review=review,
+            description=text,
+            severity="low",
+            owner=chair,
+            deadline=deadline,
+        )
+        for text in ("签收单缺少日期", "银行回单未归档")
+    ]
+    finding = findings[1]
+    url = reverse("funds:audit-action", args=[review.pk, "rectify"])
+    client = login(chair)
+    page = client.get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+    for each in findings:
+        assert f'action="{url}#finding-{each.pk}"' in page
+    refused = client.post(url, {"finding": finding.pk, "note": "   "})
+    assert refused.status_code == 400
+    row = refused.content.decode().split(f'id="finding-{finding.pk}"')[1].split("</tr>")[0]
+    assert "is-invalid" in row and "autofocus" in row and "请填写整改情况。" in row
+    other = refused.content.decode().split(f'id="finding-{findings[0].pk}"')[1].split("</tr>")[0]
+    assert "is-invalid" not in other
+    finding.refresh_from_db()
+    assert finding.rectified_at is None and finding.rectification == ""
+    long = client.post(url, {"finding": finding.pk, "note": "补" * 2001})
+    assert long.status_code == 400
+    row = long.content.decode().split(f'id="finding-{finding.pk}"')[1].split("</tr>")[0]
+    assert "is-invalid" in row and "2000" in row and "补" * 2001 in row
+    finding.refresh_from_db()
+    assert finding.rectified_at is None
+    done = client.post(url, {"finding": finding.pk, "note": "已补充归档"})
+    assert done.status_code == 302 and done.url.endswith(f"#finding-{finding.pk}")
+    finding.refresh_from_db()
+    assert finding.rectification == "已补充归档"
+    # Sent again (a double tap): the row shows what was written, the reason goes on top.
+    again = client.post(url, {"finding": finding.pk, "note": "再次"})
+    assert again.status_code == 400 and "该问题已整改，请勿重复操作。" in again.content.decode()
+    finding.refresh_from_db()
+    assert finding.rectification == "已补充归档"
+
+
+def test_closing_too_early_keeps_the_conclusion_as_typed_with_the_reason(
+    tree, funded, approved, chair, auditor, login
+):
+    review = _review(auditor, chair, approved, funded, payments=2)
+    url = reverse("funds:audit-action", args=[review.pk, "close"])
+    client = login(auditor)
+    conclusion = "抽查两笔发放，审批手续齐全，凭证完整。"
+    early = client.post(url, {"conclusion": conclusion})
+    assert early.status_code == 400
+    html = early.content.decode()
+    section = html.split('id="conclusion-title"')[1]
+    assert conclusion in section and "请先检查全部抽样发放记录，再结束审查。" in section
+    assert f'action="{url}#conclusion-title"' in html
+    for item in review.items.all():
+        services.audit_check(
+            actor=auditor, item=item, checks=dict.fromkeys(item.CHECKS, True),
+            evidence_note="申请表、银行回单",
+        )  # fmt: skip
+    long = client.post(url, {"conclusion": "审" * 2001})
+    assert long.status_code == 400
+    assert "2000" in str(long.context["conclusion_form"].errors["conclusion"])
+    review.refresh_from_db()
+    assert review.status == "open"
+    empty = client.post(url, {"conclusion": "  "})
+    assert empty.status_code == 400
+    assert "conclusion" in empty.context["conclusion_form"].errors
+    review.refresh_from_db()
+    assert review.status == "open" and review.conclusion == ""
+    closed = client.post(url, {"conclusion": conclusion})
+    assert closed.status_code == 302 and closed.url.endswith("#conclusion-title")
+    review.refresh_from_db()
+    assert review.status == "closed" and review.conclusion == conclusion
+    # Closed meanwhile (a second tab): said on top, the conclusion stays the one recorded.
+    again = client.post(url, {"conclusion": "另一份结论"})
+    assert again.status_code == 400 and "该经费审查已结束。" in again.content.decode()
+    review.refresh_from_db()
+    assert review.conclusion == conclusion

@@ -244,6 +244,25 @@ class DisbursementSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.get_full_name")
     approvals = ApprovalSerializer(many=True, read_only=True)
     is_unratified = serializers.BooleanField(read_only=True)
+    recent_total = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        help_text=(
+            "This request's amount plus what the worker asked the fund for in the related-requests "
+            "window before it, as things stand now (earlier requests since rejected, cancelled or "
+            "reversed left out). Above `amount`, approvers are looking at one of several requests."
+        ),
+    )
+    shortfall = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        read_only=True,
+        help_text=(
+            "For a payment still to be paid: how much more the fund must hold to pay it as well "
+            "as the payments already approved. 0.00 when it can be paid."
+        ),
+    )
 
     class Meta:
         model = Disbursement
@@ -262,6 +281,8 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "is_unratified",
             "approvals_required",
             "combined_amount",
+            "recent_total",
+            "shortfall",
             "reason",
             "requested_by",
             "requested_at",
@@ -311,6 +332,7 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
             Disbursement.objects.visible_to(self.request.user)
             .select_related("fund", "worker", "case", "category", "requested_by")
             .prefetch_related("approvals__approver")
+            .with_recent_total()
         )
         status_filter = self.request.query_params.get("status")
         if status_filter in Disbursement.Status.values:
@@ -324,6 +346,18 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:  # each with what its fund lacks to pay it
+            page = services.with_shortfalls(page)
+        return page
+
+    def get_object(self):
+        disbursement = super().get_object()
+        if self.action == "retrieve":  # actions answer with ``_fresh``, which adds it
+            services.with_shortfalls([disbursement])
+        return disbursement
 
     @extend_schema(
         request=DisbursementCreateSerializer,
@@ -366,7 +400,8 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self._fresh(disbursement), status=status.HTTP_201_CREATED)
 
     def _fresh(self, disbursement) -> dict:
-        return DisbursementSerializer(self.get_queryset().get(pk=disbursement.pk)).data
+        [fresh] = services.with_shortfalls([self.get_queryset().get(pk=disbursement.pk)])
+        return DisbursementSerializer(fresh).data
 
     def _act(self, request, serializer_class, run):
         disbursement = self.get_object()

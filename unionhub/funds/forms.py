@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
+from unionhub.core.forms import TEXT_LIMIT, DateField, DateInput, DateTimeField, StyledForm
 from unionhub.core.money import MAX_AMOUNT, amount_too_large_message, format_yuan
 from unionhub.enterprises.models import Enterprise
 from unionhub.funds.models import (
@@ -321,8 +321,19 @@ class FindingForm(StyledForm):
 
 
 class RectifyForm(StyledForm):
-    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+    """What was done about a finding: one line in the findings table (``note_limit`` long)."""
+
+    note_limit = TEXT_LIMIT
+    note = forms.CharField(
+        label=_("What was done to rectify it"),
+        max_length=TEXT_LIMIT,
+        error_messages={"required": _("Say what was done to rectify it.")},
+    )
 
 
 class ConclusionForm(StyledForm):
-    conclusion = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 4}))
+    conclusion = forms.CharField(
+        label=_("Conclusion"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write the review's conclusion.")},
+    )

@@ -1624,7 +1624,7 @@ def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
         raise Conflict(_("This finding is already rectified."), code="already_rectified")
     note = (note or "").strip()
     if not note:
-        raise DomainError(_("Say what was done."), field="note")
+        raise DomainError(_("Say what was done to rectify it."), field="note")
     finding.rectification = note
     finding.rectified_at = timezone.now()
     finding.save(update_fields=["rectification", "rectified_at"])

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from unionhub.cases.models import Case
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.calendar import years_without_schedule
-from unionhub.core.errors import DomainError
+from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
 from unionhub.core.views import add_domain_error, paginate, posted_here, staff_required
@@ -256,21 +256,25 @@ def _case_for(request: HttpRequest, public_id) -> Case:
     )
 
 
-@staff_required
-def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
-    """Ask a fund to pay against a request (from the request's page)."""
-    case = _case_for(request, case_id)
-    require(request.user, Cap.REQUEST_FUNDS, case)
-    form = DisbursementRequestForm(request.POST or None, user=request.user, case=case)
-    # Money already asked for on the request and not yet paid, from any fund the user sees: a
-    # second request for the same need is seen before it is sent, and said after.
-    asked = list(
+def _asked_for(request: HttpRequest, case: Case) -> list[Disbursement]:
+    """Money already asked for on the request and not yet paid, from any fund the user sees: a
+    second request for the same need is seen before it is sent, and said after."""
+    return list(
         Disbursement.objects.visible_to(request.user)
         .open()
         .filter(case=case)
         .select_related("fund", "requested_by")
         .order_by("requested_at", "id")
     )
+
+
+@staff_required
+def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
+    """Ask a fund to pay against a request (from the request's page)."""
+    case = _case_for(request, case_id)
+    require(request.user, Cap.REQUEST_FUNDS, case)
+    form = DisbursementRequestForm(request.POST or None, user=request.user, case=case)
+    asked = _asked_for(request, case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -383,7 +387,12 @@ def advance_create(request: HttpRequest, case_id) -> HttpResponse:
     return render(
         request,
         "funds/disbursement_form.html",
-        {"case": case, "form": request_form, "advance_form": form},
+        {
+            "case": case,
+            "form": request_form,
+            "advance_form": form,
+            "asked": _asked_for(request, case),
+        },
         status=400,
     )
 
@@ -900,8 +909,11 @@ def _audit_page(
     status: int = 200,
     failed_check: dict | None = None,
     finding_form: FindingForm | None = None,
+    failed_rectify: dict | None = None,
+    conclusion_form: ConclusionForm | None = None,
 ) -> HttpResponse:
-    """The review page; after a refused check or finding, with what was typed and why."""
+    """The review page; after a refused check, finding, rectification or conclusion, with what
+    was typed and why, where it was typed."""
     items = review.items.select_related(
         "disbursement__worker", "disbursement__category", "disbursement__requested_by",
         "disbursement__paid_by", "checked_by",
@@ -920,8 +932,9 @@ def _audit_page(
             "failed_check": failed_check or {},
             "finding_form": finding_form or FindingForm(review=review),
             "finding_open": finding_form is not None,
-            "rectify_form": RectifyForm(),
-            "conclusion_form": ConclusionForm(),
+            "failed_rectify": failed_rectify or {},
+            "rectify_limit": RectifyForm.note_limit,
+            "conclusion_form": conclusion_form or ConclusionForm(),
             "print": request.GET.get("print") == "1",
         },
         status=status,
@@ -967,18 +980,37 @@ def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return _audit_page(request, review, status=400, finding_form=form)
         messages.success(request, _("Saved."))
         return redirect(reverse("funds:audit-detail", args=[review.pk]) + "#findings-title")
-    try:
-        if action == "rectify":
-            finding = get_object_or_404(
-                AuditFinding, pk=_posted_pk(post.get("finding")), audit=review
-            )
-            services.finding_rectify(actor=user, finding=finding, note=post.get("note", ""))
-        elif action == "close":
-            services.audit_close(actor=user, review=review, conclusion=post.get("conclusion", ""))
-        else:
-            raise Http404
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
+    if action == "rectify":
+        finding = get_object_or_404(AuditFinding, pk=_posted_pk(post.get("finding")), audit=review)
+        form = RectifyForm(post)
+        valid = form.is_valid()
+        try:
+            # An invalid note (too long) goes on as none: the service still says whether the
+            # finding may be rectified at all.
+            note = form.cleaned_data["note"] if valid else ""
+            services.finding_rectify(actor=user, finding=finding, note=note)
+        except Conflict as error:
+            # Rectified meanwhile by someone else: the row now shows what they wrote.
+            messages.error(request, str(error.message))
+            return _audit_page(request, review, status=400)
+        except DomainError as error:
+            reason = form.errors["note"][0] if form.errors.get("note") else str(error.message)
+            failed = {"finding": finding.pk, "note": post.get("note", ""), "error": reason}
+            return _audit_page(request, review, status=400, failed_rectify=failed)
         messages.success(request, _("Saved."))
-    return redirect("funds:audit-detail", pk=review.pk)
+        return redirect(reverse("funds:audit-detail", args=[review.pk]) + f"#finding-{finding.pk}")
+    if action == "close":
+        form = ConclusionForm(post)
+        conclusion = form.cleaned_data["conclusion"] if form.is_valid() else ""
+        try:
+            services.audit_close(actor=user, review=review, conclusion=conclusion)
+        except Conflict as error:
+            messages.error(request, str(error.message))  # closed meanwhile: no form to go back to
+            return _audit_page(request, review, status=400)
+        except DomainError as error:
+            if not form.has_error(error.field or NON_FIELD_ERRORS):
+                add_domain_error(form, error)
+            return _audit_page(request, review, status=400, conclusion_form=form)
+        messages.success(request, _("Saved."))
+        return redirect(reverse("funds:audit-detail", args=[review.pk]) + "#conclusion-title")
+    raise Http404
