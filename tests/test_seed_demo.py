@@ -46,6 +46,24 @@ def test_seed_demo_builds_the_district_and_is_idempotent(db):
     assert (fire.reporter_name, fire.reporter_relation) == ("周国强", "同班组工友")
     assert timezone.localtime(fire.occurred_at).strftime("%H:%M") == "22:00"
     assert "反映人：周国强" in fire.events.order_by("created_at", "id").first().body
+    # Its papers: the hospital's receipt and the village's certificate, shown to the worker, and
+    # the application for the district's grant that went with the referral, for staff only.
+    # Each a real PDF, on the timeline at the time it was added.
+    from unionhub.cases.services import Upload, check_upload
+
+    files = {a.original_name: a for a in fire.attachments.all()}
+    assert set(files) == {"住院押金收据.pdf", "火灾情况证明.pdf", "大额救助申请表.pdf"}
+    shown = {name for name, a in files.items() if a.visible_to_worker}
+    assert shown == {"住院押金收据.pdf", "火灾情况证明.pdf"}
+    receipt = files["住院押金收据.pdf"]
+    with receipt.file.open("rb") as handle:
+        content = handle.read()
+    assert check_upload(Upload(name=receipt.original_name, content=content))[0] == "pdf"
+    assert "住院押金收据.pdf" not in receipt.file.name  # stored under a random name
+    line = fire.events.get(kind="attachment", data__attachment=receipt.pk)
+    assert line.created_at == receipt.uploaded_at and line.public_message
+    staff_only = fire.events.get(data__attachment=files["大额救助申请表.pdf"].pk)
+    assert not staff_only.public_message
     # The audit log tells the fire payment's story at the times it happened, in yuan.
     from unionhub.core.models import AuditEntry
     from unionhub.funds.models import Disbursement

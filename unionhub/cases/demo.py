@@ -21,12 +21,16 @@ from unionhub.cases.models import Case, CaseEvent, CaseSequence, FollowUp, Servi
 from unionhub.cases.services import (
     PUBLIC_MESSAGES,
     TRANSITIONS,
+    Upload,
     _intake_note,
     _json_params,
     _plan_dates,
     _search_text,
+    _store_attachment,
     _warn_at,
+    check_upload,
 )
+from unionhub.core.demo import pdf_document
 from unionhub.core.i18n import system_line
 from unionhub.core.models import AuditEntry
 from unionhub.orgs.models import Membership, Organization
@@ -128,6 +132,11 @@ class History:
     case: Case
     events: list[CaseEvent] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)
+    # (time, who, file name, content, shown to the worker): stored once the request is saved
+    files: list[tuple] = field(default_factory=list)
+
+    def attach(self, at, actor, name: str, content: bytes, *, visible: bool) -> None:
+        self.files.append((at, actor, name, content, visible))
 
     def event(self, at, kind, actor, *, body="", public="", params=None, frm="", to=""):
         """``body`` as typed, or a callable writing a system line (kept in every language)."""
@@ -313,9 +322,21 @@ class CaseSeeder:
             [h.case for h in histories if h.case.parent is None], batch_size=500
         )
         Case.objects.bulk_create([h.case for h in histories if h.case.parent is not None])
+        for history in histories:
+            for at, actor, name, content, visible in history.files:
+                self.store_file(history, at, actor, name, content, visible=visible)
         CaseEvent.objects.bulk_create([e for h in histories for e in h.events], batch_size=2000)
         FollowUp.objects.bulk_create([f for h in histories for f in h.followups], batch_size=2000)
         AuditEntry.objects.bulk_create(self.trail(histories), batch_size=2000)
+
+    def store_file(self, history: History, at, actor, name, content, *, visible) -> None:
+        """Keep a file as ``attachment_add`` does (checked by content, stored under a random
+        name, its line on the timeline), at the time it was added."""
+        upload = Upload(name=name, content=content)
+        kind, content_type, digest = check_upload(upload)
+        _store_attachment(
+            history.case, actor, upload, kind, content_type, digest, visible=visible, at=at
+        )
 
     def trail(self, histories: list[History]) -> list[AuditEntry]:
         """The audit lines intake and each change of status would have written, at their times."""
@@ -484,6 +505,37 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
     h.event(night + datetime.timedelta(minutes=80), Kind.VISIT, chair,
             body="赶到医院探望，垫付押金两万元，联系企业安排工友轮流陪护；孩子转学事宜对接街道。",
             public=PUBLIC_MESSAGES["visited"])  # fmt: skip
+    h.attach(night + datetime.timedelta(minutes=86), chair, "住院押金收据.pdf", pdf_document(
+        "惠山区人民医院住院押金收据", [
+            f"患者姓名：{worker.name}　　科室：烧伤整形科　　住院号：ZY2025120856",
+            f"交款单位：{union.name}",
+            "金额（大写）：人民币贰万元整　　（小写）：￥20,000.00",
+            "收款方式：现金　　收款员：0317",
+            "收款时间：2025-12-08 23:24",
+        ]), visible=True)  # fmt: skip
+    h.attach(night + datetime.timedelta(hours=17), chair, "火灾情况证明.pdf", pdf_document(
+        "情况证明", [
+            f"兹证明我村村民{worker.name}家住房于2025年12月8日22时许发生火灾，",
+            "房屋及室内家具、家电、衣物等财物基本烧毁，本人在抢救子女时被烧伤，",
+            "现住惠山区人民医院治疗，爱人和两个孩子暂住亲戚家，生活十分困难。",
+            "特此证明。",
+            "",
+            "洛社镇双庙村村民委员会（盖章）",
+            "2025年12月9日",
+        ]), visible=True)  # fmt: skip
+    # The application for the district's grant goes with the referral, for staff only.
+    h.attach(night + datetime.timedelta(minutes=112), chair, "大额救助申请表.pdf", pdf_document(
+        "惠山区困难职工大额救助申请表", [
+            f"申请人：{worker.name}　　工作单位：无锡华锦重工机械集团有限公司",
+            "家庭人口：4人　　家庭月收入：约7,800元",
+            "申请事由：2025年12月8日晚家中失火，本人烧伤住院，住房及财物基本烧毁。",
+            "企业工会已先行救助：垫付住院押金20,000元，",
+            "　　另从员工扶助基金申请救助300,000元。",
+            "申请区总工会困难职工帮扶资金：50,000元",
+            "",
+            "企业工会意见：情况属实，同意申请。　　经办人：（签字）",
+            "2025年12月8日",
+        ]), visible=False)  # fmt: skip
     child = seeder.new_case(
         worker=worker, category=category, at=night + datetime.timedelta(minutes=115),
         channel="referral", created_by=chair, owner=seeder.district, key="fire-district",

@@ -1451,7 +1451,11 @@ def _check_uploads(uploads) -> list[tuple[str, str, str]]:
     return [check_upload(upload) for upload in uploads]
 
 
-def _store_attachment(case, actor, upload, kind, content_type, digest, *, visible) -> Attachment:
+def _store_attachment(
+    case, actor, upload, kind, content_type, digest, *, visible, at=None
+) -> Attachment:
+    """Keep a checked file under a random name and put its line on the timeline (``at`` is now,
+    unless the demo replays the past)."""
     from django.core.files.base import ContentFile
 
     name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-150:]
@@ -1464,6 +1468,7 @@ def _store_attachment(case, actor, upload, kind, content_type, digest, *, visibl
         sha256=digest,
         visible_to_worker=visible,
         uploaded_by=actor,
+        uploaded_at=at or timezone.now(),
     )
     attachment.file.save(name, ContentFile(upload.content), save=False)
     attachment.save()
@@ -1475,6 +1480,7 @@ def _store_attachment(case, actor, upload, kind, content_type, digest, *, visibl
         public=PUBLIC_MESSAGES["file_added"] if visible else "",
         params={"name": name},
         data={"attachment": attachment.pk},
+        at=at,
     )
     return attachment
 

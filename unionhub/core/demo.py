@@ -103,3 +103,44 @@ class DemoRandom:
         org_code = digits + {10: "X", 11: "0"}.get(check, str(check))
         body = f"91{region}{org_code}"
         return body + uscc.calc_check_digit(body + "0")
+
+
+def pdf_document(title: str, lines: list[str]) -> bytes:
+    """A one-page A4 PDF of a title and lines of Chinese text, for demo attachments (a hospital
+    receipt, a certificate). The text is set in Adobe's standard Song font (STSong-Light), which
+    PDF readers supply, so no font file is embedded."""
+
+    def text(value: str) -> str:
+        return "<" + value.encode("utf-16-be").hex().upper() + ">"
+
+    ops = ["BT", "/F1 20 Tf", f"{297 - len(title) * 10} 770 Td", f"{text(title)} Tj", "ET"]
+    for row, line in enumerate(lines):
+        ops += ["BT", "/F1 12 Tf", f"72 {720 - 24 * row} Td", f"{text(line)} Tj", "ET"]
+    stream = "\n".join(ops).encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 7 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [5 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
+        b"/FontDescriptor 6 0 R /DW 1000 /W [1 95 500 814 907 500] >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
+        b"/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+        b"/CapHeight 880 /StemV 93 >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
