@@ -35,3 +35,15 @@ window.addEventListener("load", () => {
   const field = target && target.querySelector('.is-invalid, [aria-invalid="true"]');
   if (field) field.focus({ preventScroll: true });
 }, { once: true });
+
+// An action on a request's page is posted in place and the page part comes back whole. Refused,
+// the cursor goes to the first field to correct, in view; done, the page stays where it was (the
+// browser's scroll anchoring would otherwise follow the timeline to the bottom of the page).
+document.addEventListener("htmx:afterSettle", () => {
+  const part = document.getElementById("case-main");
+  const field = part && part.querySelector('details[open] .is-invalid, details[open] [aria-invalid="true"]');
+  if (field && document.activeElement !== field) {
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  }
+});

@@ -51,6 +51,8 @@ def test_search_finds_reference_name_tail_and_words(tree, officer, case, login):
         case.reference[-6:],
         case.worker_name,
         case.worker_mobile_tail,
+        f"尾号{case.worker_mobile_tail}",  # copied as the queue shows it
+        f"尾号 {case.worker_mobile_tail}",
         "透析",
     ):
         assert refs(queue(client, q=term)) == {case.reference}, term
@@ -229,7 +231,7 @@ def test_the_worker_page_shows_one_timeline(tree, officer, case, login):
     services.case_rate(actor=case.worker.user, case=case, rating=4, comment="很及时")
     response = login(officer).get(reverse("workers:worker-detail", args=[case.worker.public_id]))
     rated = next(i for i in response.context["timeline"] if i.kind == "评价")
-    assert rated.detail == f"{case.worker.name}: 4分（满分5分） · 很及时"
+    assert rated.detail == f"{case.worker.name}：4分（满分5分） · 很及时"
 
 
 def test_a_referred_part_and_its_request_link_each_other_for_those_who_may_open_them(
@@ -557,3 +559,18 @@ def test_no_select_offers_djangos_dashes_instead_of_saying_what_to_choose(
         html = client.get(url).content.decode()
         assert "---------" not in html, url
     assert "请选择" in client.get(reverse("cases:case-create")).content.decode()
+
+
+def test_bulk_assign_without_a_colleague_keeps_the_requests_ticked(tree, officer, case, login):
+    client = login(officer)
+    response = client.post(
+        reverse("cases:case-bulk-assign"), {"case": [case.public_id], "assignee": ""}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["请选择指派对象。"]
+    assert f'value="{case.public_id}" aria-label="选择{case.reference}" checked>' in (
+        response.content.decode()
+    )
+    assert Case.objects.get(pk=case.pk).assignee is None
+    # Only once: the next look at the queue starts clear.
+    again = client.get(reverse("cases:case-list")).content.decode()
+    assert f'value="{case.public_id}" aria-label="选择{case.reference}">' in again

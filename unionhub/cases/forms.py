@@ -181,6 +181,10 @@ class QueueFilterForm(StyledForm):
 
     def clean_q(self) -> str:
         term = self.cleaned_data["q"].strip()
+        # A tail copied as the queue shows it ("尾号1557") is searched as its digits.
+        label = (_("tail %(tail)s") % {"tail": ""}).strip().lower()
+        if label and term.lower().startswith(label) and term[len(label) :].strip().isdigit():
+            term = term[len(label) :].strip()
         if sum(ch.isdigit() for ch in term) > 6 and not re.fullmatch(REFERENCE_PATTERN, term):
             raise forms.ValidationError(
                 _(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from unionhub.cases.models import Case, CaseEvent
+from unionhub.core.templatetags.unionhub import colon
 from unionhub.core.timeline import TimelineItem
 
 
@@ -45,7 +46,7 @@ def case_events(worker, user, limit: int) -> list[TimelineItem]:
                 at=event.created_at,
                 kind=str(event.get_kind_display()),
                 title=str(title),
-                detail=f"{by}: {detail}" if by and detail else detail or by,
+                detail=f"{by}{colon()}{detail}" if by and detail else detail or by,
                 url=reverse("cases:case-detail", args=[event.case.public_id]),
                 reference=event.case.reference,
             )

@@ -84,6 +84,7 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
         "mine": mine,
         "can_handle": access_for(request.user).can(Cap.HANDLE_CASES),
         "colleagues": form.colleagues,  # the bulk-assign choices: already loaded by the form
+        "ticked": request.session.pop("queue_ticked", []),  # kept by a refused bulk assign
         "query": request.GET.urlencode(),
     }
     return render_page(request, "cases/case_list.html", "cases/partials/_case_table.html", context)
@@ -150,6 +151,8 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Tick the requests to assign first."))
     elif not form.is_valid():
         messages.error(request, _("Choose whom to assign them to."))
+        # Back on the queue, the requests ticked stay ticked.
+        request.session["queue_ticked"] = [str(case.public_id) for case in cases]
     else:
         new = [case.pk for case in cases if case.status == Case.Status.SUBMITTED]
         done, refused = services.cases_bulk_assign(

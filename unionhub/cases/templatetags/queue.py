@@ -58,14 +58,15 @@ def _labels() -> dict[str, SafeString]:
     }
 
 
-def _row(case, can_handle: bool, now, labels: dict[str, SafeString]) -> SafeString:
+def _row(case, can_handle: bool, now, labels: dict[str, SafeString], ticked=()) -> SafeString:
     tick = ""
     if can_handle:
         tick = format_html(
             '<td class="q-tick"><input class="form-check-input" type="checkbox" name="case"'
-            ' value="{}" aria-label="{}"></td>',
+            ' value="{}" aria-label="{}"{}></td>',
             case.public_id,
             gettext("Select %(ref)s") % {"ref": case.reference},
+            " checked" if str(case.public_id) in ticked else "",
         )
     urgency = ""
     if case.urgency != "normal":
@@ -115,8 +116,10 @@ def _row(case, can_handle: bool, now, labels: dict[str, SafeString]) -> SafeStri
 
 
 @register.simple_tag
-def queue_rows(cases, can_handle: bool) -> SafeString:
-    """``{% queue_rows page can_handle %}``: one ``<tr>`` per request, as the queue shows it."""
+def queue_rows(cases, can_handle: bool, ticked=()) -> SafeString:
+    """``{% queue_rows page can_handle ticked %}``: one ``<tr>`` per request, as the queue shows
+    it; those in ``ticked`` (public ids) come ticked."""
     now, labels = timezone.now(), _labels()
-    rows = ((_row(case, can_handle, now, labels),) for case in cases)
+    ticked = set(ticked or ())
+    rows = ((_row(case, can_handle, now, labels, ticked),) for case in cases)
     return format_html_join("\n", "{}", rows)
