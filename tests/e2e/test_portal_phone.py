@@ -9,6 +9,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.conftest import build_tree, staff
 from tests.factories import PASSWORD, UserFactory, WorkerFactory
@@ -99,7 +100,9 @@ def test_nothing_is_wider_than_the_phone_and_every_target_is_big_enough(
         description="父亲突发脑梗住院。",
     )
     page = phone(width=width, language=language)
-    for path in ["/portal/", "/portal/requests/new/", f"/portal/requests/{case.public_id}/"]:
+    paths = ["/portal/", "/portal/requests/new/", f"/portal/requests/{case.public_id}/"]
+    paths += ["/portal/me/", "/portal/requests/", "/portal/aid/", "/portal/messages/"]
+    for path in paths:
         page.goto(live_server.url + path)
         assert page.evaluate(AUDIT) == {"width": width, "small": []}, path
     # The bottom navigation's labels stay on one line.
@@ -125,7 +128,7 @@ def test_a_form_that_comes_back_with_errors_moves_to_the_first_one(phone, live_s
     page.locator("button[data-once]").click()
     page.wait_for_load_state("load")
     assert page.locator("[data-error-summary][role=alert]").is_visible()
-    page.wait_for_function("document.activeElement.id === 'id_description'")
+    expect(page.locator("#id_description")).to_be_focused()
     assert page.locator("#photos-again").count() == 0  # no photo chosen, none to choose again
     assert not Case.objects.exists()
 
@@ -143,7 +146,7 @@ def test_the_send_button_shows_that_it_is_sending(phone, live_server):
     )
     button = page.locator("button[data-once]")
     button.click()
-    page.wait_for_function("document.querySelector('button[data-once]').disabled")
+    expect(page.locator("button[data-once]")).to_be_disabled()
     assert "is-busy" in button.get_attribute("class")
     assert button.inner_text() == button.get_attribute("data-busy-text")
 
