@@ -2,12 +2,13 @@
 """Load benchmark of the request desk with 100,000 and 1,000,000 requests (see bench/README.md).
 
     .venv/bin/python bench/run.py --cases 100000 1000000 [--database-url URL]
-                                  [--duration 20] [--concurrency 8]
+                                  [--duration 10] [--rounds 3] [--concurrency 8]
 
 For each size: make sure a database exists (PostgreSQL ``unionhub_bench_<size>`` by default),
 migrate it, seed it with ``seed_bench_cases`` when it holds fewer requests, start gunicorn with
-``bench.settings``, sign in as ``bench_officer`` and run each scenario for ``--duration`` seconds
-with ``--concurrency`` keep-alive clients, after a warm-up. Prints a table per size, the queue's
+``bench.settings`` and sign in as ``bench_officer``. Then run each scenario for ``--duration``
+seconds with ``--concurrency`` keep-alive clients, after a warm-up, on each size in turn,
+``--rounds`` times, and keep the median round. Prints a table per size, the queue's
 throughput against the bare-DRF ceiling, and how median latencies grow from the smallest size to
 the largest; writes everything (with the SQL and ``EXPLAIN (ANALYZE, BUFFERS)`` of one request
 per scenario) to ``bench/results/``. Not part of the test suite: run it by hand.
@@ -32,7 +33,8 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -460,6 +462,29 @@ def measure(port: int, scenario: Scenario, cookie: str, args: argparse.Namespace
     )
 
 
+def combine(rounds: list[Result]) -> Result:
+    """One scenario's rounds as one result: the median round for throughput and latency (a
+    round slowed by something else on the machine does not decide), totals for the counts."""
+
+    def middle(attribute: str) -> float:
+        return round(statistics.median(getattr(r, attribute) for r in rounds), 1)
+
+    return replace(
+        rounds[-1],
+        requests=sum(r.requests for r in rounds),
+        errors=sum(r.errors for r in rounds),
+        statuses=dict(sum((Counter(r.statuses) for r in rounds), Counter())),
+        seconds=round(sum(r.seconds for r in rounds), 2),
+        rps=middle("rps"),
+        median_ms=middle("median_ms"),
+        p95_ms=middle("p95_ms"),
+        queries=max(r.queries for r in rounds),
+        queries_max=max(r.queries_max for r in rounds),
+        whole_table_counts=max(r.whole_table_counts for r in rounds),
+        db_ms_median=middle("db_ms_median"),
+    )
+
+
 def explain(port: int, scenario: Scenario, cookie: str, name: str, sql_dir: Path) -> list[dict]:
     """One more request that asks the middleware for its SQL and their plans."""
     headers = {"X-Bench-Explain": name, "Accept": "application/json" if scenario.json else "*/*"}
@@ -541,13 +566,19 @@ def main() -> None:
         default=DEFAULT_DATABASE_URL,
         help="PostgreSQL URL; {size} is replaced by the number of requests (default: %(default)s)",
     )
-    parser.add_argument("--duration", type=float, default=20, help="seconds per scenario")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per scenario and round")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per scenario")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--word", default="困难", help="a common word searched in the queue")
     parser.add_argument("--only", default="", help="comma-separated scenario names to run")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="times each scenario is measured per size; the median round is reported",
+    )
     args = parser.parse_args()
     if "{size}" not in args.database_url and len(args.cases) > 1:
         parser.error("with several sizes, --database-url must contain {size}")
@@ -565,41 +596,68 @@ def main() -> None:
         "sizes": {},
     }
     only = {name.strip() for name in args.only.split(",") if name.strip()}
+    prepared: dict[int, tuple[str, dict[str, Any]]] = {}
     for size in args.cases:
         url = database_url(args.database_url, size)
         info = prepare(url, size)
         info["postgres"] = query(url, "SELECT version()")[0][0]
         info["params"] = params = scenario_params(url, args.word)
         log(f"{size:,}: {json.dumps(params, ensure_ascii=False)}")
-        results: list[Result] = []
-        server = Server(
-            url,
-            args.gunicorn_workers,
-            args.gunicorn_threads,
-            RESULTS / f"gunicorn-{stamp}-{size}.log",
-            sql_dir,
-        )
-        with server:
-            cookie = sign_in(server.port)
-            for scenario in scenarios(params):
-                if only and scenario.name not in only:
-                    continue
-                log(f"{size:,} {scenario.name}: {scenario.path}")
-                result = measure(server.port, scenario, cookie, args)
-                statements = explain(
-                    server.port, scenario, cookie, f"{size}-{scenario.name}", sql_dir
+        prepared[size] = (url, info)
+    # Every size is served at once and the sizes take turns, scenario by scenario and round by
+    # round (in alternating order), so whatever else slows the machine meanwhile falls on all
+    # sizes alike instead of on whichever ran last.
+    rounds: dict[tuple[int, str], list[Result]] = {}
+    with ExitStack() as stack:
+        servers = {
+            size: stack.enter_context(
+                Server(
+                    url,
+                    args.gunicorn_workers,
+                    args.gunicorn_threads,
+                    RESULTS / f"gunicorn-{stamp}-{size}.log",
+                    sql_dir,
                 )
-                result.explain_file = str(sql_dir / f"{size}-{scenario.name}.json")
+            )
+            for size, (url, _info) in prepared.items()
+        }
+        cookies = {size: sign_in(server.port) for size, server in servers.items()}
+        plans = {
+            size: [s for s in scenarios(info["params"]) if not only or s.name in only]
+            for size, (_url, info) in prepared.items()
+        }
+        names = [scenario.name for scenario in plans[args.cases[0]]]
+        for turn in range(args.rounds):
+            order = args.cases if turn % 2 == 0 else args.cases[::-1]
+            for index, name in enumerate(names):
+                for size in order:
+                    scenario = plans[size][index]
+                    log(f"round {turn + 1}/{args.rounds} {size:,} {name}: {scenario.path}")
+                    result = measure(servers[size].port, scenario, cookies[size], args)
+                    rounds.setdefault((size, name), []).append(result)
+                    log(
+                        f"  {result.rps} rps, median {result.median_ms} ms, "
+                        f"p95 {result.p95_ms} ms, {result.queries} queries, "
+                        f"{result.errors} errors"
+                    )
+        for size, (_url, info) in prepared.items():
+            results: list[Result] = []
+            for scenario in plans[size]:
+                result = combine(rounds[(size, scenario.name)])
+                label = f"{size}-{scenario.name}"
+                statements = explain(servers[size].port, scenario, cookies[size], label, sql_dir)
+                result.explain_file = str(sql_dir / f"{label}.json")
                 result.slowest_sql = sorted(statements, key=lambda s: -s["ms"])[:3]
                 result.solo_db_ms = round(sum(s["ms"] for s in statements), 1)
                 results.append(result)
-                log(
-                    f"  {result.rps} rps, median {result.median_ms} ms, p95 {result.p95_ms} ms, "
-                    f"{result.queries} queries, {result.errors} errors"
-                )
-        info["results"] = [asdict(r) for r in results]
-        report["sizes"][str(size)] = info
-        print_size(size, info, results)
+            info["results"] = [asdict(r) for r in results]
+            info["rounds"] = {
+                scenario.name: [asdict(r) for r in rounds[(size, scenario.name)]]
+                for scenario in plans[size]
+            }
+            report["sizes"][str(size)] = info
+    for size, (_url, info) in prepared.items():
+        print_size(size, info, [Result(**r) for r in info["results"]])
     print_growth(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / f"bench-{stamp}.json"
