@@ -115,3 +115,33 @@ def test_a_worker_signs_in_on_a_phone_and_sees_their_record(demo, live_server, o
     assert worker.id_number not in page.content()
     shot(page, "worker-profile-phone")
     assert page.console_errors == []
+
+
+def test_the_queue_on_a_phone_says_which_time_is_the_submission(demo, live_server, open_page, shot):
+    from unionhub.cases import services
+    from unionhub.cases.models import ServiceCategory
+
+    tree, officer, worker = demo
+    services.case_submit(
+        actor=officer,
+        worker=worker,
+        category=ServiceCategory.objects.get(code="hardship_relief"),
+        channel="phone",
+        summary="家里老人住院",
+        description="父亲突发脑梗住院。",
+    )
+    staff(tree.station_a, Membership.Role.STATION_STAFF, full_name="钱志刚")  # someone to assign to
+    page = open_page(phone=True)
+    sign_in(page, live_server.url, "/accounts/login/", "qq_staff")
+    page.goto(live_server.url + "/cases/")
+    card = page.locator(".queue-table tbody tr").first
+    # The deadline sits beside its badge; the other time names itself.
+    when = card.locator(".q-when")
+    assert when.inner_text().startswith("提交时间")
+    assert card.locator(".q-due .badge").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # The bulk-assign button reads on one line.
+    button = page.locator(".bulk-assign").get_by_role("button", name="指派")
+    line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+    assert button.bounding_box()["height"] < 2 * line
+    shot(page, "staff-queue-phone")

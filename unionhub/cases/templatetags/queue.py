@@ -48,7 +48,7 @@ def _this_year() -> int:
 
 def _labels() -> dict[str, SafeString]:
     columns = {
-        "when": gettext("Submitted"),
+        "when": gettext("Submitted at"),
         "cat": gettext("Category"),
         "status": gettext("Status"),
         "due": gettext("Deadline"),
