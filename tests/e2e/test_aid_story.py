@@ -107,3 +107,45 @@ def test_request_two_approvals_payment_and_the_worker_sees_it(story, live_server
     shot(mine, "aid-4-worker-phone")
     for page in (desk, mine):
         assert page.console_errors == []
+
+
+def test_a_fund_review_reads_on_a_phone_without_scrolling_sideways(
+    story, live_server, open_page, shot
+):
+    import datetime
+
+    chair, first, second, worker, fund, case = story
+    auditor = staff(fund.organization, Role.FUND_AUDITOR, username="hz_auditor", full_name="薛文涛")
+    disbursement = services.disbursement_request(
+        actor=chair, fund=fund, worker=worker, amount=Decimal("300000.00"), method="cash",
+        reason="家中火灾，本人烧伤住院。", case=case, category=case.category,
+    )  # fmt: skip
+    for approver in (first, second):
+        disbursement = services.disbursement_approve(actor=approver, disbursement=disbursement)
+    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key="pay-fire")
+    today = datetime.date.today()
+    review = services.audit_open(
+        actor=auditor, fund=fund, period_start=today, period_end=today, share="1", seed=7
+    )
+    services.finding_add(
+        actor=auditor, review=review, severity="low", owner=chair,
+        description="一笔支付缺少银行回单原件，仅有网银截图。",
+        deadline=today + datetime.timedelta(days=30), item=review.items.get(),
+    )  # fmt: skip
+
+    phone = open_page(phone=True)
+    sign_in(phone, live_server.url, "hz_auditor")
+    phone.goto(live_server.url + "/funds/reviews/")
+    # Each review a small card: its fund, then each value after its column's name.
+    label = "el => getComputedStyle(el, '::before').content"
+    cells = phone.locator(".table-stack tbody tr").first.locator("td")
+    assert cells.nth(1).evaluate(label) == '"审查期间："'
+    assert cells.nth(1).bounding_box()["x"] == cells.nth(0).bounding_box()["x"]  # one per line
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.get_by_role("link", name=fund.name).click()
+    finding = phone.locator(".table-stack tbody tr").first
+    finding.scroll_into_view_if_needed()
+    assert finding.locator("td").nth(3).evaluate(label) == '"整改期限："'
+    assert finding.get_by_label("整改情况").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, "review-findings-phone")
