@@ -149,3 +149,21 @@ def test_a_fund_review_reads_on_a_phone_without_scrolling_sideways(
     assert finding.get_by_label("整改情况").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     shot(phone, "review-findings-phone")
+
+
+@pytest.mark.parametrize("path", ["/cases/follow-ups/", "/workers/", "/funds/", "/funds/payments/"])
+def test_the_desk_s_lists_read_on_a_phone_one_card_per_row(story, live_server, open_page, path):
+    chair, first, _second, worker, fund, case = story
+    disbursement = services.disbursement_request(
+        actor=chair, fund=fund, worker=worker, amount=Decimal("2000.00"), method="cash",
+        reason="住院期间生活补助。", case=case, category=case.category,
+    )  # fmt: skip
+    services.disbursement_approve(actor=first, disbursement=disbursement)
+    phone = open_page(phone=True)
+    sign_in(phone, live_server.url, "hz_chair")
+    phone.goto(live_server.url + path)
+    rows = phone.locator(".table-stack tbody tr")
+    assert rows.count() >= 1 and rows.first.locator("td[data-label]").count() >= 3
+    card = phone.locator(".table-card").first
+    assert card.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing hides to the right
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
