@@ -85,6 +85,28 @@ def phone(chromium, live_server, people):
         context.close()
 
 
+def test_text_without_a_break_wraps_inside_the_phone(phone, live_server, people):
+    officer, worker = people
+    link = "https://example.com/" + "very-long-path/" * 8
+    case = services.case_submit(
+        actor=worker.user,
+        worker=worker,
+        category=ServiceCategory.objects.get(code="hardship_relief"),
+        channel="portal",
+        summary=link[:100],
+        description="详见" + link + "。" * 120,
+        preferred_contact_time="wechat:" + "abcdefghijklmnopqrstuvwxyz_0123456789" * 2,
+    )
+    services.case_accept(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已办结" + "。" * 150)
+    services.case_rate(actor=worker.user, case=case, rating=5, comment="。" * 300)
+    page = phone(width=320)
+    for path in ["/portal/requests/", f"/portal/requests/{case.public_id}/", "/portal/messages/"]:
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") == 320, path
+        assert page.locator(".bottom-nav").bounding_box()["width"] <= 320
+
+
 @pytest.mark.parametrize("width", [320, 375])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_nothing_is_wider_than_the_phone_and_every_target_is_big_enough(
