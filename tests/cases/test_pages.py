@@ -574,3 +574,11 @@ def test_bulk_assign_without_a_colleague_keeps_the_requests_ticked(tree, officer
     # Only once: the next look at the queue starts clear.
     again = client.get(reverse("cases:case-list")).content.decode()
     assert f'value="{case.public_id}" aria-label="选择{case.reference}">' in again
+
+
+def test_the_reject_form_says_the_worker_reads_the_reason(tree, officer, case, login):
+    url = reverse("cases:case-detail", args=[case.public_id]) + "?open=reject"
+    html = login(officer).get(url).content.decode()
+    reject = html[html.index('id="action-reject"') :]
+    reject = reject[: reject.index("</details>")]
+    assert "职工会在手机上看到这条理由，内部意见请写在备注里。" in reject

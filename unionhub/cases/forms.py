@@ -501,6 +501,19 @@ class ReasonForm(StyledForm):
     )
 
 
+class RejectForm(ReasonForm):
+    """Turning a request down: the reason goes to the worker word for word."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_(
+            "The worker reads this reason on their phone: keep internal remarks for a note."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the reason.")},
+    )
+
+
 class ReopenForm(ReasonForm):
     """The worker reopens a resolved request, on the phone."""
 

@@ -37,6 +37,7 @@ from unionhub.cases.forms import (
     ReasonForm,
     ReferForm,
     ReferPartForm,
+    RejectForm,
     ResolveForm,
     ScheduleForm,
     plan_from_formset,
@@ -321,7 +322,7 @@ def _detail_context(
         "refer": lambda: ReferForm(case=case),
         "refer_part": lambda: ReferPartForm(case=case),
         "resolve": ResolveForm,
-        "reject": ReasonForm,
+        "reject": RejectForm,
         "reopen": ReasonForm,
         "close": CloseForm,
         "attach": AttachmentForm,
@@ -415,7 +416,7 @@ def _act(action: str, case: Case, request: HttpRequest):
             lambda d: services.case_close(actor=user, case=case, note=d["note"]),
         ),
         "reject": (
-            lambda: ReasonForm(post),
+            lambda: RejectForm(post),
             lambda d: services.case_reject(actor=user, case=case, reason=d["reason"]),
         ),
         "reopen": (
