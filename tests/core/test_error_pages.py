@@ -27,3 +27,18 @@ def test_the_500_page_renders_without_a_request():
         page = loader.get_template("500.html").render()
     assert "Something went wrong on our side" in page
     assert '<html lang="en">' in page
+
+
+def test_an_expired_form_gets_a_translated_page_for_the_phone(tree, worker):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(worker.user)
+    response = client.post(reverse("portal:case-create"), {"summary": "求助"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "页面已过期" in page and "复制您填写的内容" in page
+    assert 'name="viewport"' in page and "portal.css" in page
+    with translation.override("en"):
+        english = loader.get_template("403_csrf.html").render()
+    assert "The page has expired" in english
