@@ -152,6 +152,9 @@ def test_a_weak_new_password_is_refused_with_a_message(client, officer, password
     errors = response.context["form"].errors
     # Said under the new password, where it was typed; the confirmation matched.
     assert errors["new_password1"] and "new_password2" not in errors
+    # Every reason in Chinese, the length one included.
+    assert "密码太短，至少需要 8 个字符。" in errors["new_password1"]
+    assert not any("password" in message for message in errors["new_password1"])
     mismatch = client.post(
         reverse("accounts:password-change"),
         {"old_password": password, "new_password1": "Huishan#20261", "new_password2": "other-1"},
