@@ -41,6 +41,15 @@ def test_workers_sign_in_with_their_mobile_and_land_on_the_portal(client, worker
     assert response.status_code == 200
 
 
+def test_a_pasted_page_in_the_mobile_box_is_refused_in_plain_words(client, worker, password):
+    page = client.get(reverse("portal:login")).content.decode()
+    assert 'maxlength="20"' in page
+    response = post_login(client, "1" * 150, password, url="portal:login")
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == ["最多填写 20 个字符，现在有 150 个。"]
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_wrong_password_gets_a_clear_message_and_no_session(client, officer):
     response = post_login(client, "officer", "wrong-password")
     assert response.status_code == 200

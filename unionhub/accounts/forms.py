@@ -53,6 +53,13 @@ class WorkerLoginForm(LoginForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django's login form sizes the box for a username (150); a mobile number needs 20 at most.
+        field = self.fields["username"]
+        field.max_length = 20
+        field.widget.attrs["maxlength"] = "20"
+
 
 class LanguageForm(forms.Form):  # posted by the language switch buttons, never rendered
     language = forms.ChoiceField(label=_("Language"), choices=())

@@ -9,10 +9,18 @@ from django.core.validators import MaxLengthValidator
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
 
 BLANK_LABEL = BLANK_CHOICE_DASH[0][1]
+
+
+TOO_LONG = ngettext_lazy(
+    "Keep it to %(limit_value)d character; this has %(show_value)d.",
+    "Keep it to %(limit_value)d characters; this has %(show_value)d.",
+    "limit_value",
+)
 
 
 class StyledFormMixin:
@@ -35,6 +43,9 @@ class StyledFormMixin:
                 field.max_length = TEXT_LIMIT
                 field.validators.append(MaxLengthValidator(TEXT_LIMIT))
                 widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
+            if getattr(field, "max_length", None) and "max_length" not in field.error_messages:
+                # Django's Chinese says "确保该变量包含…" ("this variable"): say it plainly.
+                field.error_messages["max_length"] = TOO_LONG
             # Django's blank choice "---------" reads as a glitch; say what to do instead.
             if isinstance(field, forms.ModelChoiceField):
                 if field.empty_label == BLANK_LABEL:
