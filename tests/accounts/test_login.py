@@ -221,3 +221,18 @@ def test_changing_the_password_revokes_api_tokens(client, officer, password, log
         },
     )
     assert not Token.objects.filter(user=officer).exists()
+
+
+def test_a_language_picked_on_the_sign_in_page_is_kept_at_sign_in(client, worker, password):
+    assert worker.user.language == "zh-hans"
+    client.post(reverse("accounts:set-language"), {"language": "en", "next": "/portal/login/"})
+    response = post_login(client, worker.mobile, password, url="portal:login")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    worker.user.refresh_from_db()
+    assert worker.user.language == "en"
+    assert '<html lang="en">' in client.get(reverse("portal:home")).content.decode()
+    # Next time, without picking, the account's language is spoken.
+    client.logout()
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    again = post_login(client, worker.mobile, password, url="portal:login")
+    assert again.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"

@@ -31,6 +31,10 @@ def _lockout_message() -> str:
     ) % {"minutes": minutes}
 
 
+# The session key holding a language picked before signing in.
+CHOSEN_BEFORE_SIGN_IN = "language_chosen"
+
+
 class LoginView(auth_views.LoginView):
     """Staff and workers share one sign-in: staff land on the console, workers on the portal."""
 
@@ -49,9 +53,19 @@ class LoginView(auth_views.LoginView):
         return super().get(request, *args, **kwargs)
 
     def form_valid(self, form):
+        # A language picked on the sign-in page itself wins and is kept for next time; otherwise
+        # speak the one the user chose last time.
+        chosen = self.request.session.pop(CHOSEN_BEFORE_SIGN_IN, None)
         response = super().form_valid(form)
-        # Speak the language the user chose last time.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().language, samesite="Lax")
+        user = form.get_user()
+        if chosen in dict(settings.LANGUAGES):
+            user_set_language(actor=user, language=chosen)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+        )
         return response
 
 
@@ -128,4 +142,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
         )
         if request.user.is_authenticated:
             user_set_language(actor=request.user, language=language)
+        else:  # on the sign-in page: kept on the account once they sign in
+            request.session[CHOSEN_BEFORE_SIGN_IN] = language
     return response
