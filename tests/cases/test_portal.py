@@ -108,6 +108,14 @@ def test_each_step_reaches_the_workers_inbox_in_their_language(tree, worker, off
     assert note.read_at is not None
 
 
+def test_a_worker_opening_the_console_inbox_reads_it_in_the_portal(tree, worker, officer, login):
+    response = login(worker.user).get(reverse("notifications:notification-list"))
+    assert response.status_code == 302
+    assert response.url == reverse("portal:notification-list")
+    staff_inbox = login(officer).get(reverse("notifications:notification-list"))
+    assert staff_inbox.status_code == 200
+
+
 def test_a_notification_of_someone_else_answers_404(tree, worker, officer, case, login):
     services.case_accept(actor=officer, case=case)
     note = Notification.objects.get(recipient=worker.user)

@@ -6,12 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from unionhub.core.access import access_for
 from unionhub.notifications.models import Notification
 from unionhub.notifications.services import notification_mark_read, notifications_mark_all_read
 
+STAFF_INBOX = "notifications/notification_list.html"
 
-def inbox(request: HttpRequest, template: str = "notifications/notification_list.html"):
-    """The signed-in user's own notifications (staff console or worker portal)."""
+
+def inbox(request: HttpRequest, template: str = STAFF_INBOX):
+    """The signed-in user's own notifications (staff console or worker portal). A worker who
+    opens the console's inbox (an old link) reads them in the portal."""
+    if template == STAFF_INBOX and not access_for(request.user).is_staff_member:
+        return redirect("portal:notification-list")
     notifications = Notification.objects.for_user(request.user)
     page = Paginator(notifications, 20).get_page(request.GET.get("page"))
     return render(request, template, {"page": page})
