@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from unionhub.core.models import AppendOnlyModel
+from unionhub.core.models import AppendOnlyModel, RedactableQuerySet
 
 
 class ServiceCategory(models.Model):
@@ -337,6 +337,9 @@ class CaseEvent(AppendOnlyModel):
         PAYMENT = "payment", _("Payment")
         AID = "aid", _("Aid request")  # asked for, approved, turned down or cancelled
         MESSAGE = "message", _("From the worker")  # what the worker added to an open request
+
+    # Append-only, but what was typed can be erased at a worker's request (PIPL).
+    objects = RedactableQuerySet.as_manager()
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")

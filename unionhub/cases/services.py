@@ -311,6 +311,9 @@ def case_submit(
     ``submission_key`` from the same person returns the case already opened (double taps and
     retries do not open a second one).
     """
+    from unionhub.workers.services import refuse_erased
+
+    refuse_erased(worker)
     existing = submitted_already(
         actor=actor,
         submission_key=submission_key,
@@ -1741,3 +1744,54 @@ def category_update(*, actor, category: ServiceCategory, **values) -> ServiceCat
             data={"code": category.code, "changes": diff},
         )
     return category
+
+
+# ---------------------------------------------------------------------------------------------
+# A worker's personal data deleted at their request (PIPL)
+
+# What stands where typed text was erased (data, in the district's language).
+ERASED_TEXT = "（已删除）"
+# Parameters of a worker's message that carry typed text or a name.
+_TYPED_PARAMS = ("reason", "text", "name", "summary")
+
+
+def erase_worker_text(*, worker: Worker, pseudonym: str) -> dict[str, int]:
+    """Erase what was typed or uploaded about ``worker`` on their requests: descriptions,
+    contact details, resolutions, notes, visit logs, files, and the notifications that quoted
+    them. What happened, when and by whom stays (kinds, statuses, times, categories, ratings),
+    so the request still counts. Run inside ``workers.services.worker_erase``'s transaction."""
+    from unionhub.notifications.models import Notification
+
+    cases = list(Case.objects.filter(worker=worker).only("pk", "public_id", "reference"))
+    for case in cases:
+        Case.objects.filter(pk=case.pk).update(
+            summary=ERASED_TEXT, description="", preferred_contact_time="",
+            reporter_name="", reporter_relation="", reporter_phone="",
+            resolution_summary="", reject_reason="", rating_comment="",
+            worker_name=pseudonym, worker_mobile_tail="",
+            search_text=f"{case.reference} {pseudonym}".lower(),
+        )  # fmt: skip
+        Notification.objects.filter(url__contains=str(case.public_id)).update(
+            title=f"{case.reference}{ERASED_TEXT}", body=""
+        )
+    events = 0
+    for event in CaseEvent.objects.filter(case__worker=worker).only(
+        "pk", "body", "body_translations", "public_params"
+    ):
+        params = {
+            key: ERASED_TEXT if key in _TYPED_PARAMS else value
+            for key, value in event.public_params.items()
+        }
+        typed = event.body or event.body_translations
+        events += CaseEvent.objects.filter(pk=event.pk).redact(
+            body=ERASED_TEXT if typed else "", body_translations={}, public_params=params
+        )
+    followups = FollowUp.objects.filter(case__worker=worker).update(summary="", counselling="")
+    files = 0
+    for attachment in Attachment.objects.filter(case__worker=worker):
+        storage, name = attachment.file.storage, attachment.file.name
+        attachment.delete()
+        # The file goes once the rows are gone for good (not if the erasure rolls back).
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        files += 1
+    return {"requests": len(cases), "events": events, "followups": followups, "files": files}

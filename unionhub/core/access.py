@@ -34,6 +34,7 @@ class Cap(StrEnum):
     MANAGE_FUNDS = "manage_funds"  # book donations, pay, transfer, reverse, close, publish
     APPROVE_FUNDS = "approve_funds"  # approve payments and ratify emergency advances
     AUDIT_FUNDS = "audit_funds"  # review the books (经审): samples, findings, reports
+    ERASE_PERSONAL_DATA = "erase_personal_data"  # delete a worker's personal data (PIPL)
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Cap]] = {

@@ -54,7 +54,7 @@ class EncryptedTextField(models.TextField):
     """Stores ``encrypt(value)``, reads back plaintext. Not searchable: pair it with a hash."""
 
     def from_db_value(self, value, expression, connection):
-        if value is None:
+        if value is None or value == "":  # stored as is (e.g. a worker's erased ID number)
             return value
         return decrypt(value)
 

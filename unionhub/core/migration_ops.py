@@ -58,6 +58,58 @@ class AppendOnlyTrigger(Operation):
         return f"Refuse UPDATE and DELETE on {self.table}"
 
 
+class RedactableAppendOnlyTrigger(AppendOnlyTrigger):
+    """Like ``AppendOnlyTrigger``, except that an UPDATE is let through while a row of
+    ``core_redactionwindow`` exists: only ``RedactableQuerySet.redact`` makes one, inside its own
+    transaction, so to every other connection the table stays append-only. DELETE stays refused.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        vendor = schema_editor.connection.vendor
+        no_update, _no_delete = self._names()
+        if vendor == "postgresql":
+            schema_editor.execute(
+                "CREATE OR REPLACE FUNCTION unionhub_refuse_change_unless_redacting() "
+                "RETURNS trigger AS $$ BEGIN "
+                "IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM core_redactionwindow) THEN "
+                "RETURN NEW; END IF; "
+                "RAISE EXCEPTION 'rows of %% are append-only', TG_TABLE_NAME; END; "
+                "$$ LANGUAGE plpgsql"
+            )
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{no_update}" ON "{self.table}"')
+            schema_editor.execute(
+                f'CREATE TRIGGER "{no_update}" BEFORE UPDATE ON "{self.table}" '
+                "FOR EACH ROW EXECUTE FUNCTION unionhub_refuse_change_unless_redacting()"
+            )
+        elif vendor == "sqlite":
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{no_update}"')
+            schema_editor.execute(
+                f'CREATE TRIGGER "{no_update}" BEFORE UPDATE ON "{self.table}" '
+                "WHEN NOT EXISTS (SELECT 1 FROM core_redactionwindow) "
+                f"BEGIN SELECT RAISE(ABORT, 'rows of {self.table} are append-only'); END"
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        """Back to the plain trigger that refuses every UPDATE."""
+        vendor = schema_editor.connection.vendor
+        no_update, _no_delete = self._names()
+        if vendor == "postgresql":
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{no_update}" ON "{self.table}"')
+            schema_editor.execute(
+                f'CREATE TRIGGER "{no_update}" BEFORE UPDATE ON "{self.table}" '
+                "FOR EACH ROW EXECUTE FUNCTION unionhub_refuse_change()"
+            )
+        elif vendor == "sqlite":
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{no_update}"')
+            schema_editor.execute(
+                f'CREATE TRIGGER "{no_update}" BEFORE UPDATE ON "{self.table}" '
+                f"BEGIN SELECT RAISE(ABORT, 'rows of {self.table} are append-only'); END"
+            )
+
+    def describe(self) -> str:
+        return f"Refuse UPDATE on {self.table} outside a redaction window"
+
+
 class EnsureAppendOnlyTrigger(AppendOnlyTrigger):
     """Put back the triggers of ``table`` if they are missing, forwards and backwards.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,29 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(f"{type(self).__name__} rows are append-only.")
+
+
+class RedactableQuerySet(AppendOnlyQuerySet):
+    """Append-only rows whose typed text may be erased, and nothing else: a worker's request to
+    delete their personal data (PIPL) reaches what staff wrote about them. The database trigger
+    lets an UPDATE through only while a ``RedactionWindow`` row exists, which ``redact`` inserts
+    and removes inside its own transaction, so no other connection ever sees one."""
+
+    def redact(self, **values) -> int:
+        with transaction.atomic(using=self.db):
+            window = RedactionWindow.objects.using(self.db).create()
+            count = models.QuerySet.update(self, **values)
+            window.delete()
+        return count
+
+
+class RedactionWindow(models.Model):
+    """Exists only inside the transaction of ``RedactableQuerySet.redact`` (see there)."""
+
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"redaction window {self.pk}"
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):

@@ -15,6 +15,7 @@ class WorkersConfig(AppConfig):
                 "workers.worker.created": _("registered the worker"),
                 "workers.worker.updated": _("changed the worker's record"),
                 "workers.worker.id_revealed": _("viewed the full ID number"),
+                "workers.worker.erased": _("deleted the worker's personal data at their request"),
                 "workers.worker.login_enabled": _("enabled mobile sign-in"),
                 "workers.worker.password_set": _("gave the worker a new password"),
                 "workers.worker.moved_with_enterprise": _("moved the enterprise's workers with it"),

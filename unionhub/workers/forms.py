@@ -130,6 +130,23 @@ class RevealForm(StyledForm):
     )
 
 
+class EraseForm(StyledForm):
+    """Deleting a worker's personal data at their request (PIPL): the request it answers, and
+    a tick that says the officer knows it cannot be undone."""
+
+    prefix = "erase"  # beside the ID reveal's own "reason" on the worker's page
+
+    reason = forms.CharField(
+        label=_("On what request"),
+        max_length=200,
+        help_text=_("E.g. the worker's written request of 2026-11-20, received by the station."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
 class FamilyMemberForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=50)
     relation = forms.ChoiceField(label=_("Relation"), choices=FamilyMember.Relation.choices)

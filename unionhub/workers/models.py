@@ -112,6 +112,9 @@ class Worker(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the worker's personal data was deleted at their request (PIPL): the record stays,
+    # under a pseudonym, so that requests and payments still count and the ledger still balances.
+    erased_at = models.DateTimeField(_("personal data deleted at"), null=True, blank=True)
 
     objects = WorkerQuerySet.as_manager()
 
@@ -121,7 +124,9 @@ class Worker(models.Model):
         ordering = ["name_pinyin", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "mobile"], name="worker_mobile_unique_per_district"
+                fields=["district", "mobile"],
+                condition=~models.Q(mobile=""),  # erased workers have none
+                name="worker_mobile_unique_per_district",
             ),
         ]
         indexes = [

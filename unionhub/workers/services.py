@@ -194,6 +194,7 @@ def worker_update(*, actor, worker: Worker, id_number: str | None = None, **valu
     each change as old → new, with numbers masked.
     """
     require(actor, Cap.MANAGE_WORKERS, worker)
+    refuse_erased(worker)
     unknown = set(values) - set(WORKER_FIELDS)
     if unknown:
         raise TypeError(f"worker_update got unexpected fields {sorted(unknown)}")
@@ -251,12 +252,22 @@ def _sync_login_mobile(worker: Worker) -> None:
 
 
 @transaction.atomic
+def refuse_erased(worker: Worker) -> None:
+    """A record whose personal data was deleted (PIPL) is kept as it is: nothing is added to it."""
+    if worker.erased_at:
+        raise DomainError(
+            _("This worker's personal data has been deleted; the record can no longer change."),
+            code="erased",
+        )
+
+
 def worker_reveal_id_number(*, actor, worker: Worker, reason: str) -> str:
     """Return the full ID number for a user whose role allows it, logging who, when and why.
 
     Raises ``PermissionDenied`` without the capability and ``DomainError`` without a reason.
     """
     require(actor, Cap.REVEAL_ID, worker)
+    refuse_erased(worker)
     reason = (reason or "").strip()
     if len(reason) < settings.UNIONHUB["REVEAL_REASON_MIN_LENGTH"]:
         raise DomainError(
@@ -281,6 +292,7 @@ def worker_enable_login(*, actor, worker: Worker, password: str):
     Raises ``DomainError`` when the worker already has one or the mobile number is taken.
     """
     require(actor, Cap.MANAGE_WORKERS, worker)
+    refuse_erased(worker)
     if worker.user_id:
         raise DomainError(_("This worker can already sign in."), code="already_enabled")
     User = get_user_model()
@@ -311,6 +323,7 @@ def worker_set_password(*, actor, worker: Worker, password: str):
     """A worker who forgot their password gets a new one from staff, who tell it to them in person
     or by phone. Failed sign-ins that locked the account are cleared."""
     require(actor, Cap.MANAGE_WORKERS, worker)
+    refuse_erased(worker)
     user = worker.user
     if user is None:
         raise DomainError(_("This worker cannot sign in yet: enable it first."), code="no_login")
@@ -386,6 +399,7 @@ def _check_family_values(values: dict) -> None:
 def family_member_add(*, actor, worker: Worker, **values) -> FamilyMember:
     """Add a family member (name, relation, birth date, school, note) to ``worker``."""
     require(actor, Cap.MANAGE_WORKERS, worker)
+    refuse_erased(worker)
     unknown = set(values) - set(FAMILY_FIELDS)
     if unknown:
         raise TypeError(f"family_member_add got unexpected fields {sorted(unknown)}")
@@ -440,6 +454,7 @@ def family_member_remove(*, actor, member: FamilyMember) -> None:
 def consent_record(*, actor, worker: Worker, purpose: str, granted_at=None) -> Consent:
     """Record that the worker agreed to ``purpose``. Idempotent while the consent stands."""
     require(actor, Cap.MANAGE_WORKERS, worker)
+    refuse_erased(worker)
     if purpose not in Consent.Purpose.values:
         raise DomainError(_("Choose what the worker agreed to."), field="purpose")
     existing = worker.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
@@ -470,3 +485,83 @@ def consent_withdraw(*, actor, consent: Consent) -> Consent:
             data={"purpose": consent.purpose},
         )
     return consent
+
+
+# The least a reason for deleting a worker's personal data must say.
+ERASE_REASON_MIN_LENGTH = 4
+
+
+@transaction.atomic
+def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
+    """Delete a worker's personal data at their request (PIPL), keeping a pseudonymous record.
+
+    Gone: name, ID number, mobile, address, birth day (the year stays, for statistics), union
+    number, hardship level, family, the sign-in account's details, and what was typed or
+    uploaded on their requests (``cases.services.erase_worker_text``). Kept: the record under a
+    pseudonym (``已删除职工·3F2A1B``), its organisation, enterprise and gender, each request's
+    category, status and times, and every payment with its amount: the ledger still balances
+    and the fund reports still add up. Refused while a request or a payment of theirs is still
+    open, and for a worker already erased. Only a role with ``ERASE_PERSONAL_DATA`` may do it.
+    """
+    from unionhub.cases.services import erase_worker_text
+    from unionhub.funds.models import Disbursement
+    from unionhub.notifications.models import Notification
+
+    require(actor, Cap.ERASE_PERSONAL_DATA, worker)
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if worker.erased_at:
+        raise DomainError(
+            _("This worker's personal data has already been deleted."), code="already_erased"
+        )
+    reason = (reason or "").strip()
+    if len(reason) < ERASE_REASON_MIN_LENGTH:
+        raise DomainError(
+            _("Say on what request the data is deleted (at least %(n)d characters).")
+            % {"n": ERASE_REASON_MIN_LENGTH},
+            field="reason",
+            code="reason_required",
+        )
+    open_cases = worker.cases.open().count()
+    open_payments = Disbursement.objects.filter(worker=worker).open().count()
+    if open_cases or open_payments:
+        raise DomainError(
+            _(
+                "%(name)s still has requests or payments under way (requests: %(cases)d, "
+                "payments: %(payments)d): finish, withdraw or cancel them first."
+            )
+            % {"name": worker.name, "cases": open_cases, "payments": open_payments},
+            code="still_open",
+        )
+    pseudonym = f"已删除职工·{worker.public_id.hex[:6].upper()}"
+    erased = erase_worker_text(worker=worker, pseudonym=pseudonym)
+    erased["family"] = worker.family.all().delete()[0]
+    user = worker.user
+    if user is not None:
+        Notification.objects.filter(recipient=user).delete()
+        user.username = f"erased-{worker.public_id.hex}"
+        user.full_name = ""
+        user.first_name = user.last_name = user.email = ""
+        user.mobile = None
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    worker.name = pseudonym
+    worker.name_pinyin = ""
+    worker.birth_date = worker.birth_date.replace(month=1, day=1)
+    worker.id_number = ""
+    worker.id_number_hash = id_number_hash(f"erased:{worker.public_id}")
+    worker.id_tail = ""
+    worker.mobile = worker.mobile_tail = ""
+    worker.address = worker.member_number = ""
+    worker.hardship_level = Worker.Hardship.NONE
+    worker.hardship_reviewed_on = worker.hardship_review_due = None
+    worker.user = None
+    worker.erased_at = timezone.now()
+    worker.save()
+    audit.record(
+        actor=actor,
+        action="workers.worker.erased",
+        target=worker,
+        data={"reason": reason, **erased},
+    )
+    return worker

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.worker_detail, name="worker-detail"),
     path("<uuid:public_id>/edit/", views.worker_edit, name="worker-edit"),
     path("<uuid:public_id>/reveal-id/", views.worker_reveal_id, name="worker-reveal-id"),
+    path("<uuid:public_id>/erase/", views.worker_erase, name="worker-erase"),
     path("<uuid:public_id>/family/", views.family_add, name="family-add"),
     path(
         "<uuid:public_id>/family/<int:member_id>/remove/",

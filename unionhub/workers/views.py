@@ -15,6 +15,7 @@ from unionhub.workers import services
 from unionhub.workers.forms import (
     ConsentForm,
     EnableLoginForm,
+    EraseForm,
     FamilyMemberForm,
     RevealForm,
     WorkerForm,
@@ -49,8 +50,9 @@ def worker_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, worker: Worker) -> dict:
+def _detail_context(request: HttpRequest, worker: Worker, erase_form=None) -> dict:
     access = access_for(request.user)
+    live = worker.erased_at is None  # an erased record is kept as it is, read-only
     history = AuditEntry.objects.filter(
         target_type__app_label="workers", target_type__model="worker", target_id=str(worker.pk)
     ).select_related("actor")
@@ -62,9 +64,11 @@ def _detail_context(request: HttpRequest, worker: Worker) -> dict:
         "family": worker.family.all(),
         "consents": worker.consents.select_related("recorded_by"),
         "history": history[:20],
-        "can_edit": access.can(Cap.MANAGE_WORKERS, worker.scope_path),
-        "can_reveal": access.can(Cap.REVEAL_ID, worker.scope_path),
-        "can_open_case": access.can(Cap.HANDLE_CASES, worker.scope_path),
+        "can_edit": live and access.can(Cap.MANAGE_WORKERS, worker.scope_path),
+        "can_reveal": live and access.can(Cap.REVEAL_ID, worker.scope_path),
+        "can_open_case": live and access.can(Cap.HANDLE_CASES, worker.scope_path),
+        "can_erase": live and access.can(Cap.ERASE_PERSONAL_DATA, worker.scope_path),
+        "erase_form": erase_form or EraseForm(),
         "family_form": FamilyMemberForm(),
         "consent_form": ConsentForm(),
         "reveal_form": RevealForm(),
@@ -138,6 +142,31 @@ def worker_reveal_id(request: HttpRequest, public_id) -> HttpResponse:
     response = render(request, "workers/partials/_id_number.html", context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_required
+@require_POST
+def worker_erase(request: HttpRequest, public_id) -> HttpResponse:
+    """Delete the worker's personal data at their request (PIPL); the record stays, under a
+    pseudonym."""
+    worker = _get_worker(request, public_id, Cap.ERASE_PERSONAL_DATA)
+    form = EraseForm(request.POST)
+    if form.is_valid():
+        try:
+            worker = services.worker_erase(
+                actor=request.user, worker=worker, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("The personal data has been deleted; the record is kept as %(name)s.")
+                % {"name": worker.name},
+            )
+            return redirect("workers:worker-detail", public_id=worker.public_id)
+    context = _detail_context(request, worker, erase_form=form)
+    return render(request, "workers/worker_detail.html", context, status=400)
 
 
 @staff_required
