@@ -64,6 +64,13 @@ def test_seed_demo_builds_the_district_and_is_idempotent(db):
     assert line.created_at == receipt.uploaded_at and line.public_message
     staff_only = fire.events.get(data__attachment=files["大额救助申请表.pdf"].pk)
     assert not staff_only.public_message
+    # Only a worker rates, from their own phone: the fire's worker too, who was given a sign-in.
+    from unionhub.cases.models import CaseEvent
+
+    ratings = CaseEvent.objects.filter(kind="rating").select_related("case__worker")
+    assert ratings.count() > 100
+    assert all(event.actor_id == event.case.worker.user_id for event in ratings)
+    assert fire.worker.user is not None and fire.rating == 5
     # The audit log tells the fire payment's story at the times it happened, in yuan.
     from unionhub.core.models import AuditEntry
     from unionhub.funds.models import Disbursement

@@ -35,6 +35,7 @@ from unionhub.core.i18n import system_line
 from unionhub.core.models import AuditEntry
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.models import Worker
+from unionhub.workers.services import worker_enable_login
 
 Status = Case.Status
 Kind = CaseEvent.Kind
@@ -469,9 +470,9 @@ def _play(seeder: CaseSeeder, history: History, handler, resolutions, worker) ->
     if resolve_at > now or (age.days < 20 and rng.random() < 0.3):
         return
     seeder.resolve(history, resolve_at, handler, rng.choice(resolutions))
-    if (worker.user and rng.random() < 0.8) or rng.random() < 0.6:
-        rater = worker.user or handler
-        seeder.rate(history, resolve_at + datetime.timedelta(hours=rng.randrange(2, 72)), rater)
+    if worker.user and rng.random() < 0.8:  # only a worker rates, from their phone
+        rated_at = resolve_at + datetime.timedelta(hours=rng.randrange(2, 72))
+        seeder.rate(history, rated_at, worker.user)
     close_at = resolve_at + datetime.timedelta(days=rng.randrange(3, 10))
     if close_at < now and rng.random() < 0.85:
         seeder.close(history, close_at, handler)
@@ -485,6 +486,9 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
     worker = next(w for w in workers if w.organization_id == union.pk and w.user_id is None)
     chair = User.objects.get(username="hz_chair")
     district_admin = User.objects.get(username="hs_admin")
+    # He follows his request and rates it on his phone: the chair set up his sign-in.
+    worker_enable_login(actor=chair, worker=worker, password=seeder.ctx.password)
+    seeder.ctx.worker_logins.append((worker.name, worker.mobile, f"{union.name}（火灾求助）"))
     category = seeder.categories["emergency_aid"]
     night = timezone.make_aware(datetime.datetime(2025, 12, 8, 22, 0))
     h = seeder.new_case(
@@ -561,6 +565,6 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
     seeder.close(h, back_at_work + datetime.timedelta(days=1), chair)
     h.case.rating, h.case.rating_comment = 5, "工会就像家人一样，一年来一直陪着我们。"
     h.case.rated_at = back_at_work + datetime.timedelta(days=2)
-    h.event(h.case.rated_at, Kind.RATING, chair, body=h.case.rating_comment,
+    h.event(h.case.rated_at, Kind.RATING, worker.user, body=h.case.rating_comment,
             public=PUBLIC_MESSAGES["rated"], params={"rating": 5})  # fmt: skip
     return [h, child]

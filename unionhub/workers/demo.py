@@ -111,6 +111,7 @@ def seed(ctx) -> None:
             worker_enable_login(actor=ctx.operator, worker=worker, password=ctx.password)
         label = worker.enterprise.name if worker.enterprise else place
         ctx.worker_logins.append((worker.name, worker.mobile, label))
+    _portal_accounts(ctx, rng)
     ctx.report(f"workers: {created} created, {Worker.objects.count()} in all")
 
 
@@ -175,3 +176,45 @@ def _address(rnd, place: str) -> str:
         "玉祁人家",
     ]
     return f"无锡市惠山区{rnd.rng.choice(communities)}{rnd.rng.randrange(1, 60)}幢{rnd.rng.randrange(101, 1802)}室"
+
+
+# About this share of the district's workers use the portal (and so rate the service themselves).
+PORTAL_SHARE = 0.35
+
+
+def _portal_accounts(ctx, rng) -> None:
+    """Sign-ins for a share of the workers, as ``worker_enable_login`` gives them, in bulk: the
+    demo password is hashed once, not once per worker."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.contenttypes.models import ContentType
+
+    from unionhub.core.models import AuditEntry
+
+    User = get_user_model()
+    taken = set(User.objects.exclude(mobile=None).values_list("mobile", flat=True))
+    chosen = [
+        w
+        for w in Worker.objects.filter(user=None, erased_at=None).select_related("organization")
+        if rng.random() < PORTAL_SHARE and w.mobile not in taken
+    ]
+    password = make_password(ctx.password)
+    users = User.objects.bulk_create(
+        [
+            User(username=f"w-{w.public_id.hex[:12]}", full_name=w.name, mobile=w.mobile,
+                 password=password)
+            for w in chosen
+        ]
+    )  # fmt: skip
+    for worker, user in zip(chosen, users, strict=True):
+        worker.user = user
+    Worker.objects.bulk_update(chosen, ["user"], batch_size=500)
+    worker_type = ContentType.objects.get_for_model(Worker)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(actor=ctx.operator, action="workers.worker.login_enabled",
+                       target_type=worker_type, target_id=str(w.pk), target_label=w.name,
+                       organization=w.organization)
+            for w in chosen
+        ]
+    )  # fmt: skip
