@@ -47,3 +47,37 @@ document.addEventListener("htmx:afterSettle", () => {
     field.focus({ preventScroll: true });
   }
 });
+
+// Several actions may be open on a request's page at once. When one is sent, the page part comes
+// back whole: what was typed in the others is put back, and they stay open (one fetched when
+// opened is opened again, and filled once it has arrived).
+const drafts = new Map();
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const part = document.getElementById("case-main");
+  if (!part || event.detail.target !== part) return;
+  const sent = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const sentForm = sent && sent.closest ? sent.closest("form") : null;
+  drafts.clear();
+  part.querySelectorAll("details.action[open] form").forEach((form) => {
+    if (form === sentForm) return;
+    const typed = {};
+    form.querySelectorAll("textarea, input[type=text], input:not([type])").forEach((field) => {
+      if (field.name && field.value.trim()) typed[field.name] = field.value;
+    });
+    if (Object.keys(typed).length) drafts.set(form.closest("details").id, typed);
+  });
+});
+document.addEventListener("htmx:afterSettle", () => {
+  for (const [id, typed] of drafts) {
+    const details = document.getElementById(id);
+    if (!details) { drafts.delete(id); continue; }
+    const form = details.querySelector("form");
+    if (!form) { if (!details.open) details.open = true; continue; }  // fetched on opening
+    for (const [name, value] of Object.entries(typed)) {
+      const field = form.elements.namedItem(name);
+      if (field && "value" in field && !field.value) field.value = value;
+    }
+    details.open = true;
+    drafts.delete(id);
+  }
+});

@@ -196,3 +196,34 @@ def test_the_chair_enters_a_workmates_night_call_for_a_registered_worker(
         "来源渠道：电话。反映人：周国强（同班组工友）。"
         in desk.locator(".event-body").first.inner_text()
     )
+
+
+def test_what_is_typed_in_one_action_survives_sending_another(people, live_server, open_page):
+    from unionhub.cases import services
+    from unionhub.cases.models import ServiceCategory
+
+    _tree, chair, worker = people
+    case = services.case_submit(
+        actor=chair, worker=worker, category=ServiceCategory.objects.get(code="hardship_relief"),
+        channel="phone", summary="家里老人住院", description="父亲突发脑梗住院，需要陪护。",
+    )  # fmt: skip
+    services.case_accept(actor=chair, case=case)
+    desk = open_page()
+    sign_in(desk, live_server.url + "/accounts/login/", "wd_chair", "用户名或手机号")
+    desk.goto(live_server.url + f"/cases/{case.public_id}/")
+    desk.locator("summary", has_text="办结").click()
+    desk.get_by_label("办理结果").fill("已发放困难帮扶金2,000元（草稿）")
+    desk.locator("summary", has_text="添加内部备注").click()
+    desk.locator("#action-note").get_by_label("内部备注").fill("已联系企业人事核实。")
+    desk.locator("#action-note").get_by_role("button", name="添加内部备注").click()
+    desk.locator("#case-main").get_by_text("已联系企业人事核实。").first.wait_for()
+    # The note went; the resolution still being written stays open with its text.
+    expect(desk.get_by_label("办理结果")).to_have_value("已发放困难帮扶金2,000元（草稿）")
+    assert desk.locator("#action-resolve").get_attribute("open") is not None
+    assert desk.locator("#action-note").get_attribute("open") is None
+    # A refused action keeps the others' drafts too.
+    desk.locator("summary", has_text="添加内部备注").click()
+    desk.locator("#action-note").get_by_role("button", name="添加内部备注").click()  # empty
+    desk.locator('#action-note [aria-invalid="true"]').first.wait_for()
+    expect(desk.get_by_label("办理结果")).to_have_value("已发放困难帮扶金2,000元（草稿）")
+    assert desk.console_errors == []
