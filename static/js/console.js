@@ -81,3 +81,16 @@ document.addEventListener("htmx:afterSettle", () => {
     drafts.delete(id);
   }
 });
+
+// A search box that must not send a full number says why in the browser's own bubble, instead of
+// a bare "match the requested format".
+document.addEventListener("invalid", (event) => {
+  const field = event.target;
+  if (field.dataset && field.dataset.patternMessage && field.validity.patternMismatch) {
+    field.setCustomValidity(field.dataset.patternMessage);
+  }
+}, true);
+document.addEventListener("input", (event) => {
+  const field = event.target;
+  if (field.dataset && field.dataset.patternMessage) field.setCustomValidity("");
+}, true);

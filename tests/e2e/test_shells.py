@@ -145,3 +145,20 @@ def test_the_queue_on_a_phone_says_which_time_is_the_submission(demo, live_serve
     line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
     assert button.bounding_box()["height"] < 2 * line
     shot(page, "staff-queue-phone")
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/workers/"])
+def test_a_full_number_typed_into_a_search_is_stopped_with_the_reason(
+    demo, live_server, open_page, path
+):
+    page = open_page()
+    sign_in(page, live_server.url, "/accounts/login/", "qq_staff")
+    page.goto(live_server.url + path)
+    search = page.get_by_label("搜索", exact=True)
+    search.fill("18906496414")
+    search.press("Enter")
+    message = search.evaluate("el => el.validationMessage")
+    assert message == "为保护隐私，手机号或身份证号只能按后4–6位搜索。"
+    assert "18906496414" not in page.url  # never sent
+    search.fill("6414")
+    assert search.evaluate("el => el.validity.valid")

@@ -17,7 +17,7 @@ from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
 from unionhub.core.validators import validate_mobile
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
-from unionhub.workers.forms import NUMBER_TAIL_PATTERN
+from unionhub.workers.forms import FULL_NUMBER_MESSAGE, NUMBER_TAIL_PATTERN, TAIL_SEARCH_ATTRS
 from unionhub.workers.validators import validate_id_number
 
 REFERENCE_PATTERN = r"[A-Za-z]{1,6}-[0-9]{4}-[0-9]{1,6}"
@@ -90,7 +90,7 @@ class QueueFilterForm(StyledForm):
         ),
         # A reference, or text with at most six digits: full numbers never go into the URL.
         widget=forms.TextInput(
-            attrs={"pattern": f"{REFERENCE_PATTERN}|{NUMBER_TAIL_PATTERN}", "autocomplete": "off"}
+            attrs={"pattern": f"{REFERENCE_PATTERN}|{NUMBER_TAIL_PATTERN}", **TAIL_SEARCH_ATTRS}
         ),
     )
     status = forms.ChoiceField(
@@ -186,13 +186,7 @@ class QueueFilterForm(StyledForm):
         if label and term.lower().startswith(label) and term[len(label) :].strip().isdigit():
             term = term[len(label) :].strip()
         if sum(ch.isdigit() for ch in term) > 6 and not re.fullmatch(REFERENCE_PATTERN, term):
-            raise forms.ValidationError(
-                _(
-                    "To protect privacy, search with only the last 4–6 digits of a mobile or "
-                    "ID number."
-                ),
-                code="full_number",
-            )
+            raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
         return term
 
     def clean(self):

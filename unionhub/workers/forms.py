@@ -11,6 +11,12 @@ from unionhub.workers.models import Consent, FamilyMember, Worker
 
 # At most six digits in all, whatever else is typed.
 NUMBER_TAIL_PATTERN = r"(?:[^0-9]*[0-9]){0,6}[^0-9]*"
+# Said when a full number is typed into a search (by the browser before sending, by the form after).
+FULL_NUMBER_MESSAGE = _(
+    "To protect privacy, search with only the last 4–6 digits of a mobile or ID number."
+)
+# A search box that never sends a full number: the browser stops it and says why (console.js).
+TAIL_SEARCH_ATTRS = {"autocomplete": "off", "data-pattern-message": FULL_NUMBER_MESSAGE}
 
 
 class WorkerSearchForm(StyledForm):
@@ -24,7 +30,7 @@ class WorkerSearchForm(StyledForm):
         ),
         # The browser refuses to send a full number (it would end up in URLs and logs); htmx
         # checks the form's validity before each request.
-        widget=forms.TextInput(attrs={"pattern": NUMBER_TAIL_PATTERN, "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"pattern": NUMBER_TAIL_PATTERN, **TAIL_SEARCH_ATTRS}),
     )
     hardship_level = forms.ChoiceField(
         label=_("Hardship level"),
@@ -37,13 +43,7 @@ class WorkerSearchForm(StyledForm):
         digits = sum(ch.isdigit() for ch in term)
         # Full numbers would travel in the URL and the server's logs: tails only.
         if digits > 6:
-            raise forms.ValidationError(
-                _(
-                    "To protect privacy, search with only the last 4–6 digits of a mobile or "
-                    "ID number."
-                ),
-                code="full_number",
-            )
+            raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
         return term
 
     def filter(self, queryset):
