@@ -155,7 +155,7 @@ def test_the_ledger_says_what_each_entry_is_in_the_readers_language(
     said = [e.description for e in client.get(url).context["page"]]
     today = payment.entry_date.isoformat()
     assert said == [
-        f"冲销{today}的发放: 重复发放",
+        f"冲销{today}的发放：重复发放",
         f"困难帮扶 · {case.reference}",
         "转入伟达五金金秋助学基金 · 助学调剂",
         donation_receipt(funded),

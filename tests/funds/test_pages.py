@@ -1099,7 +1099,7 @@ def test_an_answered_objection_and_a_cancelled_request_say_who_and_when(
     asked = request_payment(funded, "800.00")
     services.disbursement_cancel(actor=chair, disbursement=asked, reason="重复申请")
     detail = client.get(reverse("funds:disbursement-detail", args=[asked.public_id]))
-    assert "撤销人 <strong>尤国平</strong>: 重复申请" in detail.content.decode()
+    assert "撤销人 <strong>尤国平</strong>：重复申请" in detail.content.decode()
 
 
 def test_closing_the_books_shows_what_it_seals_and_asks_again(tree, fund, donate, chair, login):
@@ -1140,3 +1140,26 @@ def test_a_payment_on_the_worker_s_timeline_links_its_amount_not_an_empty_link(
     link = reverse("funds:disbursement-detail", args=[payment.public_id])
     assert re.search(rf'<a href="{link}">¥1,200.00 · [^<]+</a>', html)
     assert re.search(r"<a [^>]*>\s*</a>", html) is None
+
+
+def test_the_reversal_page_names_what_is_reversed_and_says_when_it_already_was(
+    tree, funded, approved, chair, case, login
+):
+    payment = approved(funded, "1200.00", case=case)
+    services.disbursement_pay(actor=chair, disbursement=payment, idempotency_key=key())
+    entry = LedgerEntry.objects.get(disbursement=payment, kind="disbursement")
+    client = login(chair)
+    url = reverse("funds:entry-reverse", args=[entry.pk])
+    page = client.get(url).content.decode()
+    # The beneficiary and the request, as the ledger shows the line; not an id fragment.
+    assert payment.worker.name in page and case.reference in page
+    assert str(payment.public_id)[:8] not in page.replace(str(payment.public_id), "")
+    assert 'name="reason"' in page
+    services.entry_reverse(
+        actor=chair, entry=entry, reason="银行退回，账号错误", idempotency_key=key()
+    )
+    again = client.get(url).content.decode()
+    assert "该分录已于" in again and "冲销" in again and 'name="reason"' not in again
+    # A reversal reads with a Chinese colon before its reason.
+    reversal = LedgerEntry.objects.described().get(reverses=entry)
+    assert reversal.description.endswith("：银行退回，账号错误")

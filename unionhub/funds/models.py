@@ -262,7 +262,9 @@ class LedgerEntry(AppendOnlyModel):
                 "kind": self.reverses.get_kind_display(),
                 "date": self.reverses.entry_date.isoformat(),
             }
-            return f"{text}: {self.memo}" if self.memo else text
+            from unionhub.core.templatetags.unionhub import colon
+
+            return f"{text}{colon()}{self.memo}" if self.memo else text
         if self.disbursement_id:
             payment = self.disbursement
             parts = [str(payment.category.label)]

@@ -572,11 +572,13 @@ def disbursement_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_for_user(
-        LedgerEntry.objects.select_related("fund", "fund__organization"),
+        LedgerEntry.objects.described().select_related("fund", "fund__organization"),
         request.user,
         capability=Cap.MANAGE_FUNDS,
         pk=pk,
     )
+    [entry] = services.with_counterparts([entry])  # a transfer names the other fund
+    reversal = LedgerEntry.objects.filter(reverses=entry).first()
     form = ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -591,7 +593,8 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The entry has been reversed."))
             return redirect("funds:fund-ledger", code=entry.fund.code)
-    return render(request, "funds/entry_reverse.html", {"entry": entry, "form": form})
+    context = {"entry": entry, "form": form, "reversal": reversal}
+    return render(request, "funds/entry_reverse.html", context)
 
 
 @staff_required
