@@ -216,3 +216,19 @@ def test_system_lines_read_in_the_readers_language_and_typed_text_stays_as_typed
     )
     bodies = [e["body"] for e in api.json()["events"]]
     assert f"Visit of {visit.due_on.isoformat()} will not be made: 职工已返乡" in bodies
+
+
+def test_a_visit_is_planned_at_most_two_years_ahead(officer, accepted, visit, login):
+    far = TODAY() + datetime.timedelta(days=services.FOLLOWUP_HORIZON_DAYS + 1)
+    with pytest.raises(DomainError) as scheduled:
+        services.followup_schedule(actor=officer, case=accepted, kind="visit", due_on=far)
+    assert scheduled.value.code == "too_far" and "最多提前两年" in str(scheduled.value.message)
+    with pytest.raises(DomainError):
+        services.followup_move(
+            actor=officer, case=accepted, followup=visit, due_on=far, reason="改期"
+        )
+    visit.refresh_from_db()
+    assert visit.due_on == TODAY() + datetime.timedelta(days=2)
+    assert FollowUp.objects.filter(case=accepted).count() == 1
+    latest = TODAY() + datetime.timedelta(days=services.FOLLOWUP_HORIZON_DAYS)
+    services.followup_schedule(actor=officer, case=accepted, kind="call", due_on=latest)

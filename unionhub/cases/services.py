@@ -1254,6 +1254,25 @@ def _cancel_pending_followups(case: Case) -> None:
     case.followups.filter(status=FollowUp.Status.SCHEDULED).update(status=FollowUp.Status.CANCELLED)
 
 
+# A visit or call is scheduled at most this far ahead (a standard plan runs for a year).
+FOLLOWUP_HORIZON_DAYS = 2 * 366
+
+
+def _check_followup_day(due_on: datetime.date | None) -> None:
+    """From today on, and not beyond the horizon (a mistyped 2099 would never come due)."""
+    today = timezone.localdate()
+    if due_on is None or due_on < today:
+        raise DomainError(_("Choose a date from today on."), field="due_on")
+    latest = today + datetime.timedelta(days=FOLLOWUP_HORIZON_DAYS)
+    if due_on > latest:
+        raise DomainError(
+            _("Choose a date by %(date)s: visits and calls are planned at most two years ahead.")
+            % {"date": latest.isoformat()},
+            field="due_on",
+            code="too_far",
+        )
+
+
 @transaction.atomic
 def followup_schedule(*, actor, case: Case, kind: str, due_on: datetime.date) -> FollowUp:
     """Schedule a visit or call by hand."""
@@ -1261,8 +1280,7 @@ def followup_schedule(*, actor, case: Case, kind: str, due_on: datetime.date) ->
     _check(case, actor, "schedule_followup")
     if kind not in (FollowUp.Kind.VISIT, FollowUp.Kind.CALL):
         raise DomainError(_("Choose a visit or a call."), field="kind")
-    if due_on is None or due_on < timezone.localdate():
-        raise DomainError(_("Choose a date from today on."), field="due_on")
+    _check_followup_day(due_on)
     followup = FollowUp.objects.create(case=case, kind=kind, due_on=due_on)
     _event(
         case,
@@ -1301,8 +1319,7 @@ def followup_move(
     time); the reminder comes again on the new day."""
     case = _locked(case)
     followup = _scheduled_followup(case, followup, actor)
-    if due_on is None or due_on < timezone.localdate():
-        raise DomainError(_("Choose a date from today on."), field="due_on")
+    _check_followup_day(due_on)
     if due_on == followup.due_on:
         raise DomainError(_("Choose a day other than the one it is on."), field="due_on")
     reason = _text(reason, "reason", _("Say why it moves."))
