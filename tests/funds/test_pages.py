@@ -168,10 +168,10 @@ def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
          "method": "cash", "reason": "家庭困难"},
     )  # fmt: skip
     assert response.status_code == 200
-    assert response.context["form"].errors["amount"] in (
-        ["请输入以元为单位的金额，如2000或2000.50。"],
-        ["确保小数点后不超过 2 位。"],
-    )
+    expected = {
+        "-5": ["金额应大于零，请去掉负号。"],
+    }.get(typed, ["请输入以元为单位的金额，如2000或2000.50。"])
+    assert response.context["form"].errors["amount"] == expected
     assert not Disbursement.objects.exists()
     accepted = client.post(
         url,
@@ -572,8 +572,12 @@ def test_reviews_refuse_a_missing_fund_and_junk_ids_with_a_message_not_an_error(
         response = client.post(url, {**values, "fund": fund})
         assert response.status_code == 200
         assert "请选择要审查的基金" in response.content.decode()
-    response = client.post(url, {**values, "fund": funded.pk, "seed": str(2**64)})
-    assert response.status_code == 200
+    for seed in [str(2**64), "-1", "abc"]:
+        response = client.post(url, {**values, "fund": funded.pk, "seed": seed})
+        assert response.status_code == 200
+        assert response.context["form"].errors["seed"] == [
+            "随机种子须为0到999999999999之间的整数。"
+        ]
     from unionhub.funds.models import FundAudit
 
     assert not FundAudit.objects.exists()

@@ -36,6 +36,10 @@ class MoneyInput(forms.TextInput):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
 
+# A review's seed: twelve digits are plenty to redraw a sample, and read out without a slip.
+SEED_LIMIT = 10**12 - 1
+
+
 class MoneyField(forms.DecimalField):
     """Yuan as people type them: digits, thousands commas allowed, at most two decimals. "1e5",
     "-5" or "5 元" are refused with one clear message instead of being read as numbers."""
@@ -45,6 +49,11 @@ class MoneyField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             typed = value.strip().replace("，", ",")
+            if typed.startswith("-") and self.PLAIN.fullmatch(typed[1:].strip()):
+                raise forms.ValidationError(
+                    _("An amount is more than zero: enter it without a minus sign."),
+                    code="negative",
+                )
             if typed and not self.PLAIN.fullmatch(typed):
                 raise forms.ValidationError(
                     _("Enter an amount in yuan, e.g. 2000 or 2000.50."), code="invalid"
@@ -264,7 +273,13 @@ class AuditOpenForm(StyledForm):
         label=_("Random seed"),
         required=False,
         min_value=0,
-        max_value=2**63 - 1,
+        max_value=SEED_LIMIT,
+        error_messages={
+            "min_value": _("A seed is a whole number from 0 to 999999999999."),
+            "max_value": _("A seed is a whole number from 0 to 999999999999."),
+            "invalid": _("A seed is a whole number from 0 to 999999999999."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
         help_text=_("Leave empty for a new one; it is recorded so the sample can be redrawn."),
     )
 
