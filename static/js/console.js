@@ -94,3 +94,12 @@ document.addEventListener("input", (event) => {
   const field = event.target;
   if (field.dataset && field.dataset.patternMessage) field.setCustomValidity("");
 }, true);
+
+// "More filters" on a phone: shows or folds the queue's other filters.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-more-filters]");
+  if (!button) return;
+  const form = document.getElementById(button.getAttribute("aria-controls"));
+  const open = form.classList.toggle("show-more");
+  button.setAttribute("aria-expanded", String(open));
+});

@@ -145,6 +145,14 @@ def test_the_queue_on_a_phone_says_which_time_is_the_submission(demo, live_serve
     line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
     assert button.bounding_box()["height"] < 2 * line
     shot(page, "staff-queue-phone")
+    # The filters beyond search and status fold away on a phone, and come on asking.
+    category = page.get_by_label("服务类别")
+    assert page.get_by_label("搜索", exact=True).is_visible() and not category.is_visible()
+    more = page.get_by_role("button", name="更多筛选")
+    more.click()
+    assert category.is_visible() and more.get_attribute("aria-expanded") == "true"
+    page.goto(live_server.url + "/cases/?urgency=emergency")
+    assert page.get_by_label("紧急程度").is_visible()  # a filter that is set stays in view
 
 
 @pytest.mark.parametrize("path", ["/cases/", "/workers/"])
