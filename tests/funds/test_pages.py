@@ -156,6 +156,39 @@ def test_a_donation_from_the_page_issues_a_printable_receipt(tree, fund, chair, 
     assert donation.receipt_number in receipt and "¥100,000.00" in receipt
 
 
+def test_a_donation_booked_into_a_reviewed_period_warns_it_is_not_in_the_report(
+    tree, funded, approved, chair, auditor, login
+):
+    services.disbursement_pay(
+        actor=chair, disbursement=approved(funded, "500.00"), idempotency_key=key()
+    )
+    today = timezone.localdate()
+    services.audit_open(
+        actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=7
+    )
+    client = login(chair)
+    response = client.post(
+        reverse("funds:donation-create", args=[funded.code]),
+        {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
+         "amount": "100.00", "channel": "cash", "received_on": today.isoformat()},
+        follow=True,
+    )  # fmt: skip
+    said = [str(m) for m in response.context["messages"]]
+    assert any(
+        f"{today.isoformat()}已在{today.isoformat()}–{today.isoformat()}的经审范围内" in m
+        for m in said
+    ), said
+    # A day nobody has reported on yet goes in quietly.
+    earlier = today - datetime.timedelta(days=3)
+    quiet = client.post(
+        reverse("funds:donation-create", args=[funded.code]),
+        {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
+         "amount": "100.00", "channel": "cash", "received_on": earlier.isoformat()},
+        follow=True,
+    )  # fmt: skip
+    assert len(list(quiet.context["messages"])) == 1
+
+
 @pytest.mark.parametrize("typed", ["1e5", "-5", "5 元", "12.345", "0x10", "1,2,3"])
 def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
     tree, funded, chair, case, login, typed

@@ -1834,3 +1834,21 @@ def verify(fund: Fund) -> list[str]:
         if after < 0:
             problems.append(f"{fund.code}: entry {pk} leaves a negative balance {after}")
     return problems
+
+
+def reported_on(fund: Fund, day: datetime.date) -> list[str]:
+    """What has already been published or reviewed about ``day`` of ``fund``'s books: a
+    disclosure list (公示) or a fund review (经审) covering it. Money booked late for that day is
+    in neither; the page says so (the books can be closed through a day to seal it)."""
+    said = [
+        _("the disclosure list %(title)s") % {"title": disclosure.title}
+        for disclosure in fund.disclosures.filter(
+            period_start__lte=day, period_end__gte=day, withdrawn_at__isnull=True
+        )
+    ]
+    said += [
+        _("the fund review of %(start)s–%(end)s")
+        % {"start": review.period_start.isoformat(), "end": review.period_end.isoformat()}
+        for review in fund.audits.filter(period_start__lte=day, period_end__gte=day)
+    ]
+    return said

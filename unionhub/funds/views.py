@@ -219,6 +219,19 @@ def donation_create(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(
                 request, _("Receipt %(number)s issued.") % {"number": donation.receipt_number}
             )
+            covered = services.reported_on(fund, donation.received_on)
+            if covered:
+                messages.warning(
+                    request,
+                    _(
+                        "%(date)s is already covered by %(what)s, which do not include this "
+                        "donation. To seal a period, close the books through its last day."
+                    )
+                    % {
+                        "date": donation.received_on.isoformat(),
+                        "what": pgettext("list separator", ", ").join(covered),
+                    },
+                )
             return redirect("funds:donation-receipt", public_id=donation.public_id)
     return render(request, "funds/donation_form.html", {"fund": fund, "form": form})
 
