@@ -109,7 +109,7 @@ class DonationForm(IdempotentForm):
         label=_("Collection"),
         max_length=100,
         required=False,
-        help_text=_("e.g. 2026年春节职工爱心募捐"),
+        help_text=_("e.g. Spring Festival 2026 employee collection"),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
