@@ -1200,3 +1200,10 @@ def test_the_reversal_page_names_what_is_reversed_and_says_when_it_already_was(
     # A reversal reads with a Chinese colon before its reason.
     reversal = LedgerEntry.objects.described().get(reverses=entry)
     assert reversal.description.endswith("：银行退回，账号错误")
+    # The worker's timeline says the aid no longer stands, without the internal reason.
+    line = case.events.filter(kind="payment").order_by("created_at", "id").last()
+    assert (
+        line.public_text
+        == "为您登记的帮扶款¥1,200.00已撤销，工会将向您说明情况；如有疑问请联系工会。"
+    )
+    assert "银行退回" not in line.public_text

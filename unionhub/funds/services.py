@@ -307,6 +307,11 @@ def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
 
 
 PAID_MESSAGE = gettext_noop("Aid of %(amount)s has been paid to you.")
+# What the worker's timeline says when a payment to them is reversed (the reason stays internal).
+REVERSED_MESSAGE = gettext_noop(
+    "The aid payment of %(amount)s recorded for you has been withdrawn. "
+    "Your union will explain; ask them if you have questions."
+)
 
 
 # A request turned down or withdrawn takes no money.
@@ -1148,6 +1153,8 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
                     _("The payment of %(amount)s from %(fund)s was reversed: %(reason)s")
                     % {"amount": format_yuan(-leg.amount), "fund": fund.name, "reason": reason}
                 ),
+                public=REVERSED_MESSAGE,
+                params={"amount": format_yuan(-leg.amount)},
             )
             # The worker was told of the payment; they are told it no longer stands (the
             # internal reason is not theirs to read).
@@ -1156,10 +1163,7 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
                 notify(
                     recipients=[user],
                     kind="aid_reversed",
-                    title=gettext_lazy(
-                        "The aid payment of %(amount)s recorded for you has been withdrawn. "
-                        "Your union will explain; ask them if you have questions."
-                    ),
+                    title=gettext_lazy(REVERSED_MESSAGE),
                     params={"amount": format_yuan(-leg.amount)},
                     url=reverse("portal:aid-list"),
                 )
