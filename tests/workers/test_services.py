@@ -50,7 +50,19 @@ def test_the_same_person_cannot_be_registered_twice(tree, officer, new_worker):
         )  # fmt: skip
     assert error.value.field == "id_number"
     assert error.value.code == "duplicate_id_number"
+    # In the officer's own scope the record is named, to be chosen instead.
+    assert "已登记：陈晓燕（无锡伟达五金有限公司工会）" in str(error.value.message)
     assert Worker.objects.count() == 1
+
+
+def test_a_duplicate_id_beyond_the_user_s_scope_names_nobody(tree, outsider, new_worker):
+    with pytest.raises(DomainError) as error:
+        services.worker_create(
+            actor=outsider, name="陈晓燕", id_number=new_worker.id_number,
+            mobile="13905108801", enterprise=tree.enterprise_b,
+        )  # fmt: skip
+    assert error.value.code == "duplicate_id_number"
+    assert "陈晓燕" not in str(error.value.message) and "区总工会" in str(error.value.message)
 
 
 def test_a_mobile_number_is_unique_within_the_district_only(tree, officer, new_worker):

@@ -89,14 +89,28 @@ def _save(worker: Worker) -> None:
         ) from exc
 
 
-def _apply_id_number(worker: Worker, raw: str) -> None:
+def _apply_id_number(worker: Worker, raw: str, actor=None) -> None:
     value = normalize_id_number(raw)
     try:
         validate_id_number(value)
     except ValidationError as exc:
         _raise_field("id_number", exc)
     digest = id_number_hash(value)
-    if Worker.objects.filter(id_number_hash=digest).exclude(pk=worker.pk).exists():
+    others = Worker.objects.filter(id_number_hash=digest).exclude(pk=worker.pk)
+    if others.exists():
+        # Within the user's own scope the record is named, to be chosen instead; beyond it
+        # nothing about it is said (not even its name).
+        mine = others.visible_to(actor).first() if actor is not None else None
+        if mine is not None:
+            raise DomainError(
+                _(
+                    "This ID number is already registered: %(name)s (%(organization)s). "
+                    "Find and choose them instead of registering them again."
+                )
+                % {"name": mine.name, "organization": mine.organization.name},
+                field="id_number",
+                code="duplicate_id_number",
+            )
         raise DomainError(
             _(
                 "A worker with this ID number is already registered. If they moved, ask the "
@@ -174,7 +188,7 @@ def worker_create(
         hardship_review_due=hardship_review_due,
         address=address.strip(),
     )
-    _apply_id_number(worker, id_number)
+    _apply_id_number(worker, id_number, actor)
     _apply_mobile(worker, mobile)
     _save(worker)
     audit.record(
@@ -218,7 +232,7 @@ def worker_update(*, actor, worker: Worker, id_number: str | None = None, **valu
     # Re-checked even when unchanged: a move to another district may meet the same number there.
     _apply_mobile(worker, mobile if mobile is not None else worker.mobile)
     if id_number:
-        _apply_id_number(worker, id_number)
+        _apply_id_number(worker, id_number, actor)
     diff = audit.changes(worker, tracked, before)
     if diff:
         _save(worker)
