@@ -41,3 +41,22 @@ def test_postgres_refuses_a_delete_even_inside_a_window(note):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM cases_caseevent WHERE id = %s", [note.pk])
     assert CaseEvent.objects.filter(pk=note.pk).exists()
+
+
+def test_only_the_typed_text_can_be_erased(note):
+    with pytest.raises(AppendOnlyError):
+        CaseEvent.objects.filter(pk=note.pk).redact(kind="visit")
+    # Even inside a window, the database refuses a change to what happened, when or by whom.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RedactionWindow.objects.create()
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE cases_caseevent SET kind = 'visit' WHERE id = %s", [note.pk])
+    note.refresh_from_db()
+    assert note.kind == "note"
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_to_commit_a_window_left_open(transactional_db):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RedactionWindow.objects.create()  # and never removed: the commit is refused
+    assert not RedactionWindow.objects.exists()

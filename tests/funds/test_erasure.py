@@ -11,7 +11,7 @@ from tests.factories import FamilyMemberFactory, WorkerFactory
 from tests.funds.conftest import key
 from unionhub.cases import services as case_services
 from unionhub.cases.models import Attachment, CaseEvent
-from unionhub.core.errors import DomainError
+from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.models import AuditEntry
 from unionhub.funds import services
 from unionhub.notifications.models import Notification
@@ -75,8 +75,23 @@ def test_erasing_keeps_a_pseudonymous_record_and_the_books_balance(
     assert payment.status == "paid" and payment.worker_id == erased.pk
     funded.refresh_from_db()
     assert services.verify(funded) == []
+    assert payment.reason == "（已删除）"
+    staff_inbox = " ".join(
+        f"{n.title} {n.body}" for n in Notification.objects.exclude(recipient=user)
+    )
+    assert "王小明" not in staff_inbox  # the approvers' notices of the payment named him
     entry = AuditEntry.objects.get(action="workers.worker.erased")
     assert entry.data["reason"] == "本人书面申请删除个人信息" and entry.data["files"] == 1
+    # The record is kept as it is: no note, reopening, visit or money for it any more.
+    assert not case.followups.filter(status="scheduled").exists()
+    assert case_services.allowed_actions(case, district_admin) == []
+    with pytest.raises(Conflict):
+        case_services.case_note(actor=district_admin, case=case, text="又来电")
+    with pytest.raises(DomainError):
+        services.disbursement_request(
+            actor=district_admin, fund=funded, worker=erased, category=case.category,
+            amount="100.00", method="cash", reason="补助", case=case,
+        )  # fmt: skip
 
 
 def test_an_erased_worker_cannot_sign_in(history, worker, district_admin, client, password):

@@ -318,6 +318,11 @@ class CaseSequence(models.Model):
         return f"{self.district_id}/{self.year}: {self.last_number}"
 
 
+class CaseEventQuerySet(RedactableQuerySet):
+    # What was typed (erased at a worker's request); what happened, when and by whom stays.
+    erasable = ("body", "body_translations", "public_params")
+
+
 class CaseEvent(AppendOnlyModel):
     """One line of a case's timeline. ``body`` is for staff; the worker sees ``public_message``
     only, and only when it is not empty (internal notes never have one)."""
@@ -339,7 +344,7 @@ class CaseEvent(AppendOnlyModel):
         MESSAGE = "message", _("From the worker")  # what the worker added to an open request
 
     # Append-only, but what was typed can be erased at a worker's request (PIPL).
-    objects = RedactableQuerySet.as_manager()
+    objects = CaseEventQuerySet.as_manager()
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")

@@ -131,6 +131,11 @@ def _check(case: Case, actor, action: str) -> None:
     as_worker = action in WORKER_ACTIONS and _is_workers_own(case, actor)
     if not (as_staff or as_worker):
         raise PermissionDenied
+    if case.worker.erased_at:  # kept as it was when the worker's data was deleted
+        raise Conflict(
+            _("This worker's personal data has been deleted; the record can no longer change."),
+            code="erased",
+        )
     allowed = TRANSITIONS[action][0] if action in TRANSITIONS else ACTIVITIES[action]
     if action in TRANSITIONS and case.status == TRANSITIONS[action][1] and action != "reopen":
         # Sent twice (a second tap, another tab): say it is done rather than that it cannot be.
@@ -1804,11 +1809,15 @@ def erase_worker_text(*, worker: Worker, pseudonym: str) -> dict[str, int]:
             body=ERASED_TEXT if typed else "", body_translations={}, public_params=params
         )
     followups = FollowUp.objects.filter(case__worker=worker).update(summary="", counselling="")
+    # Nobody is to visit or call a worker whose contact details are gone.
+    FollowUp.objects.filter(case__worker=worker, status=FollowUp.Status.SCHEDULED).update(
+        status=FollowUp.Status.CANCELLED
+    )
     files = 0
     for attachment in Attachment.objects.filter(case__worker=worker):
         storage, name = attachment.file.storage, attachment.file.name
         attachment.delete()
         # The file goes once the rows are gone for good (not if the erasure rolls back).
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name), robust=True)
         files += 1
     return {"requests": len(cases), "events": events, "followups": followups, "files": files}

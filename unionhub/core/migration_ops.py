@@ -59,33 +59,74 @@ class AppendOnlyTrigger(Operation):
 
 
 class RedactableAppendOnlyTrigger(AppendOnlyTrigger):
-    """Like ``AppendOnlyTrigger``, except that an UPDATE is let through while a row of
-    ``core_redactionwindow`` exists: only ``RedactableQuerySet.redact`` makes one, inside its own
-    transaction, so to every other connection the table stays append-only. DELETE stays refused.
+    """Like ``AppendOnlyTrigger``, except that an UPDATE of the ``erasable`` columns alone is let
+    through while a row of ``core_redactionwindow`` exists. Only ``RedactableQuerySet.redact``
+    makes one, inside its own transaction, and removes it before the end; on PostgreSQL a
+    deferred constraint trigger refuses to commit a transaction that leaves one behind, so to
+    every other connection the table stays append-only. DELETE stays refused.
+
+    A later migration that rebuilds this table on SQLite must put this trigger back (not
+    ``EnsureAppendOnlyTrigger``'s plain one, which would refuse every erasure).
     """
+
+    def __init__(self, table: str, erasable: list[str]) -> None:
+        super().__init__(table)
+        self.erasable = erasable
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table, self.erasable], {})
+
+    def _kept(self, schema_editor, vendor: str) -> str:
+        """SQL that is true when a column other than the erasable ones changed."""
+        with schema_editor.connection.cursor() as cursor:
+            columns = [
+                c.name
+                for c in schema_editor.connection.introspection.get_table_description(
+                    cursor, self.table
+                )
+                if c.name not in self.erasable
+            ]
+        differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+        return " OR ".join(f'NEW."{c}" {differs} OLD."{c}"' for c in columns)
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
         vendor = schema_editor.connection.vendor
         no_update, _no_delete = self._names()
         if vendor == "postgresql":
+            function = f"{self.table}_redact_only"
             schema_editor.execute(
-                "CREATE OR REPLACE FUNCTION unionhub_refuse_change_unless_redacting() "
-                "RETURNS trigger AS $$ BEGIN "
-                "IF TG_OP = 'UPDATE' AND EXISTS (SELECT 1 FROM core_redactionwindow) THEN "
-                "RETURN NEW; END IF; "
+                f'CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger AS $$ BEGIN '
+                "IF EXISTS (SELECT 1 FROM core_redactionwindow) "
+                f"AND NOT ({self._kept(schema_editor, vendor)}) THEN RETURN NEW; END IF; "
                 "RAISE EXCEPTION 'rows of %% are append-only', TG_TABLE_NAME; END; "
                 "$$ LANGUAGE plpgsql"
             )
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "{no_update}" ON "{self.table}"')
             schema_editor.execute(
                 f'CREATE TRIGGER "{no_update}" BEFORE UPDATE ON "{self.table}" '
-                "FOR EACH ROW EXECUTE FUNCTION unionhub_refuse_change_unless_redacting()"
+                f'FOR EACH ROW EXECUTE FUNCTION "{function}"()'
+            )
+            schema_editor.execute(
+                "CREATE OR REPLACE FUNCTION unionhub_redaction_window_closes() "
+                "RETURNS trigger AS $$ BEGIN "
+                "IF EXISTS (SELECT 1 FROM core_redactionwindow WHERE id = NEW.id) THEN "
+                "RAISE EXCEPTION 'a redaction window must close before its transaction ends'; "
+                "END IF; RETURN NULL; END; $$ LANGUAGE plpgsql"
+            )
+            schema_editor.execute(
+                'DROP TRIGGER IF EXISTS "core_redactionwindow_closes" ON core_redactionwindow'
+            )
+            schema_editor.execute(
+                'CREATE CONSTRAINT TRIGGER "core_redactionwindow_closes" AFTER INSERT ON '
+                "core_redactionwindow DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                "EXECUTE FUNCTION unionhub_redaction_window_closes()"
             )
         elif vendor == "sqlite":
             schema_editor.execute(f'DROP TRIGGER IF EXISTS "{no_update}"')
             schema_editor.execute(
                 f'CREATE TRIGGER "{no_update}" BEFORE UPDATE ON "{self.table}" '
                 "WHEN NOT EXISTS (SELECT 1 FROM core_redactionwindow) "
+                f"OR {self._kept(schema_editor, vendor)} "
                 f"BEGIN SELECT RAISE(ABORT, 'rows of {self.table} are append-only'); END"
             )
 

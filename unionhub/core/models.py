@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,10 +45,17 @@ class RedactableQuerySet(AppendOnlyQuerySet):
     lets an UPDATE through only while a ``RedactionWindow`` row exists, which ``redact`` inserts
     and removes inside its own transaction, so no other connection ever sees one."""
 
+    # The columns ``redact`` may change (the database trigger lets no others through).
+    erasable: tuple[str, ...] = ()
+
     def redact(self, **values) -> int:
-        with transaction.atomic(using=self.db):
-            window = RedactionWindow.objects.using(self.db).create()
-            count = models.QuerySet.update(self, **values)
+        unknown = set(values) - set(self.erasable)
+        if unknown:
+            raise AppendOnlyError(f"{self.model.__name__}: only {self.erasable} can be erased.")
+        db = self._db or router.db_for_write(self.model)
+        with transaction.atomic(using=db):
+            window = RedactionWindow.objects.using(db).create()
+            count = models.QuerySet.update(self.using(db), **values)
             window.delete()
         return count
 

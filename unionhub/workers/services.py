@@ -265,7 +265,6 @@ def _sync_login_mobile(worker: Worker) -> None:
     User.objects.filter(pk=worker.user_id).update(mobile=worker.mobile)
 
 
-@transaction.atomic
 def refuse_erased(worker: Worker) -> None:
     """A record whose personal data was deleted (PIPL) is kept as it is: nothing is added to it."""
     if worker.erased_at:
@@ -275,6 +274,7 @@ def refuse_erased(worker: Worker) -> None:
         )
 
 
+@transaction.atomic
 def worker_reveal_id_number(*, actor, worker: Worker, reason: str) -> str:
     """Return the full ID number for a user whose role allows it, logging who, when and why.
 
@@ -548,8 +548,23 @@ def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
         )
     pseudonym = f"已删除职工·{worker.public_id.hex[:6].upper()}"
     erased = erase_worker_text(worker=worker, pseudonym=pseudonym)
+    # Payments stay with their amounts (the books); what was typed about the worker goes, and
+    # so do the staff notifications that named them.
+    payments = Disbursement.objects.filter(worker=worker)
+    for public_id in payments.values_list("public_id", flat=True):
+        Notification.objects.filter(url__contains=str(public_id)).update(
+            title=f"{pseudonym}（已删除）", body=""
+        )
+    payments.exclude(reason="").update(reason="（已删除）")
+    payments.exclude(closed_reason="").update(closed_reason="（已删除）")
     erased["family"] = worker.family.all().delete()[0]
     user = worker.user
+    # Failed sign-ins were kept under the mobile number: they go with it.
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    names = [worker.mobile] + ([user.username] if user is not None else [])
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=names).delete()
     if user is not None:
         Notification.objects.filter(recipient=user).delete()
         user.username = f"erased-{worker.public_id.hex}"

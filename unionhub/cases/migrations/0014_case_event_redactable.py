@@ -14,4 +14,8 @@ class Migration(migrations.Migration):
         ("funds", "0002_append_only_triggers"),
     ]
 
-    operations = [RedactableAppendOnlyTrigger("cases_caseevent")]
+    operations = [
+        RedactableAppendOnlyTrigger(
+            "cases_caseevent", erasable=["body", "body_translations", "public_params"]
+        )
+    ]
