@@ -100,7 +100,11 @@ def test_seed_demo_builds_the_district_and_is_idempotent(db):
     assert case_trail.count() == status_events
     assert AuditEntry.objects.filter(action="cases.case.close").count() > 100
 
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.count()
     call_command("seed_demo", "--allow-production", stdout=StringIO())
+    assert get_user_model().objects.count() == users  # no more sign-ins the second time
     assert counts == (
         Organization.objects.count(),
         Enterprise.objects.count(),

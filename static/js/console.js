@@ -39,46 +39,63 @@ window.addEventListener("load", () => {
 // An action on a request's page is posted in place and the page part comes back whole. Refused,
 // the cursor goes to the first field to correct, in view; done, the page stays where it was (the
 // browser's scroll anchoring would otherwise follow the timeline to the bottom of the page).
-document.addEventListener("htmx:afterSettle", () => {
-  const part = document.getElementById("case-main");
-  const field = part && part.querySelector('details[open] .is-invalid, details[open] [aria-invalid="true"]');
-  if (field && document.activeElement !== field) {
-    field.scrollIntoView({ block: "center" });
-    field.focus({ preventScroll: true });
-  }
-});
-
-// Several actions may be open on a request's page at once. When one is sent, the page part comes
-// back whole: what was typed in the others is put back, and they stay open (one fetched when
-// opened is opened again, and filled once it has arrived).
+// Several actions may be open at once: what was typed or chosen in the others is put back, and
+// they stay open (one fetched when opened is opened again, and filled once it has arrived).
 const drafts = new Map();
+const TICKED = "\u0000";  // joins a ticked box's name and value in a draft's keys
+let caseSwapped = false;
 document.addEventListener("htmx:beforeSwap", (event) => {
   const part = document.getElementById("case-main");
-  if (!part || event.detail.target !== part) return;
+  if (!part || event.detail.target !== part || !event.detail.shouldSwap) return;
+  caseSwapped = true;
   const sent = event.detail.requestConfig && event.detail.requestConfig.elt;
   const sentForm = sent && sent.closest ? sent.closest("form") : null;
   drafts.clear();
   part.querySelectorAll("details.action[open] form").forEach((form) => {
     if (form === sentForm) return;
-    const typed = {};
-    form.querySelectorAll("textarea, input[type=text], input:not([type])").forEach((field) => {
-      if (field.name && field.value.trim()) typed[field.name] = field.value;
-    });
-    if (Object.keys(typed).length) drafts.set(form.closest("details").id, typed);
+    const kept = {};
+    for (const field of form.elements) {
+      if (!field.name || field.name === "csrfmiddlewaretoken") continue;
+      if (["hidden", "file", "submit", "button"].includes(field.type)) continue;
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked) kept[field.name + TICKED + field.value] = true;
+      } else if (field.value.trim()) {
+        kept[field.name] = field.value;
+      }
+    }
+    if (Object.keys(kept).length) drafts.set(form.closest("details").id, kept);
   });
 });
-document.addEventListener("htmx:afterSettle", () => {
-  for (const [id, typed] of drafts) {
+function restoreDrafts() {
+  for (const [id, kept] of drafts) {
     const details = document.getElementById(id);
     if (!details) { drafts.delete(id); continue; }
     const form = details.querySelector("form");
     if (!form) { if (!details.open) details.open = true; continue; }  // fetched on opening
-    for (const [name, value] of Object.entries(typed)) {
-      const field = form.elements.namedItem(name);
-      if (field && "value" in field && !field.value) field.value = value;
+    for (const [key, value] of Object.entries(kept)) {
+      if (value === true) {
+        const [name, ticked] = key.split(TICKED);
+        for (const field of form.elements) {
+          if (field.name === name && field.value === ticked) field.checked = true;
+        }
+      } else {
+        const field = form.elements.namedItem(key);
+        if (field && !(field instanceof RadioNodeList) && "value" in field) field.value = value;
+      }
     }
     details.open = true;
     drafts.delete(id);
+  }
+}
+document.addEventListener("htmx:afterSettle", () => {
+  restoreDrafts();
+  if (!caseSwapped) return;  // another part settled (e.g. a form fetched on opening)
+  caseSwapped = false;
+  const part = document.getElementById("case-main");
+  const field = part && part.querySelector('details[open] .is-invalid, details[open] [aria-invalid="true"]');
+  if (field && document.activeElement !== field) {
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
   }
 });
 

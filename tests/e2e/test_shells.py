@@ -153,6 +153,8 @@ def test_the_queue_on_a_phone_says_which_time_is_the_submission(demo, live_serve
     assert category.is_visible() and more.get_attribute("aria-expanded") == "true"
     page.goto(live_server.url + "/cases/?urgency=emergency")
     assert page.get_by_label("紧急程度").is_visible()  # a filter that is set stays in view
+    page.goto(live_server.url + "/cases/?q=&status=&sort=newest")  # a search's own address
+    assert not page.get_by_label("紧急程度").is_visible()
 
 
 @pytest.mark.parametrize("path", ["/cases/", "/workers/"])

@@ -52,7 +52,7 @@ from unionhub.workers.models import Worker
 
 QUEUE_PAGE_SIZE = 25
 # The queue's filters a phone shows only on asking (search and status are always there).
-MORE_FILTERS = ("sla", "category", "urgency", "organization", "assignee", "since", "until", "sort")
+MORE_FILTERS = ("sla", "category", "urgency", "organization", "assignee", "since", "until")
 QUEUE_FIELDS = (
     "public_id", "reference", "summary", "status", "urgency", "channel", "submitted_at",
     "sla_due_at", "sla_warn_at", "worker_name", "worker_mobile_tail", "updated_at",
@@ -89,7 +89,8 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
         "colleagues": form.colleagues,  # the bulk-assign choices: already loaded by the form
         "ticked": request.session.pop("queue_ticked", []),  # kept by a refused bulk assign
         # On a phone the filters beyond search and status fold away, unless one of them is set.
-        "more_filters_set": any(request.GET.get(name) for name in MORE_FILTERS),
+        "more_filters_set": any(request.GET.get(name) for name in MORE_FILTERS)
+        or request.GET.get("sort", "newest") != "newest",
         "query": request.GET.urlencode(),
     }
     return render_page(request, "cases/case_list.html", "cases/partials/_case_table.html", context)

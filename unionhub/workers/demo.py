@@ -192,12 +192,16 @@ def _portal_accounts(ctx, rng) -> None:
     from unionhub.core.models import AuditEntry
 
     User = get_user_model()
+    workers = Worker.objects.filter(erased_at=None)
+    wanted = round(workers.count() * PORTAL_SHARE) - workers.exclude(user=None).count()
+    if wanted <= 0:  # seeded before: the share is there already
+        return
     taken = set(User.objects.exclude(mobile=None).values_list("mobile", flat=True))
-    chosen = [
-        w
-        for w in Worker.objects.filter(user=None, erased_at=None).select_related("organization")
-        if rng.random() < PORTAL_SHARE and w.mobile not in taken
-    ]
+    chosen = []
+    for worker in workers.filter(user=None).select_related("organization"):
+        if len(chosen) < wanted and rng.random() < PORTAL_SHARE and worker.mobile not in taken:
+            chosen.append(worker)
+            taken.add(worker.mobile)
     password = make_password(ctx.password)
     users = User.objects.bulk_create(
         [
