@@ -167,25 +167,22 @@ def test_a_donation_booked_into_a_reviewed_period_warns_it_is_not_in_the_report(
         actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=7
     )
     client = login(chair)
-    response = client.post(
-        reverse("funds:donation-create", args=[funded.code]),
-        {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
-         "amount": "100.00", "channel": "cash", "received_on": today.isoformat()},
-        follow=True,
-    )  # fmt: skip
-    said = [str(m) for m in response.context["messages"]]
+
+    def give(on: datetime.date):
+        return client.post(
+            reverse("funds:donation-create", args=[funded.code]),
+            {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
+             "amount": "100.00", "channel": "cash", "received_on": on.isoformat()},
+            follow=True,
+        )  # fmt: skip
+
+    said = [str(m) for m in give(today).context["messages"]]
     assert any(
         f"{today.isoformat()}已在{today.isoformat()}–{today.isoformat()}的经审范围内" in m
         for m in said
     ), said
     # A day nobody has reported on yet goes in quietly.
-    earlier = today - datetime.timedelta(days=3)
-    quiet = client.post(
-        reverse("funds:donation-create", args=[funded.code]),
-        {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
-         "amount": "100.00", "channel": "cash", "received_on": earlier.isoformat()},
-        follow=True,
-    )  # fmt: skip
+    quiet = give(today - datetime.timedelta(days=3))
     assert len(list(quiet.context["messages"])) == 1
 
 
