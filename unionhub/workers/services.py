@@ -517,7 +517,7 @@ def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
     and the fund reports still add up. Refused while a request or a payment of theirs is still
     open, and for a worker already erased. Only a role with ``ERASE_PERSONAL_DATA`` may do it.
     """
-    from unionhub.cases.services import erase_worker_text
+    from unionhub.cases.services import ERASED_TEXT, erase_worker_text
     from unionhub.funds.models import Disbursement
     from unionhub.notifications.models import Notification
 
@@ -553,10 +553,10 @@ def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
     payments = Disbursement.objects.filter(worker=worker)
     for public_id in payments.values_list("public_id", flat=True):
         Notification.objects.filter(url__contains=str(public_id)).update(
-            title=f"{pseudonym}（已删除）", body=""
+            title=f"{pseudonym}{ERASED_TEXT}", body=""
         )
-    payments.exclude(reason="").update(reason="（已删除）")
-    payments.exclude(closed_reason="").update(closed_reason="（已删除）")
+    payments.exclude(reason="").update(reason=ERASED_TEXT)
+    payments.exclude(closed_reason="").update(closed_reason=ERASED_TEXT)
     erased["family"] = worker.family.all().delete()[0]
     user = worker.user
     # Failed sign-ins were kept under the mobile number: they go with it.
