@@ -249,3 +249,137 @@ def test_the_same_reversal_sent_eight_times_at_once_reverses_once(
     assert LedgerEntry.objects.filter(fund=funded, kind="reversal").count() == 1
     assert balance(funded) == Decimal("10000.00")
     assert services.verify(funded) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting a worker's data (PIPL) while something is added to their record
+
+
+def in_thread(call, outcome: dict, *, hold: threading.Event | None = None, done=None):
+    """Run ``call`` in its own transaction on its own connection; with ``hold``, keep the
+    transaction open (its locks held) after ``done`` is set, until ``hold`` is set."""
+
+    def run() -> None:
+        try:
+            with transaction.atomic():
+                outcome["value"] = call()
+                if done is not None:
+                    done.set()
+                if hold is not None:
+                    hold.wait(TIMEOUT)
+        except BaseException as exc:
+            outcome["error"] = exc
+        finally:
+            if done is not None:
+                done.set()
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_until_one_waits_on_a_lock() -> None:
+    deadline = time.monotonic() + TIMEOUT
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    pytest.fail("nothing waited on the worker's lock")
+
+
+@pytest.fixture
+def closed_case(case, officer):
+    case_services.case_accept(actor=officer, case=case)
+    case_services.case_resolve(actor=officer, case=case, resolution="已落实帮扶")
+    return case_services.case_close(actor=officer, case=case)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("adding", ["request", "payment", "note"])
+def test_an_addition_made_while_the_data_is_being_deleted_waits_and_is_refused(
+    real_commits, adding, closed_case, worker, officer, chair, district_admin, funded
+):
+    from unionhub.workers import services as worker_services
+    from unionhub.workers.models import Worker
+
+    # Read before the erasure commits, as a page or API call in flight would have read them.
+    stale_worker = Worker.objects.get(pk=worker.pk)
+    stale_case = case_services.Case.objects.get(pk=closed_case.pk)
+    category = ServiceCategory.objects.get(code="hardship_relief")
+    additions = {
+        "request": lambda: case_services.case_submit(
+            actor=officer, worker=stale_worker, category=category, channel="phone",
+            summary="再次求助", description="王小明家中又遇困难，请求帮助。",
+        ),
+        "payment": lambda: services.disbursement_request(
+            actor=chair, fund=funded, worker=stale_worker, category=category,
+            amount=Decimal("500.00"), method="cash", reason="王小明家庭困难补助",
+        ),
+        "note": lambda: case_services.case_note(
+            actor=officer, case=stale_case, text="王小明又来电"
+        ),
+    }  # fmt: skip
+    erasing, release = threading.Event(), threading.Event()
+    erased, added = {}, {}
+    eraser = in_thread(
+        lambda: worker_services.worker_erase(
+            actor=district_admin, worker=Worker.objects.get(pk=worker.pk), reason="本人书面申请删除"
+        ),
+        erased,
+        hold=release,
+        done=erasing,
+    )
+    assert erasing.wait(TIMEOUT) and "error" not in erased, erased
+    adder = in_thread(additions[adding], added)
+    wait_until_one_waits_on_a_lock()
+    release.set()
+    eraser.join(TIMEOUT)
+    adder.join(TIMEOUT)
+
+    assert not eraser.is_alive() and not adder.is_alive()
+    assert "value" in erased
+    assert getattr(added.get("error"), "code", None) == "erased", added
+    assert worker.cases.count() == 1
+    assert not Disbursement.objects.filter(worker=worker).exists()
+    everything = " ".join(closed_case.events.values_list("body", flat=True))
+    assert "王小明" not in everything
+
+
+@pytest.mark.postgres
+def test_an_erasure_started_while_a_request_is_being_made_waits_and_is_refused(
+    real_commits, closed_case, worker, officer, district_admin
+):
+    from unionhub.workers import services as worker_services
+    from unionhub.workers.models import Worker
+
+    submitted, release = threading.Event(), threading.Event()
+    added, erased = {}, {}
+    adder = in_thread(
+        lambda: case_services.case_submit(
+            actor=officer, worker=Worker.objects.get(pk=worker.pk),
+            category=ServiceCategory.objects.get(code="hardship_relief"), channel="phone",
+            summary="再次求助", description="家中又遇困难，请求帮助。",
+        ),
+        added, hold=release, done=submitted,
+    )  # fmt: skip
+    assert submitted.wait(TIMEOUT) and "error" not in added, added
+    eraser = in_thread(
+        lambda: worker_services.worker_erase(
+            actor=district_admin, worker=Worker.objects.get(pk=worker.pk), reason="本人书面申请删除"
+        ),
+        erased,
+    )
+    wait_until_one_waits_on_a_lock()
+    release.set()
+    adder.join(TIMEOUT)
+    eraser.join(TIMEOUT)
+
+    assert getattr(erased.get("error"), "code", None) == "still_open", erased
+    worker.refresh_from_db()
+    assert worker.erased_at is None and worker.cases.open().count() == 1

@@ -401,6 +401,9 @@ def _case_submit(
     reporter,
     occurred_at,
 ) -> Case:
+    from unionhub.workers.services import lock_unerased
+
+    lock_unerased(worker)  # an erasure at this moment waits for the request, or refuses it
     by_worker = worker.user_id is not None and worker.user_id == actor.pk
     owner = organization or worker.organization
     if by_worker:
@@ -523,7 +526,11 @@ def _intake_note(case: Case) -> str:
 
 
 def _locked(case: Case) -> Case:
-    """Re-read the case under a row lock; every transition works on the locked copy."""
+    """Re-read the case under a row lock; every transition works on the locked copy.
+
+    The worker's row is locked first (as ``workers.services.worker_erase`` does), so a step
+    taken while the worker's data is being deleted waits, then reads that it was."""
+    Worker.objects.select_for_update(no_key=True).filter(pk=case.worker_id).exists()
     return (
         Case.objects.select_for_update(of=("self",))
         .select_related("worker", "category", "organization")

@@ -57,7 +57,7 @@ from unionhub.funds.models import (
 )
 from unionhub.notifications.services import notify
 from unionhub.orgs.models import Membership, Organization
-from unionhub.workers.services import refuse_erased
+from unionhub.workers.services import lock_unerased
 
 Status = Disbursement.Status
 Kind = LedgerEntry.Kind
@@ -373,7 +373,7 @@ def disbursement_request(
     (by text message too).
     """
     require(actor, Cap.REQUEST_FUNDS, fund)
-    refuse_erased(worker)  # a record kept after its data was deleted takes no new money
+    lock_unerased(worker)  # a record kept after its data was deleted takes no new money
     amount = _amount(amount)
     same = {"fund_id": fund.pk, "worker_id": worker.pk, "amount": amount}
     if idempotency_key:
@@ -853,7 +853,7 @@ def emergency_advance(
 
     # Named by the fund, and still holding a role that may ask this fund for money.
     require(actor, Cap.REQUEST_FUNDS, fund)
-    refuse_erased(case.worker)
+    lock_unerased(case.worker)
     if not fund.advance_officers.filter(pk=actor.pk).exists():
         raise PermissionDenied
     if (earlier := replayed()) is not None:

@@ -274,6 +274,18 @@ def refuse_erased(worker: Worker) -> None:
         )
 
 
+def lock_unerased(worker: Worker) -> Worker:
+    """Lock the worker's row, read it afresh and refuse a record whose data was deleted.
+
+    Whatever adds to a worker's record (a request, a step on one, a payment) takes this lock
+    first, inside its transaction, and ``worker_erase`` takes it too: an erasure and an addition
+    made at the same moment run one after the other, so the erasure either sees the addition
+    (and waits for it to finish) or the addition sees the erasure and is refused."""
+    locked = Worker.objects.select_for_update(no_key=True).get(pk=worker.pk)
+    refuse_erased(locked)
+    return locked
+
+
 @transaction.atomic
 def worker_reveal_id_number(*, actor, worker: Worker, reason: str) -> str:
     """Return the full ID number for a user whose role allows it, logging who, when and why.
