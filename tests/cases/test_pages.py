@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -195,6 +196,25 @@ def test_bulk_assign_assigns_only_requests_in_scope(tree, officer, case, other_c
     # The new request was taken on by assigning it: the officer is told.
     told = [str(m) for m in response.context["messages"]]
     assert told == ["已将1件诉求指派给钱慧。", "其中1件是新诉求，现已受理并安排了回访计划。"]
+
+
+def test_bulk_assign_lists_colleagues_under_the_organisation_they_work_for(
+    tree, officer, case, login
+):
+    from tests.conftest import staff
+    from unionhub.orgs.models import Membership
+
+    staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, full_name="华伟达")
+    staff(tree.station_b, Membership.Role.STATION_STAFF, full_name="华振宇")  # not in scope
+    page = login(officer).get(reverse("cases:case-list")).content.decode()
+    picker = page[
+        page.index('id="bulk-assignee"') : page.index("</select>", page.index("bulk-assignee"))
+    ]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', picker)
+    assert [(label, re.findall(r">([^<]+)</option>", options)) for label, options in groups] == [
+        ("舜何社区产改指导站", ["蒋丽华"]),
+        ("无锡伟达五金有限公司工会", ["华伟达"]),
+    ]
 
 
 def test_the_export_is_scoped_masked_and_formula_safe(tree, officer, submit, other_case, login):

@@ -55,23 +55,49 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
+# The roles that handle requests: the people a request can be assigned to.
+CASE_ROLES = [
+    Membership.Role.DISTRICT_ADMIN,
+    Membership.Role.STATION_STAFF,
+    Membership.Role.ENTERPRISE_CHAIR,
+]
+
+
 def colleagues(user):
     """Staff who handle requests somewhere in ``user``'s scope: the people one can assign to."""
     User = get_user_model()
-    roles = [
-        Membership.Role.DISTRICT_ADMIN,
-        Membership.Role.STATION_STAFF,
-        Membership.Role.ENTERPRISE_CHAIR,
-    ]
     return (
         User.objects.filter(
             access_for(user).q("memberships__organization__path", Cap.HANDLE_CASES),
-            memberships__role__in=roles,
+            memberships__role__in=CASE_ROLES,
             is_active=True,
         )
         .distinct()
         .order_by("full_name", "id")
     )
+
+
+def colleagues_by_organization(user) -> list[tuple[str, list]]:
+    """The same colleagues under the organisation each works for, from the top of ``user``'s
+    scope down (in one query). A request can go only to someone of its own organisation or of
+    one above it, so the organisation tells whom a ticked request can go to."""
+    memberships = (
+        Membership.objects.filter(
+            access_for(user).q("organization__path", Cap.HANDLE_CASES),
+            role__in=CASE_ROLES,
+            user__is_active=True,
+            organization__is_active=True,
+        )
+        .select_related("user", "organization")
+        .order_by("organization__path", "user__full_name", "user_id")
+    )
+    groups: dict[int, tuple[str, list]] = {}
+    for membership in memberships:
+        name = membership.organization.name
+        people = groups.setdefault(membership.organization_id, (name, []))[1]
+        if membership.user not in people:
+            people.append(membership.user)
+    return list(groups.values())
 
 
 class AssigneeChoiceField(forms.ModelChoiceField):
@@ -137,6 +163,7 @@ class QueueFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.colleagues: list = []
+        self.colleague_groups: list = []
         if for_page:
             # Streets and stations of the user's scope (a district may hold thousands of unions).
             organizations = (
@@ -151,7 +178,9 @@ class QueueFilterForm(StyledForm):
                     for pk, name, depth in organizations
                 ),
             ]
-            self.colleagues = list(colleagues(user))
+            self.colleague_groups = colleagues_by_organization(user)
+            everyone = {person for _name, people in self.colleague_groups for person in people}
+            self.colleagues = sorted(everyone, key=lambda person: (person.full_name, person.pk))
             self.fields["assignee"].choices = [
                 ("", _("Anyone")),
                 ("me", _("Assigned to me")),

@@ -86,7 +86,8 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
         "page": page,
         "mine": mine,
         "can_handle": access_for(request.user).can(Cap.HANDLE_CASES),
-        "colleagues": form.colleagues,  # the bulk-assign choices: already loaded by the form
+        # The bulk-assign choices, under each colleague's organisation: loaded by the form.
+        "colleague_groups": form.colleague_groups,
         "ticked": request.session.pop("queue_ticked", []),  # kept by a refused bulk assign
         # On a phone the filters beyond search and status fold away, unless one of them is set.
         "more_filters_set": any(request.GET.get(name) for name in MORE_FILTERS)
