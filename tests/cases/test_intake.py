@@ -337,3 +337,27 @@ def test_a_too_long_id_number_is_told_once(tree, officer, hardship, login):
         login(officer), tree, hardship, new_id_number="3202061990010112345"
     )
     assert len(response.context["form"].errors["new_id_number"]) == 1
+
+
+def test_a_new_request_notice_stops_counting_once_someone_takes_it_on(
+    tree, submit, officer, worker
+):
+    """Every lead was told of the new request; once one of them accepts it (or it is referred on,
+    rejected or withdrawn), it is no longer waiting: nobody's notice of it stays unread."""
+    colleague = staff(tree.station_a, "station_staff", username="colleague")
+    case = submit(actor=worker.user)
+    waiting = Notification.objects.filter(kind="case_submitted", read_at__isnull=True)
+    assert set(waiting.values_list("recipient", flat=True)) == {officer.pk, colleague.pk}
+    services.case_accept(actor=colleague, case=case)
+    assert not waiting.exists()
+    assert Notification.objects.filter(recipient=officer, kind="case_submitted").exists()
+    # Referred on: those it waited with are settled; those it is referred to are told anew.
+    other = submit(actor=worker.user, summary="另一件事")
+    street_lead = staff(tree.street_a, "district_admin", username="street_lead")
+    services.case_refer(actor=officer, case=other, organization=tree.street_a, reason="需街道协调")
+    assert not waiting.exists()
+    referred = Notification.objects.get(kind="case_referred", recipient=street_lead)
+    assert referred.read_at is None
+    services.case_reject(actor=street_lead, case=other, reason="不属于本街道受理范围")
+    referred.refresh_from_db()
+    assert referred.read_at is not None

@@ -144,3 +144,16 @@ def test_the_scheduler_enqueues_every_job_once(db):
     call_command("run_scheduler", "--once", stdout=out)
     assert "escalate_breached_cases" in out.getvalue()
     assert "remind_due_followups" in out.getvalue()
+
+
+def test_an_overdue_alert_stops_counting_once_the_request_is_finished(tree, submit, leads):
+    officer, _street = leads
+    case = submit(organization=tree.station_a)
+    services.escalate_breached(now=case.response_due_at + datetime.timedelta(minutes=5))
+    alert = Notification.objects.get(kind="case_breached", recipient=officer)
+    services.case_accept(actor=officer, case=case)
+    alert.refresh_from_db()
+    assert alert.read_at is None  # accepted late: still overdue until it is finished
+    services.case_resolve(actor=officer, case=case, resolution="已发放慰问金并安排回访")
+    alert.refresh_from_db()
+    assert alert.read_at is not None

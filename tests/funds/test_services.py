@@ -1008,3 +1008,49 @@ def test_a_disclosure_covers_only_what_has_happened(tree, funded, chair):
         )  # fmt: skip
     assert refused.value.field == "period_end"
     assert not funded.disclosures.exists()
+
+
+def unread(kind, *users) -> tuple[int, ...]:
+    """How many notices of ``kind`` each of ``users`` has unread."""
+    notices = Notification.objects.filter(kind=kind, read_at__isnull=True)
+    return tuple(notices.filter(recipient=user).count() for user in users)
+
+
+def test_a_to_approve_notice_stops_counting_once_the_payment_is_decided(
+    funded, request_payment, approver1, approver2, chair
+):
+    """The approver who approved has done their part; once enough have, nobody's "to approve"
+    stays unread; the requester's "can be paid" goes when it is paid. Each stays in the inbox."""
+    disbursement = request_payment(funded, "5000.00")
+    assert unread("disbursement_requested", approver1, approver2) == (1, 1)
+    disbursement = services.disbursement_approve(actor=approver1, disbursement=disbursement)
+    assert unread("disbursement_requested", approver1, approver2) == (0, 1)
+    disbursement = services.disbursement_approve(actor=approver2, disbursement=disbursement)
+    assert unread("disbursement_requested", approver2) == (0,)
+    assert unread("disbursement_approved", chair) == (1,)
+    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+    assert unread("disbursement_approved", chair) == (0,)
+    assert Notification.objects.filter(recipient=approver2, kind="disbursement_requested").exists()
+
+
+def test_a_rejected_or_cancelled_payment_settles_the_approvers_notices(
+    funded, request_payment, approver1, approver2, chair
+):
+    rejected = request_payment(funded, "5000.00")
+    services.disbursement_reject(actor=approver1, disbursement=rejected, comment="材料不全")
+    cancelled = request_payment(funded, "800.00", reason="另一项帮扶")
+    assert unread("disbursement_requested", approver2) == (1,)
+    services.disbursement_cancel(actor=chair, disbursement=cancelled, reason="已由其他渠道解决")
+    assert unread("disbursement_requested", approver1) == (0,)
+    assert unread("disbursement_requested", approver2) == (0,)
+
+
+def test_a_ratified_advance_settles_the_to_ratify_notices(
+    funded, emergency_case, chair, approver1, approver2
+):
+    disbursement = advance(funded, emergency_case, chair, "5000.00")
+    assert unread("advance_to_ratify", approver2) == (1,)
+    disbursement = services.advance_ratify(actor=approver1, disbursement=disbursement)
+    assert unread("advance_to_ratify", approver1, approver2) == (0, 1)
+    services.advance_ratify(actor=approver2, disbursement=disbursement)
+    assert unread("advance_to_ratify", approver2) == (0,)

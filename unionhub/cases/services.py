@@ -40,7 +40,7 @@ from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.i18n import system_line
 from unionhub.core.services import district_of, require_district_wide
 from unionhub.core.validators import TEXT_LIMIT, implausible_date, validate_plausible_date
-from unionhub.notifications.services import notify
+from unionhub.notifications.services import notifications_settled, notify
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.models import Consent, Worker
 
@@ -570,6 +570,7 @@ def _move(
     """Change the status; ``public`` replaces the worker's usual line for the new status."""
     old = case.status
     case.status = TRANSITIONS[action][1]
+    _settle_notices(case, old)
     event = _event(
         case,
         actor,
@@ -589,6 +590,22 @@ def _move(
         data={"from": old, "to": case.status},
     )
     return event
+
+
+# The staff notices a request's status settles: a new (or referred) request waits to be taken
+# on until it leaves that status; an overdue one is no longer a to-do once it is finished.
+WAITING_NOTICES = ("case_submitted", "case_referred")
+OVERDUE_NOTICES = ("case_breached", "case_escalated")
+
+
+def _settle_notices(case: Case, old: str) -> None:
+    from django.urls import reverse
+
+    kinds = list(WAITING_NOTICES) if old in (Status.SUBMITTED, Status.REFERRED) else []
+    if case.status not in Case.OPEN_STATUSES:
+        kinds += OVERDUE_NOTICES
+    if kinds:
+        notifications_settled(url=reverse("cases:case-detail", args=[case.public_id]), kinds=kinds)
 
 
 def _tell_worker(case: Case, title, *, sms: bool = False, params=None) -> None:

@@ -55,7 +55,7 @@ from unionhub.funds.models import (
     FundAudit,
     LedgerEntry,
 )
-from unionhub.notifications.services import notify
+from unionhub.notifications.services import notifications_settled, notify
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.services import lock_unerased
 
@@ -165,6 +165,16 @@ def _users_with(organization: Organization, roles) -> list:
 
 def approvers_of(fund: Fund) -> list:
     return _users_with(fund.organization, [Membership.Role.FUND_APPROVER])
+
+
+# The notices a payment's next step settles: the approvers' "to approve", the requester's "can
+# be paid", the approvers' "to ratify" and the organisation above's "unratified".
+TO_APPROVE, TO_PAY = "disbursement_requested", "disbursement_approved"
+TO_RATIFY, UNRATIFIED = "advance_to_ratify", "advance_unratified"
+
+
+def _settle(disbursement: Disbursement, *kinds: str, recipient=None) -> None:
+    notifications_settled(url=_disbursement_url(disbursement), kinds=kinds, recipient=recipient)
 
 
 def _disbursement_url(disbursement: Disbursement) -> str:
@@ -434,7 +444,7 @@ def disbursement_request(
     )
     notify(
         recipients=[u for u in approvers_of(fund) if u.pk != actor.pk],
-        kind="disbursement_requested",
+        kind=TO_APPROVE,
         title=(
             gettext_lazy("Urgent: approve %(amount)s for %(name)s from %(fund)s")
             if urgent
@@ -648,6 +658,7 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
     )
     approvals = approvals_given(disbursement)
     needed = disbursement.approvals_required
+    _settle(disbursement, TO_APPROVE, recipient=actor)  # the others' wait for theirs
     audit.record(
         actor=actor,
         action="funds.disbursement.approved",
@@ -659,6 +670,7 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
         disbursement.status = Status.APPROVED
         disbursement.approved_at = timezone.now()
         disbursement.save(update_fields=["status", "approved_at"])
+        _settle(disbursement, TO_APPROVE)
         _case_event(
             disbursement.case,
             actor,
@@ -670,7 +682,7 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
         )
         notify(
             recipients=[disbursement.requested_by],
-            kind="disbursement_approved",
+            kind=TO_PAY,
             title=gettext_lazy("Approved: %(amount)s for %(name)s can be paid"),
             params={
                 "amount": format_yuan(disbursement.amount),
@@ -700,6 +712,7 @@ def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> D
     disbursement.closed_reason = comment[:300]
     disbursement.closed_by, disbursement.closed_at = actor, timezone.now()
     disbursement.save(update_fields=["status", "closed_reason", "closed_by", "closed_at"])
+    _settle(disbursement, TO_APPROVE)
     _case_event(
         disbursement.case,
         actor,
@@ -816,6 +829,7 @@ def disbursement_pay(
     _check_reference(disbursement.method, payment_reference)
     _pay(disbursement, fund, actor, key, payment_reference)
     disbursement.save()
+    _settle(disbursement, TO_PAY)
     audit.record(
         actor=actor,
         action="funds.disbursement.paid",
@@ -930,7 +944,7 @@ def emergency_advance(
     )
     notify(
         recipients=[u for u in approvers_of(fund) if u.pk != actor.pk],
-        kind="advance_to_ratify",
+        kind=TO_RATIFY,
         title=gettext_lazy("To ratify: emergency advance of %(amount)s for %(name)s"),
         params={"amount": format_yuan(amount), "name": case.worker.name},
         url=_disbursement_url(disbursement),
@@ -954,9 +968,11 @@ def advance_ratify(*, actor, disbursement: Disbursement, comment: str = "") -> D
     ratified = disbursement.approvals.filter(
         is_ratification=True, decision=Approval.Decision.APPROVE
     )
+    _settle(disbursement, TO_RATIFY, recipient=actor)
     if ratified.count() >= RATIFICATIONS_NEEDED:
         disbursement.ratified_at = timezone.now()
         disbursement.save(update_fields=["ratified_at"])
+        _settle(disbursement, TO_RATIFY, UNRATIFIED)
     audit.record(
         actor=actor,
         action="funds.disbursement.ratified",
@@ -992,6 +1008,7 @@ def advance_refuse_ratification(*, actor, disbursement: Disbursement, comment: s
     )
     disbursement.ratification_refused_at = now
     fields = ["ratification_refused_at"]
+    _settle(disbursement, TO_RATIFY)  # nobody may ratify it any more
     if disbursement.escalated_at is None:
         disbursement.escalated_at = now
         fields.append("escalated_at")
@@ -1022,7 +1039,7 @@ def _report_to_parent(disbursement: Disbursement, title, also=()) -> Organizatio
     recipients += [user for user in also if user not in recipients]
     notify(
         recipients=recipients,
-        kind="advance_unratified",
+        kind=UNRATIFIED,
         title=title,
         params={"amount": format_yuan(disbursement.amount), "fund": disbursement.fund.name},
         url=_disbursement_url(disbursement),
@@ -1074,6 +1091,7 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
     disbursement.closed_reason = reason[:300]
     disbursement.closed_by, disbursement.closed_at = actor, timezone.now()
     disbursement.save(update_fields=["status", "closed_reason", "closed_by", "closed_at"])
+    _settle(disbursement, TO_APPROVE, TO_PAY)
     _case_event(
         disbursement.case,
         actor,

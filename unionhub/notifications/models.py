@@ -40,6 +40,12 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"
             ),
+            # The unread notices of one page, settled when what they asked for is done.
+            models.Index(
+                fields=["url"],
+                name="notification_unread_url_idx",
+                condition=models.Q(read_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

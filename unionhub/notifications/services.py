@@ -59,6 +59,16 @@ def notify(
     return created
 
 
+def notifications_settled(*, url: str, kinds: Iterable[str], recipient=None) -> int:
+    """What these notifications asked for has been done (a payment decided, a new request taken
+    on): they stop counting as unread, for everyone they went to or for ``recipient`` only.
+    They stay in the inbox, where each still says what happened."""
+    unread = Notification.objects.unread().filter(url=url, kind__in=list(kinds))
+    if recipient is not None:
+        unread = unread.filter(recipient=recipient)
+    return unread.update(read_at=timezone.now())
+
+
 def notification_mark_read(*, actor, notification: Notification) -> None:
     if notification.recipient_id != actor.pk:
         raise PermissionError("Only the recipient may mark a notification read.")
