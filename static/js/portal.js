@@ -142,6 +142,11 @@
     if (document.activeElement === document.body) focusFirstError();
   }, { once: true });
 
+  // --- Print ------------------------------------------------------------------------------------
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // --- No stale pages after Back ----------------------------------------------------------------
   window.addEventListener("pageshow", (event) => {
     if (!event.persisted) return;

@@ -438,7 +438,8 @@ def test_the_workers_data_download_holds_their_requests_aid_and_who_saw_their_id
         actor=chair, disbursement=approved(funded, "2000.00", case=case), idempotency_key=key()
     )
     worker_reveal_id_number(actor=district_admin, worker=worker, reason="核对大病救助申请材料")
-    data = json.loads(login(worker.user).get(reverse("portal:my-data")).content)
+    client = login(worker.user)
+    data = json.loads(client.get(reverse("portal:my-data-download")).content)
     [request] = data["requests"]
     assert (request["reference"], request["status"]) == (case.reference, "已受理")
     said = [line["message"] for line in request["timeline"]]
@@ -450,9 +451,13 @@ def test_the_workers_data_download_holds_their_requests_aid_and_who_saw_their_id
     [viewed] = data["id_number_viewed"]
     assert viewed["reason"] == "核对大病救助申请材料"
     assert viewed["viewed_by"] == district_admin.get_full_name()
+    # The page shows the same, readably, and no more.
+    page = client.get(reverse("portal:my-data")).content.decode()
+    assert case.reference in page and "¥2,000.00" in page and "核对大病救助申请材料" in page
+    assert "家访前先联系社区" not in page  # the staff note
 
 
-def test_the_workers_data_download_costs_the_same_however_much_they_hold(
+def test_the_workers_data_page_and_download_cost_the_same_however_much_they_hold(
     tree, funded, approved, officer, worker, case, login, count_queries
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -461,10 +466,12 @@ def test_the_workers_data_download_costs_the_same_however_much_they_hold(
     from unionhub.cases import services as case_services
 
     client = login(worker.user)
-    url = reverse("portal:my-data")
-    client.get(url)
-    with count_queries() as few:
+    urls = [reverse("portal:my-data"), reverse("portal:my-data-download")]
+    few = {}
+    for url in urls:
         client.get(url)
+        with count_queries() as few[url]:
+            client.get(url)
     for i in range(4):
         more = case_services.case_submit(
             actor=officer, worker=worker, category=case.category, channel="phone",
@@ -475,9 +482,10 @@ def test_the_workers_data_download_costs_the_same_however_much_they_hold(
             actor=officer, case=more, upload=case_services.Upload(photo.name, photo.read())
         )
         approved(funded, "100.00", case=more)
-    with count_queries() as many:
-        client.get(url)
-    assert len(many) == len(few), [q["sql"][:90] for q in many.captured_queries]
+    for url in urls:
+        with count_queries() as many:
+            client.get(url)
+        assert len(many) == len(few[url]), [q["sql"][:90] for q in many.captured_queries]
 
 
 def test_beneficiary_exports_are_masked_unless_asked_and_allowed(

@@ -32,11 +32,27 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, tree):
 
 def test_a_worker_can_download_what_is_held_about_them(tree, worker, login):
     FamilyMemberFactory(worker=worker, name="王子涵")
-    response = login(worker.user).get(reverse("portal:my-data"))
+    response = login(worker.user).get(reverse("portal:my-data-download"))
     assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "no-store"
     data = json.loads(response.content)
     assert data["worker"]["id_number"] == worker.id_number
+    assert data["worker"]["birth_date"] == worker.birth_date.isoformat()
     assert data["family"][0]["name"] == "王子涵"
+    assert data["exported_at"].endswith("+08:00")
+
+
+def test_a_worker_reads_what_is_held_about_them_on_the_phone(tree, worker, login):
+    """The same data as the file, readable: their own full numbers, family, and where to go to
+    print it or download it."""
+    FamilyMemberFactory(worker=worker, name="王子涵", school="惠山区钱桥实验小学")
+    response = login(worker.user).get(reverse("portal:my-data"))
+    assert response["Cache-Control"] == "no-store"
+    page = response.content.decode()
+    assert worker.id_number in page and worker.mobile in page
+    assert "王子涵" in page and "惠山区钱桥实验小学" in page
+    assert reverse("portal:my-data-download") in page and "data-print" in page
+    assert "没有人查看过您的完整身份证号。" in page
 
 
 def test_a_worker_cannot_reach_staff_pages_or_api(tree, worker, login):

@@ -1,14 +1,19 @@
-"""What the union holds about one worker, as the worker downloads it (PIPL's right of access).
+"""What the union holds about one worker, as the worker reads and downloads it (PIPL's right of
+access).
 
 The worker's record and family, their consents, every request with the timeline they were
 shown, every aid payment asked for them with its status (paid, being decided, turned down or
 cancelled), and each time staff viewed their full ID number (when, who, and why). Staff notes
-stay out, as they do on the phone; amounts are strings of yuan with two decimals, times are
-Asia/Shanghai.
+stay out, as they do on the phone. ``personal_data`` keeps times, days and amounts as they are,
+for the page that shows them; ``personal_data_json`` writes the file, with amounts as strings of
+yuan with two decimals and times in Asia/Shanghai.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -19,35 +24,43 @@ from unionhub.core.models import AuditEntry
 from unionhub.workers.models import Worker
 
 
-def _moment(value) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+def _json_value(value):
+    """The file's form of a value: local times and days in ISO 8601, yuan with two decimals."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    raise TypeError(f"{type(value).__name__} is not kept in the personal data file")
 
 
-def _day(value) -> str | None:
-    return value.isoformat() if value else None
+def personal_data_json(data: dict[str, Any]) -> str:
+    """``personal_data`` as the file the worker downloads."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_value)
 
 
 def personal_data(worker: Worker) -> dict[str, Any]:
     return {
-        "exported_at": _moment(timezone.now()),
+        "exported_at": timezone.now(),
         "worker": {
             "name": worker.name,
             "gender": worker.get_gender_display(),
-            "birth_date": _day(worker.birth_date),
+            "birth_date": worker.birth_date,
             "id_number": worker.id_number,
             "mobile": worker.mobile,
             "address": worker.address,
             "enterprise": str(worker.enterprise) if worker.enterprise else None,
             "union_organisation": str(worker.organization),
             "member_number": worker.member_number,
-            "joined_on": _day(worker.joined_on),
+            "joined_on": worker.joined_on,
             "hardship_level": worker.get_hardship_level_display(),
         },
         "family": [
             {
                 "name": member.name,
                 "relation": member.get_relation_display(),
-                "birth_date": _day(member.birth_date),
+                "birth_date": member.birth_date,
                 "school": member.school,
             }
             for member in worker.family.all()
@@ -55,8 +68,8 @@ def personal_data(worker: Worker) -> dict[str, Any]:
         "consents": [
             {
                 "purpose": consent.get_purpose_display(),
-                "agreed_at": _moment(consent.granted_at),
-                "withdrawn_at": _moment(consent.withdrawn_at),
+                "agreed_at": consent.granted_at,
+                "withdrawn_at": consent.withdrawn_at,
             }
             for consent in worker.consents.all()
         ],
@@ -88,7 +101,7 @@ def _requests(worker: Worker) -> list[dict[str, Any]]:
             "category": str(case.category.label),
             "status": case.get_status_display(),
             "handled_by": case.organization.name,
-            "submitted_at": _moment(case.submitted_at),
+            "submitted_at": case.submitted_at,
             "summary": case.summary,
             "description": case.description,
             "preferred_contact_time": case.preferred_contact_time,
@@ -96,7 +109,7 @@ def _requests(worker: Worker) -> list[dict[str, Any]]:
             "rating": case.rating,
             "rating_comment": case.rating_comment,
             "timeline": [
-                {"at": _moment(event.created_at), "message": event.public_text}
+                {"at": event.created_at, "message": event.public_text}
                 for event in case.worker_events(case.events.all())
             ],
         }
@@ -116,11 +129,11 @@ def _aid(worker: Worker) -> list[dict[str, Any]]:
         {
             "fund": payment.fund.name,
             "category": str(payment.category.label),
-            "amount": f"{payment.amount:.2f}",
+            "amount": payment.amount,
             "method": payment.get_method_display(),
             "status": payment.get_status_display(),
-            "requested_at": _moment(payment.requested_at),
-            "paid_at": _moment(payment.paid_at),
+            "requested_at": payment.requested_at,
+            "paid_at": payment.paid_at,
         }
         for payment in payments
     ]
@@ -139,7 +152,7 @@ def _reveals(worker: Worker) -> list[dict[str, Any]]:
     )
     return [
         {
-            "at": _moment(entry.created_at),
+            "at": entry.created_at,
             "viewed_by": entry.actor.get_full_name() if entry.actor else None,
             "reason": (entry.data or {}).get("reason", ""),
         }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", account_views.worker_login, name="login"),
     path("me/", views.profile, name="profile"),
     path("me/data/", views.my_data, name="my-data"),
+    path("me/data/download/", views.my_data_download, name="my-data-download"),
     path("me/password/", views.password_change, name="password-change"),
     path("aid/", views.aid_list, name="aid-list"),
     path("requests/", views.case_list, name="case-list"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from functools import wraps
 
@@ -25,7 +24,7 @@ from unionhub.core.errors import DomainError
 from unionhub.core.views import add_domain_error
 from unionhub.notifications import views as notification_views
 from unionhub.orgs.models import Organization
-from unionhub.portal.personal_data import personal_data
+from unionhub.portal.personal_data import personal_data, personal_data_json
 from unionhub.workers.models import Worker
 
 # A worker who is not signed in (or whose session expired) signs in on the phone page, not the
@@ -90,10 +89,18 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @worker_required
 def my_data(request: HttpRequest) -> HttpResponse:
-    """PIPL: a worker can download what is held about them (their own full numbers included)."""
-    data = personal_data(request.worker)
+    """PIPL: a worker reads what is held about them (their own full numbers included), on the
+    phone, and can print it or download it as a file."""
+    response = render(request, "portal/my_data.html", {"data": personal_data(request.worker)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@worker_required
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    """The same as a file (JSON), to keep or to hand to another service."""
     response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2),
+        personal_data_json(personal_data(request.worker)),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="my-unionhub-data.json"'
