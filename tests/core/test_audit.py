@@ -59,6 +59,32 @@ def test_the_database_refuses_an_update_even_in_raw_sql(tree, officer):
     assert entry.action == "orgs.organization.updated"
 
 
+def test_only_what_an_entry_says_about_someone_can_be_erased(tree, officer):
+    """A person's data deleted (PIPL) takes their name and the values out of the entries about
+    them, through ``redact`` only; what was done, by whom and when can never change."""
+    from unionhub.core.models import RedactionWindow
+
+    entry = audit.record(
+        actor=officer, action="workers.worker.updated", target=tree.union_a,
+        data={"changes": {"address": ["旧址", "新址"]}},
+    )  # fmt: skip
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).redact(action="x")
+    assert AuditEntry.objects.filter(pk=entry.pk).redact(target_label="已删除", data={}) == 1
+    entry.refresh_from_db()
+    assert (entry.target_label, entry.data, entry.action) == (
+        "已删除",
+        {},
+        "workers.worker.updated",
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RedactionWindow.objects.create()
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_auditentry SET actor_id = NULL WHERE id = %s", [entry.pk])
+    entry.refresh_from_db()
+    assert entry.actor_id == officer.pk
+
+
 def test_every_append_only_table_keeps_its_triggers_after_all_migrations(db):
     """SQLite rebuilds a table to alter a column and drops its triggers with it; a migration that
     alters an append-only table must put them back (``EnsureAppendOnlyTrigger``)."""

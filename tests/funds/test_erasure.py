@@ -164,3 +164,42 @@ def test_the_worker_page_deletes_on_request_and_then_keeps_the_record_read_only(
             actor=district_admin, worker=worker, category=history[0].category, channel="phone",
             summary="求助", description="求助",
         )  # fmt: skip
+
+
+def test_the_audit_log_keeps_what_was_done_but_no_longer_says_it_about_the_worker(
+    history, worker, district_admin, officer, login
+):
+    from unionhub.core import audit
+
+    _case, payment = history
+    worker_services.worker_update(actor=officer, worker=worker, address="惠山区钱桥街道舜柯路8号")
+    worker_services.worker_reveal_id_number(
+        actor=district_admin, worker=worker, reason="核对王小明大病救助申请材料"
+    )
+    about_worker = AuditEntry.objects.filter(target_id=str(worker.pk), action__startswith="workers")
+    before = list(about_worker.order_by("pk").values_list("action", "actor", "created_at"))
+
+    erased = worker_services.worker_erase(
+        actor=district_admin, worker=worker, reason="本人书面申请删除个人信息"
+    )
+
+    # Every entry is still there: who did what, and when.
+    after = about_worker.exclude(action="workers.worker.erased")
+    assert list(after.order_by("pk").values_list("action", "actor", "created_at")) == before
+    everything = " ".join(
+        f"{e.target_label} {e.data}"
+        for e in AuditEntry.objects.exclude(action="workers.worker.erased")
+    )
+    for said in ("王小明", "舜柯路", "核对王小明"):
+        assert said not in everything
+    updated = after.get(action="workers.worker.updated")
+    assert updated.target_label == erased.name
+    assert updated.data["changes"]["address"] == ["", "（已删除）"]  # the kind of change stays
+    paid = AuditEntry.objects.get(action="funds.disbursement.paid", target_id=str(payment.pk))
+    assert erased.name in paid.target_label and paid.data["amount"] == "1000.00"
+    assert AuditEntry.objects.get(action="workers.worker.erased").data["audit_entries"] >= 4
+    # The log still reads.
+    for entry in after:
+        audit.describe_details(entry)
+    page = login(district_admin).get(reverse("core:audit-list")).content.decode()
+    assert erased.name in page and "王小明" not in page

@@ -7,7 +7,7 @@ stored; ``describe()`` turns an action code into a translated sentence for the p
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -150,6 +150,31 @@ def record(
         data=mask_data(dict(data or {})),
         ip_address=current_ip(),
     )
+
+
+def _blanked(value: Any, marker: str, keys: Collection[str] | None) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            key: _blanked(item, marker, None) if keys is None or key in keys else item
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_blanked(item, marker, keys) for item in value]
+    return marker if isinstance(value, str) and value else value
+
+
+def erase_personal(entries, *, label: Callable[[AuditEntry], str], marker: str, keys=None) -> int:
+    """Blank what ``entries`` say about a person whose data was deleted (PIPL): every text value
+    in ``data`` (or only those under ``keys``) becomes ``marker``, and the target's name
+    ``label(entry)``. Keys and numbers stay, so each entry still says what kind of change it was;
+    who made it, when, from where and for which organisation stay too."""
+    count = 0
+    for entry in entries.only("pk", "target_id", "data"):
+        AuditEntry.objects.filter(pk=entry.pk).redact(
+            target_label=label(entry)[:200], data=_blanked(entry.data, marker, keys)
+        )
+        count += 1
+    return count
 
 
 def changes(instance, fields: list[str], old: Mapping[str, Any]) -> dict[str, list[Any]]:

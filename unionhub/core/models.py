@@ -69,7 +69,11 @@ class RedactionWindow(models.Model):
         return f"redaction window {self.pk}"
 
 
-class AuditEntryQuerySet(AppendOnlyQuerySet):
+class AuditEntryQuerySet(RedactableQuerySet):
+    # What an entry says about a person (its target's name, the values in ``data``) is erased
+    # when that person's data is deleted; who did what, when and where stays.
+    erasable = ("target_label", "data")
+
     def visible_to(self, user):
         """Entries about organisations in the user's scope, for those who may read the audit log."""
         from unionhub.core.access import Cap, access_for

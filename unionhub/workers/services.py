@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from unionhub.core import audit
 from unionhub.core.access import Cap, require
 from unionhub.core.errors import DomainError
+from unionhub.core.models import AuditEntry
 from unionhub.core.pinyin import pinyin_key
 from unionhub.core.validators import normalize_mobile, validate_mobile
 from unionhub.enterprises.models import Enterprise
@@ -517,13 +519,43 @@ def consent_withdraw(*, actor, consent: Consent) -> Consent:
 ERASE_REASON_MIN_LENGTH = 4
 
 
+def _erase_audit(worker: Worker, user, payments) -> int:
+    """The audit log keeps that each thing was done, by whom and when; what its entries said
+    about the worker goes: entries about the worker or their sign-in lose every value they held
+    (names, old and new addresses, reasons typed), and those about their payments the worker's
+    name and the reasons typed (amounts stay)."""
+    from unionhub.cases.services import ERASED_TEXT
+
+    def about(model, ids):
+        return AuditEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(model), target_id__in=map(str, ids)
+        )
+
+    count = audit.erase_personal(
+        about(Worker, [worker.pk]), label=lambda entry: worker.name, marker=ERASED_TEXT
+    )
+    if user is not None:
+        count += audit.erase_personal(
+            about(type(user), [user.pk]), label=lambda entry: worker.name, marker=ERASED_TEXT
+        )
+    labels = {str(p.pk): str(p) for p in payments.select_related("fund", "worker")}
+    count += audit.erase_personal(
+        about(payments.model, labels),
+        label=lambda entry: labels[entry.target_id],
+        marker=ERASED_TEXT,
+        keys=("reason", "comment"),
+    )
+    return count
+
+
 @transaction.atomic
 def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
     """Delete a worker's personal data at their request (PIPL), keeping a pseudonymous record.
 
     Gone: name, ID number, mobile, address, birth day (the year stays, for statistics), union
     number, hardship level, family, the sign-in account's details, and what was typed or
-    uploaded on their requests (``cases.services.erase_worker_text``). Kept: the record under a
+    uploaded on their requests (``cases.services.erase_worker_text``), and what the audit log
+    said about them (``_erase_audit``; its entries stay). Kept: the record under a
     pseudonym (``已删除职工·3F2A1B``), its organisation, enterprise and gender, each request's
     category, status and times, and every payment with its amount: the ledger still balances
     and the fund reports still add up. Refused while a request or a payment of theirs is still
@@ -599,6 +631,7 @@ def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
     worker.user = None
     worker.erased_at = timezone.now()
     worker.save()
+    erased["audit_entries"] = _erase_audit(worker, user, payments)
     audit.record(
         actor=actor,
         action="workers.worker.erased",
