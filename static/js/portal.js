@@ -142,6 +142,71 @@
     if (document.activeElement === document.body) focusFirstError();
   }, { once: true });
 
+  // --- Drafts kept in this tab -------------------------------------------------------------------
+  // What a worker typed must survive a sign-in that ran out while they typed (after signing in
+  // again the form comes back empty) or a reload. Kept in sessionStorage: this tab only, gone
+  // when it closes. The form's key goes with it, so a draft that was in fact received is not
+  // opened twice. Cleared once the request it became is shown.
+  const DRAFTS = "unionhub:draft:";
+  const isChoice = (el) => el.type === "radio" || el.type === "checkbox";
+  const draftFields = (form) => [...form.elements].filter(
+    (el) => el.name && !["file", "hidden", "submit", "button"].includes(el.type),
+  );
+  const readDraft = (name) => {
+    try { return JSON.parse(sessionStorage.getItem(DRAFTS + name) || "null"); } catch { return null; }
+  };
+  const dropDraft = (name) => { try { sessionStorage.removeItem(DRAFTS + name); } catch { /* none */ } };
+
+  function saveDraft(form) {
+    const values = {};
+    for (const el of draftFields(form)) {
+      if (isChoice(el) ? el.checked : el.value.trim()) values[el.name] = el.value;
+    }
+    if (!Object.keys(values).length) { dropDraft(form.dataset.draft); return; }
+    const key = form.querySelector("[name=submission_key]");
+    const draft = JSON.stringify({ values, key: key ? key.value : "" });
+    try { sessionStorage.setItem(DRAFTS + form.dataset.draft, draft); } catch { /* full */ }
+  }
+
+  function restoreDraft(form) {
+    const draft = readDraft(form.dataset.draft);
+    if (!draft) return;
+    // A form that came back from the server holds what was sent: that wins.
+    if (draftFields(form).some((el) => (isChoice(el) ? el.checked : el.value))) return;
+    for (const el of draftFields(form)) {
+      const value = draft.values[el.name];
+      if (value === undefined) continue;
+      if (isChoice(el)) el.checked = el.value === value;
+      else el.value = value;
+    }
+    const key = form.querySelector("[name=submission_key]");
+    if (key && draft.key) {
+      key.dataset.fresh = key.value;
+      key.value = draft.key;
+    }
+    const note = form.querySelector("[data-draft-restored]");
+    if (note) note.hidden = false;
+  }
+
+  document.querySelectorAll("form[data-draft]").forEach((form) => {
+    restoreDraft(form);
+    form.addEventListener("input", () => saveDraft(form));
+    form.addEventListener("change", () => saveDraft(form));
+    form.addEventListener("click", (event) => {
+      if (!event.target.closest("[data-draft-discard]")) return;
+      dropDraft(form.dataset.draft);
+      form.reset();
+      // A hidden field keeps what was set: the form's own key comes back, for a new request.
+      const key = form.querySelector("[name=submission_key][data-fresh]");
+      if (key) key.value = key.dataset.fresh;
+      form.querySelector("[data-draft-restored]").hidden = true;
+    });
+  });
+  document.querySelectorAll("[data-draft-sent]").forEach((el) => {
+    const draft = readDraft(el.dataset.draftSent);
+    if (draft && draft.key === el.dataset.draftKey) dropDraft(el.dataset.draftSent);
+  });
+
   // --- Print ------------------------------------------------------------------------------------
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-print]")) window.print();

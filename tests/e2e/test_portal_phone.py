@@ -197,3 +197,52 @@ def test_large_photos_are_shrunk_before_they_are_sent(phone, live_server, tmp_pa
     assert len(content) < big.stat().st_size
     assert max(Image.open(io.BytesIO(content)).size) == 1600
     assert page.errors == []
+
+
+def test_what_was_typed_survives_a_sign_in_that_ran_out(phone, live_server, people):
+    """The worker types a long account of what happened; meanwhile their sign-in runs out, so
+    "Send" leads to the sign-in page. Signed in again, the form holds what they typed; sent, it
+    is one request, and the next form starts empty."""
+    _officer, worker = people
+    page = phone()
+    page.goto(live_server.url + "/portal/requests/new/")
+    page.locator("label.choice").nth(1).click()
+    page.fill("#id_summary", "父亲住院需要陪护")
+    page.fill("#id_description", "父亲突发脑梗住院，我白天上班晚上陪护，想申请调班和困难补助。")
+    # The session ends on the server's side (expired); the browser keeps its other cookies.
+    page.context.clear_cookies(name="sessionid")
+    page.locator("button[data-once]").click()
+    page.wait_for_url("**/portal/login/**")
+    page.fill("input[name=username]", worker.mobile)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/portal/requests/new/")
+    expect(page.locator("[data-draft-restored]")).to_be_visible()
+    expect(page.locator("#id_description")).to_have_value(
+        "父亲突发脑梗住院，我白天上班晚上陪护，想申请调班和困难补助。"
+    )
+    expect(page.locator("#id_summary")).to_have_value("父亲住院需要陪护")
+    assert page.locator("input[name=category]").nth(1).is_checked()
+    page.locator("button[data-once]").click()
+    page.wait_for_url("**/portal/requests/*-*/")
+    case = Case.objects.get(worker=worker)
+    assert case.summary == "父亲住院需要陪护"
+    page.goto(live_server.url + "/portal/requests/new/")
+    expect(page.locator("#id_description")).to_have_value("")
+    expect(page.locator("[data-draft-restored]")).to_be_hidden()
+    assert page.errors == []
+
+
+def test_a_restored_draft_can_be_cleared(phone, live_server):
+    page = phone()
+    page.goto(live_server.url + "/portal/requests/new/")
+    fresh_key = page.locator("input[name=submission_key]").input_value()
+    page.fill("#id_description", "孩子开学学费有困难。")
+    page.goto(live_server.url + "/portal/requests/new/")
+    expect(page.locator("#id_description")).to_have_value("孩子开学学费有困难。")
+    page.locator("[data-draft-discard]").click()
+    expect(page.locator("#id_description")).to_have_value("")
+    expect(page.locator("[data-draft-restored]")).to_be_hidden()
+    assert page.locator("input[name=submission_key]").input_value() != fresh_key  # a new form
+    page.goto(live_server.url + "/portal/requests/new/")
+    expect(page.locator("#id_description")).to_have_value("")
