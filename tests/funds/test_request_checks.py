@@ -253,3 +253,31 @@ def test_the_approvals_queue_makes_the_same_number_of_queries_as_requests_grow(
     # request, requester, approvals so far and the worker's recent total (joins and subqueries);
     # the funds' approved and unpaid totals; the advances to ratify.
     assert len(large) == len(small) <= 6, [q["sql"][:120] for q in large.captured_queries]
+
+
+# ---- a kind of request that is never paid -----------------------------------------------------
+
+
+def test_a_request_of_a_kind_that_is_not_paid_offers_no_money_and_says_why(
+    tree, funded, chair, officer, worker, login
+):
+    from unionhub.cases import services as case_services
+    from unionhub.cases.models import ServiceCategory
+
+    counselling = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="counselling"),
+        channel="phone", summary="情绪低落", description="家中变故后情绪低落，希望有人谈谈。",
+    )  # fmt: skip
+    client = login(chair)
+    case_page = client.get(reverse("cases:case-detail", args=[counselling.public_id]))
+    assert reverse("funds:disbursement-create", args=[counselling.public_id]) not in (
+        case_page.content.decode()
+    )
+    assert "心理疏导不从帮扶资金中支付。" in case_page.content.decode()
+    page = client.get(reverse("funds:disbursement-create", args=[counselling.public_id]))
+    text = page.content.decode()
+    assert "心理疏导不从帮扶资金中支付。" in text and "区总工会" not in text
+    assert f"?worker={worker.public_id}" in text
+    response = _ask(client, counselling, funded, "500.00")  # sent anyway: refused, nothing kept
+    assert not Disbursement.objects.filter(case=counselling).exists()
+    assert response.status_code == 200

@@ -293,7 +293,8 @@ def _detail_context(
         .select_related("fund")
         .annotate(openable=Exists(Disbursement.objects.visible_to(user).filter(pk=OuterRef("pk")))),
         "can_request_aid": access_for(user).can(Cap.REQUEST_FUNDS, case.owner_path)
-        and case_takes_aid(case),
+        and case_takes_aid(case)
+        and case.category.allows_payment,
         "money_hours": money_hours,
         "money_minutes": money_minutes,
         "money_waiting": money_waiting,
