@@ -232,3 +232,13 @@ def test_a_visit_is_planned_at_most_two_years_ahead(officer, accepted, visit, lo
     assert FollowUp.objects.filter(case=accepted).count() == 1
     latest = TODAY() + datetime.timedelta(days=services.FOLLOWUP_HORIZON_DAYS)
     services.followup_schedule(actor=officer, case=accepted, kind="call", due_on=latest)
+
+
+def test_the_plans_progress_counts_the_planned_visits_and_calls_not_the_check_back(
+    officer, accepted, visit, login
+):
+    services.case_resolve(actor=officer, case=accepted, resolution="已协调解决")
+    services.case_close(actor=officer, case=accepted)
+    assert accepted.followups.filter(kind=FollowUp.Kind.CHECK_BACK).exists()
+    page = login(officer).get(reverse("cases:case-detail", args=[accepted.public_id]))
+    assert "计划回访已完成0/1次" in page.content.decode()
