@@ -637,12 +637,12 @@ class FollowUpChangeForm(StyledForm):
     followup = FollowUpChoiceField(label=_("Follow-up"), queryset=FollowUp.objects.none())
     change = forms.ChoiceField(
         label=_("Change"),
-        choices=[(MOVE, _("Move it to another day")), (SKIP, _("It will not be made"))],
+        choices=[(MOVE, _("Move it to another day")), (SKIP, _("Skip it"))],
         initial=MOVE,
         widget=forms.RadioSelect,
     )
     due_on = DateField(label=_("New day"), required=False, widget=DateInput())
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, case=None, followups=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

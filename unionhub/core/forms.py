@@ -149,5 +149,8 @@ class CalendarDayForm(StyledForm):
     name = forms.CharField(label=_("Occasion"), max_length=30, help_text=_("e.g. 春节, 国庆节"))
     first = DateField(label=_("From"), widget=DateInput())
     last = DateField(
-        label=_("To"), widget=DateInput(), required=False, help_text=_("Empty for a single day.")
+        label=_("To"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty for a single day."),
     )

@@ -221,7 +221,7 @@ class ReverseForm(IdempotentForm):
 class TransferForm(IdempotentForm):
     target = forms.ModelChoiceField(label=_("To fund"), queryset=Fund.objects.none())
     amount = money_field(_("Amount (yuan)"))
-    memo = forms.CharField(label=_("What for"), max_length=200)
+    memo = forms.CharField(label=_("Purpose"), max_length=200)
 
     def __init__(self, *args, user, source: Fund, **kwargs) -> None:
         super().__init__(*args, **kwargs)

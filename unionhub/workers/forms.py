@@ -137,7 +137,7 @@ class EraseForm(StyledForm):
     prefix = "erase"  # beside the ID reveal's own "reason" on the worker's page
 
     reason = forms.CharField(
-        label=_("On what request"),
+        label=_("Basis for deletion"),
         max_length=200,
         help_text=_("E.g. the worker's written request of 2026-11-20, received by the station."),
     )

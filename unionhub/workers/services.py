@@ -574,7 +574,7 @@ def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
     reason = (reason or "").strip()
     if len(reason) < ERASE_REASON_MIN_LENGTH:
         raise DomainError(
-            _("Say on what request the data is deleted (at least %(n)d characters).")
+            _("Give the basis for deleting the data (at least %(n)d characters).")
             % {"n": ERASE_REASON_MIN_LENGTH},
             field="reason",
             code="reason_required",
