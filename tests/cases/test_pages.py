@@ -36,6 +36,7 @@ def test_the_queue_shows_the_subtree_only_through_every_filter_and_search(
         {"q": other_case.reference.lower()},
         {"q": "拖欠"},
         {"q": other_case.worker_mobile_tail},
+        {"q": other_case.worker.mobile[-6:]},
         {"status": "all"},
         {"organization": tree.station_b.pk},
         {"sla": "on_time"},
@@ -54,10 +55,14 @@ def test_search_finds_reference_name_tail_and_words(tree, officer, case, login):
         case.worker_mobile_tail,
         f"尾号{case.worker_mobile_tail}",  # copied as the queue shows it
         f"尾号 {case.worker_mobile_tail}",
+        case.worker.mobile[-5:],  # five or six digits, as the search box invites
+        case.worker.mobile[-6:],
         "透析",
     ):
         assert refs(queue(client, q=term)) == {case.reference}, term
     assert refs(queue(client, q="不存在的词")) == set()
+    wrong = str((int(case.worker.mobile[-6]) + 1) % 10) + case.worker.mobile[-5:]
+    assert refs(queue(client, q=wrong)) == set()  # the last four match, the sixth does not
 
 
 def test_search_finds_a_worker_by_pinyin_and_id_tail_and_follows_a_correction(

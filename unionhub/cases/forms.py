@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.db.models import F, Q
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from unionhub.core.validators import validate_mobile
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.forms import FULL_NUMBER_MESSAGE, NUMBER_TAIL_PATTERN, TAIL_SEARCH_ATTRS
+from unionhub.workers.models import Worker, is_number_tail
 from unionhub.workers.validators import validate_id_number
 
 REFERENCE_PATTERN = r"[A-Za-z]{1,6}-[0-9]{4}-[0-9]{1,6}"
@@ -267,7 +268,11 @@ class QueueFilterForm(StyledForm):
         term = (data.get("q") or "").strip().lower()
         if term:
             # One lowercased column holds reference, name, mobile tail and text (trigram-indexed).
-            cases = cases.filter(search_text__contains=term)
+            found = Q(search_text__contains=term)
+            if len(term) > 4 and is_number_tail(term.upper()):
+                # It holds the last four digits of the mobile: five or six are the worker's.
+                found |= Q(worker__in=Worker.objects.search(term).values("pk"))
+            cases = cases.filter(found)
         return cases.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
 
 
