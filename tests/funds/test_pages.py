@@ -186,7 +186,7 @@ def test_a_donation_booked_into_a_reviewed_period_warns_it_is_not_in_the_report(
     assert len(list(quiet.context["messages"])) == 1
 
 
-@pytest.mark.parametrize("typed", ["1e5", "-5", "5 元", "12.345", "0x10", "1,2,3"])
+@pytest.mark.parametrize("typed", ["1e5", "-5", "5 美元", "12.345", "0x10", "1,2,3", "¥"])
 def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
     tree, funded, chair, case, login, typed
 ):
@@ -200,16 +200,20 @@ def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
     assert response.status_code == 200
     expected = {
         "-5": ["金额应大于零，请去掉负号。"],
+        "12.345": ["金额最多保留两位小数（到分）。"],
+        "¥": ["请填写金额。"],
     }.get(typed, ["请输入以元为单位的金额，如2000或2000.50。"])
     assert response.context["form"].errors["amount"] == expected
     assert not Disbursement.objects.exists()
-    accepted = client.post(
-        url,
-        {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": "2,000",
-         "method": "cash", "reason": "家庭困难"},
-    )  # fmt: skip
-    assert accepted.status_code == 302
-    assert Disbursement.objects.get().amount == Decimal("2000.00")
+    for written in ("2,000", "¥2,000.50", "￥ 300", "800元"):
+        accepted = client.post(
+            url,
+            {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": written,
+             "method": "cash", "reason": "家庭困难"},
+        )  # fmt: skip
+        assert accepted.status_code == 302, written
+    amounts = sorted(Disbursement.objects.values_list("amount", flat=True))
+    assert amounts == [Decimal("300.00"), Decimal("800.00"), Decimal("2000.00"), Decimal("2000.50")]
 
 
 @pytest.mark.parametrize("typed", ["1000000000", "99999999999999", "999,999,999,999,999.99"])

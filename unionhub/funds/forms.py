@@ -41,18 +41,25 @@ SEED_LIMIT = 10**12 - 1
 
 
 class MoneyField(forms.DecimalField):
-    """Yuan as people type them: digits, thousands commas allowed, at most two decimals. "1e5",
-    "-5" or "5 元" are refused with one clear message instead of being read as numbers."""
+    """Yuan as people type them: digits, thousands commas allowed, at most two decimals, with or
+    without the yuan sign or 元 ("¥2,000", "2000元"). "1e5", "-5" or "0x10" are refused with one
+    clear message instead of being read as numbers; a third decimal is refused as such."""
 
     PLAIN = re.compile(r"(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?")  # 2000, 2,000 or 2,000.50
+    FEN_AND_LESS = re.compile(r"(\d{1,3}(,\d{3})+|\d+)\.\d{3,}")  # 12.345
+    YUAN = re.compile(r"^[¥￥]\s*|\s*元$")
 
     def to_python(self, value):
         if isinstance(value, str):
-            typed = value.strip().replace("，", ",")
+            typed = self.YUAN.sub("", value.strip().replace("，", ","))
             if typed.startswith("-") and self.PLAIN.fullmatch(typed[1:].strip()):
                 raise forms.ValidationError(
                     _("An amount is more than zero: enter it without a minus sign."),
                     code="negative",
+                )
+            if self.FEN_AND_LESS.fullmatch(typed):
+                raise forms.ValidationError(
+                    _("An amount has at most two decimals (fen)."), code="too_precise"
                 )
             if typed and not self.PLAIN.fullmatch(typed):
                 raise forms.ValidationError(
@@ -70,6 +77,7 @@ class MoneyField(forms.DecimalField):
 
 def money_field(label, **kwargs) -> forms.DecimalField:
     """Yuan with two decimals; the service rounds nothing and refuses more precision."""
+    kwargs.setdefault("error_messages", {"required": _("Enter the amount.")})
     return MoneyField(
         label=label,
         max_digits=14,
