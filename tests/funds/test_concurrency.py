@@ -383,3 +383,42 @@ def test_an_erasure_started_while_a_request_is_being_made_waits_and_is_refused(
     assert getattr(erased.get("error"), "code", None) == "still_open", erased
     worker.refresh_from_db()
     assert worker.erased_at is None and worker.cases.open().count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("step", ["pay", "approve"])
+def test_a_withdrawal_and_a_payment_step_at_once_wait_for_each_other(
+    real_commits, step, case, officer, worker, funded, request_payment, approver1, approver2, chair
+):
+    """The worker withdraws at the moment the chair pays (or an approver approves): one waits
+    for the other, neither deadlocks, and the money is either paid before the withdrawal or
+    cancelled with it, never paid on a withdrawn request."""
+    case_services.case_accept(actor=officer, case=case)
+    payment = request_payment(funded, "1000.00", case=case)
+    if step == "pay":
+        payment = services.disbursement_approve(actor=approver1, disbursement=payment)
+        assert payment.status == "approved"
+
+    def withdraw():
+        return case_services.case_withdraw(
+            actor=worker.user, case=case_services.Case.objects.get(pk=case.pk)
+        )
+
+    def act():
+        fresh = Disbursement.objects.get(pk=payment.pk)
+        if step == "pay":
+            return services.disbursement_pay(actor=chair, disbursement=fresh, idempotency_key=key())
+        return services.disbursement_approve(actor=approver1, disbursement=fresh)
+
+    outcomes = run_together([withdraw, act])
+
+    unexpected = [e for e in errors_of(outcomes) if not isinstance(e, Conflict)]
+    assert not unexpected, unexpected  # a deadlock would be a DatabaseError here
+    assert outcomes[0][0] == "ok"  # the withdrawal always goes through
+    payment.refresh_from_db()
+    paid = LedgerEntry.objects.filter(disbursement=payment).exists()
+    if outcomes[1][0] == "ok" and step == "pay":
+        assert payment.status == "paid" and paid  # paid first; the withdrawal came after
+    else:
+        assert payment.status == "cancelled" and not paid
+    assert services.verify(Fund.objects.get(pk=funded.pk)) == []

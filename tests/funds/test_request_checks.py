@@ -281,3 +281,32 @@ def test_a_request_of_a_kind_that_is_not_paid_offers_no_money_and_says_why(
     response = _ask(client, counselling, funded, "500.00")  # sent anyway: refused, nothing kept
     assert not Disbursement.objects.filter(case=counselling).exists()
     assert response.status_code == 200
+
+
+def test_the_pay_page_of_a_withdrawn_request_says_so_before_anything_is_typed(
+    tree, funded, chair, officer, worker, case, login
+):
+    from unionhub.cases import services as case_services
+
+    case_services.case_withdraw(actor=worker.user, case=case)
+    text = login(chair).get(reverse("funds:disbursement-create", args=[case.public_id]))
+    text = text.content.decode()
+    assert f"诉求{case.reference}状态为「已撤回」，不能申请帮扶款。" in text
+    assert 'name="amount"' not in text
+
+
+def test_resolving_while_money_is_not_yet_paid_is_warned(
+    tree, funded, chair, officer, case, request_payment, login
+):
+    from unionhub.cases import services as case_services
+
+    case_services.case_accept(actor=officer, case=case)
+    url = reverse("cases:case-detail", args=[case.public_id])
+    client = login(officer)
+    assert client.get(url).context["resolve_warning"] == ""
+    request_payment(funded, "1500.00", case=case)
+    warning = client.get(url).context["resolve_warning"]
+    assert warning == (
+        "本诉求还有1笔帮扶款尚未支付（¥1,500.00）。职工看到“已办结”会以为事情已办完：请在帮扶款有结果后再办结。"
+    )
+    assert warning in client.get(url).content.decode()

@@ -1054,3 +1054,76 @@ def test_a_ratified_advance_settles_the_to_ratify_notices(
     assert unread("advance_to_ratify", approver1, approver2) == (0, 1)
     services.advance_ratify(actor=approver2, disbursement=disbursement)
     assert unread("advance_to_ratify", approver2) == (0,)
+
+
+def test_a_withdrawn_request_takes_its_unpaid_payments_with_it(
+    funded, request_payment, approver1, approver2, chair, case, officer, worker
+):
+    """The worker withdraws while money is still being asked for and approved: both payments
+    are cancelled, whoever asked is told, and nothing is paid on the request any more."""
+    case_services.case_accept(actor=officer, case=case)
+    asked = request_payment(funded, "5000.00", case=case)
+    approved = request_payment(funded, "800.00", case=case, reason="交通补助")
+    for approver in (approver1, approver2):  # with the 5,000 asked, it takes two
+        approved = services.disbursement_approve(actor=approver, disbursement=approved)
+    assert approved.status == "approved"
+
+    case_services.case_withdraw(actor=worker.user, case=case, reason="问题已自行解决")
+
+    statuses = dict(Disbursement.objects.filter(case=case).values_list("pk", "status"))
+    assert statuses == {asked.pk: "cancelled", approved.pk: "cancelled"}
+    told = Notification.objects.filter(recipient=chair, kind="disbursement_cancelled")
+    assert told.count() == 2 and case.reference in told.first().title
+    assert unread("disbursement_requested", approver1, approver2) == (0, 0)
+    assert unread("disbursement_approved", chair) == (0,)
+    with pytest.raises(Conflict):
+        services.disbursement_pay(actor=chair, disbursement=approved, idempotency_key=key())
+    assert not LedgerEntry.objects.filter(disbursement__case=case).exists()
+    lines = " ".join(case.events.filter(kind="aid").values_list("body", flat=True))
+    assert "职工撤回了诉求" in lines
+
+
+def test_a_rejected_request_cancels_its_unpaid_payments(funded, request_payment, case, officer):
+    payment = request_payment(funded, "500.00", case=case)
+    case_services.case_reject(actor=officer, case=case, reason="不属于帮扶范围")
+    payment.refresh_from_db()
+    assert payment.status == "cancelled" and "不属于帮扶范围" in payment.closed_reason
+
+
+def test_a_payment_left_open_on_a_request_that_is_over_is_neither_approved_nor_paid(
+    funded, request_payment, approver1, chair, case
+):
+    """Older records may hold one: it can only be cancelled."""
+    payment = request_payment(funded, "500.00", case=case)
+    Case.objects.filter(pk=case.pk).update(status="withdrawn")
+    with pytest.raises(Conflict) as refused:
+        services.disbursement_approve(actor=approver1, disbursement=payment)
+    assert refused.value.code == "case_closed_to_aid"
+    assert services.disbursement_actions(Disbursement.objects.get(pk=payment.pk), chair) == [
+        "cancel"
+    ]
+
+
+def test_a_reversed_payment_no_longer_counts_as_money_reached_and_the_clock_runs_again(
+    funded, emergency_case, chair, officer
+):
+    case = case_services.case_accept(actor=officer, case=emergency_case)
+    first = advance(funded, case, chair, "5000.00")
+    second = advance(funded, case, chair, "3000.00")
+    case.refresh_from_db()
+    reached = case.money_reached_at
+    assert reached == first.paid_at and case.sla_due_at is None  # the first money counts
+
+    entry = LedgerEntry.objects.get(disbursement=first, kind="disbursement")
+    services.entry_reverse(
+        actor=chair, entry=entry, reason="误付，款项未转出", idempotency_key=key()
+    )
+    case.refresh_from_db()
+    assert case.money_reached_at == second.paid_at  # the payment that still stands
+    assert case.sla_due_at is None
+
+    entry = LedgerEntry.objects.get(disbursement=second, kind="disbursement")
+    services.entry_reverse(actor=chair, entry=entry, reason="重复录入", idempotency_key=key())
+    case.refresh_from_db()
+    assert case.money_reached_at is None
+    assert case.sla_due_at == case.resolution_due_at and case.escalation_level == 0

@@ -150,6 +150,26 @@ def test_a_withdrawal_keeps_the_reason_given(case, worker, login):
     assert case.events.filter(body="问题已自行解决").exists()
 
 
+def test_the_worker_is_told_before_withdrawing_that_aid_under_way_is_cancelled_too(
+    case, worker, login
+):
+    from decimal import Decimal
+
+    from tests.funds.conftest import make_fund
+    from unionhub.funds import services as fund_services
+
+    client = login(worker.user)
+    assert "一并取消" not in client.get(detail(case)).content.decode()
+    fund = make_fund(case.organization, code="wd-test")
+    fund_services.disbursement_request(
+        actor=Case.objects.get(pk=case.pk).created_by, fund=fund, worker=worker, case=case,
+        amount=Decimal("800.00"), method="cash", reason="医药费补助",
+    )  # fmt: skip
+    html = client.get(detail(case)).content.decode()
+    confirm = html.index('<details class="confirm">')
+    assert html.index("（1笔），撤回诉求将一并取消") > confirm
+
+
 # 4. Errors in sight on the request form -----------------------------------------------------------
 
 

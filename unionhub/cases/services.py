@@ -207,6 +207,25 @@ def _stop_clock(case: Case) -> None:
     case.sla_warn_at = None
 
 
+def money_reached_again(case: Case, reached_at: datetime.datetime | None) -> None:
+    """A payment that reached the worker was reversed. ``reached_at`` is when money that still
+    stands first reached them, or ``None``: then nothing has, and an open emergency's clock runs
+    again, to its own deadline (escalating afresh once that is past). Call it with the fund
+    locked; the request is locked here."""
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    case.money_reached_at = reached_at
+    fields = ["money_reached_at", "updated_at"]
+    if reached_at is None and case.urgency == Case.Urgency.EMERGENCY and case.is_open:
+        waiting = case.status in (Status.SUBMITTED, Status.REFERRED)
+        _set_clock(
+            case,
+            start=case.submitted_at,
+            due=case.response_due_at if waiting else case.resolution_due_at,
+        )
+        fields += ["sla_due_at", "sla_warn_at", "escalation_level", "escalated_at"]
+    case.save(update_fields=fields)
+
+
 # ---------------------------------------------------------------------------------------------
 # Intake
 
@@ -531,8 +550,10 @@ def _locked(case: Case) -> Case:
     The worker's row is locked first (as ``workers.services.worker_erase`` does), so a step
     taken while the worker's data is being deleted waits, then reads that it was."""
     Worker.objects.select_for_update(no_key=True).filter(pk=case.worker_id).exists()
+    # No key changes: a timeline line or a payment written for the request meanwhile (which
+    # only needs the request to exist) does not wait for this lock.
     return (
-        Case.objects.select_for_update(of=("self",))
+        Case.objects.select_for_update(of=("self",), no_key=True)
         .select_related("worker", "category", "organization")
         .get(pk=case.pk)
     )
@@ -1084,6 +1105,15 @@ def case_close(*, actor, case: Case, note: str = "") -> Case:
     return case
 
 
+def _end_payments(case: Case, actor, reason) -> None:
+    """A request that is over takes no money: what was asked for on it and not yet paid is
+    cancelled with it (``funds.services.payments_end_with_case``). ``reason`` writes the line
+    with ``gettext``, in each reader's language."""
+    from unionhub.funds.services import payments_end_with_case
+
+    payments_end_with_case(actor=actor, case=case, reason=reason)
+
+
 @transaction.atomic
 def case_reject(*, actor, case: Case, reason: str) -> Case:
     """Decline the request, saying why (the worker reads the reason)."""
@@ -1094,6 +1124,11 @@ def case_reject(*, actor, case: Case, reason: str) -> Case:
     _stop_clock(case)
     case.save()
     _cancel_pending_followups(case)
+    _end_payments(
+        case,
+        actor,
+        lambda: _("The request was rejected: %(reason)s") % {"reason": case.reject_reason},
+    )
     _tell_worker(
         case,
         gettext_lazy("Your request %(reference)s could not be taken on: %(reason)s"),
@@ -1115,6 +1150,7 @@ def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
     _stop_clock(case)
     case.save()
     _cancel_pending_followups(case)
+    _end_payments(case, actor, lambda: _("The worker withdrew the request."))
     _notify_leads(
         case.organization,
         kind="case_withdrawn",

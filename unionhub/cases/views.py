@@ -45,6 +45,7 @@ from unionhub.cases.forms import (
 from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.errors import DomainError
+from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
 from unionhub.core.views import add_domain_error, posted_here, render_page, staff_required
 from unionhub.enterprises.models import Enterprise
@@ -253,6 +254,22 @@ def _open_parts_warning(referrals: list) -> str:
     }
 
 
+def _unpaid_warning(disbursements: list) -> str:
+    """Said beside "Resolve" while money asked for on the request is not yet paid."""
+    from unionhub.funds.models import Disbursement
+
+    unpaid = [d for d in disbursements if d.status in Disbursement.OPEN_STATUSES]
+    if not unpaid:
+        return ""
+    return ngettext(
+        "%(count)d payment asked for on this request is not paid yet (%(amount)s). The worker "
+        "reads a resolved request as done: resolve it once the money is decided.",
+        "%(count)d payments asked for on this request are not paid yet (%(amount)s). The worker "
+        "reads a resolved request as done: resolve it once the money is decided.",
+        len(unpaid),
+    ) % {"count": len(unpaid), "amount": format_yuan(sum(d.amount for d in unpaid))}
+
+
 def _detail_context(
     request: HttpRequest, case: Case, forms: dict | None = None, open_action: str = ""
 ) -> dict:
@@ -285,13 +302,16 @@ def _detail_context(
     attachments = list(case.attachments.all())
     for attachment in attachments:  # what the worker added stays theirs to see
         attachment.workers_own = attachment.is_added_by(case.worker)
+    disbursements = list(
+        Disbursement.objects.filter(case=case)
+        .select_related("fund")
+        .annotate(openable=Exists(Disbursement.objects.visible_to(user).filter(pk=OuterRef("pk"))))
+    )
     context = {
         "case": case,
         # Every payment on the request is listed (so nobody asks twice); those of funds outside
         # the user's scope are shown without a link.
-        "disbursements": Disbursement.objects.filter(case=case)
-        .select_related("fund")
-        .annotate(openable=Exists(Disbursement.objects.visible_to(user).filter(pk=OuterRef("pk")))),
+        "disbursements": disbursements,
         "can_request_aid": access_for(user).can(Cap.REQUEST_FUNDS, case.owner_path)
         and case_takes_aid(case)
         and case.category.allows_payment,
@@ -314,7 +334,9 @@ def _detail_context(
             for f in followups
         ),
         "referrals": referrals,
-        "resolve_warning": _open_parts_warning(referrals),
+        "resolve_warning": " ".join(
+            filter(None, [_open_parts_warning(referrals), _unpaid_warning(disbursements)])
+        ),
         "actions": actions,
         # The request a part came from is linked only for those who may open it.
         "parent_visible": case.parent_id is not None

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -95,7 +95,11 @@ def _replay(existing, **expected):
 
 
 def _lock(fund: Fund) -> Fund:
-    return Fund.objects.select_for_update().select_related("organization").get(pk=fund.pk)
+    # The fund's row alone: its organisation is read, not locked (everything written for the
+    # organisation meanwhile, an audit entry say, would wait for the fund).
+    return (
+        Fund.objects.select_for_update(of=("self",)).select_related("organization").get(pk=fund.pk)
+    )
 
 
 def _check_open_period(fund: Fund, on: datetime.date) -> None:
@@ -306,7 +310,9 @@ def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
     case = disbursement.case
     if case is None or case.money_reached_at is not None:
         return
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    if case.money_reached_at is not None:  # read afresh: an earlier payment reached them first
+        return
     case.money_reached_at = at
     fields = ["money_reached_at", "updated_at"]
     if case.urgency == Case.Urgency.EMERGENCY and case.is_open:
@@ -315,6 +321,18 @@ def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
         case.sla_due_at = case.sla_warn_at = None
         fields += ["resolution_breached_at", "sla_due_at", "sla_warn_at"]
     case.save(update_fields=fields)
+
+
+def _money_withdrawn(disbursement: Disbursement) -> None:
+    """A payment was reversed: the request counts money as reached only from a payment that
+    still stands (an emergency's 24-hour clock runs again if none does)."""
+    case = disbursement.case
+    if case is None or case.money_reached_at is None:
+        return
+    from unionhub.cases.services import money_reached_again
+
+    standing = Disbursement.objects.filter(case=case, status=Status.PAID)
+    money_reached_again(case, standing.aggregate(first=Min("paid_at"))["first"])
 
 
 PAID_MESSAGE = gettext_noop("Aid of %(amount)s has been paid to you.")
@@ -521,6 +539,14 @@ def _check_disbursement(disbursement: Disbursement, actor, action: str, approval
         raise Conflict(
             _NOT_NOW[action] % {"status": disbursement.get_status_display()},
             code="invalid_transition",
+        )
+    case = disbursement.case
+    if action in ("approve", "pay") and case is not None and not case_takes_aid(case):
+        # Its payments are cancelled with it; one left over (older records) is not paid either.
+        raise Conflict(
+            _("Request %(reference)s is %(status)s: this payment can only be cancelled.")
+            % {"reference": case.reference, "status": case.get_status_display()},
+            code="case_closed_to_aid",
         )
     if action in ("approve", "reject") and disbursement.requested_by_id == actor.pk:
         raise DomainError(
@@ -819,6 +845,9 @@ def disbursement_pay(
     overdraw. The same ``idempotency_key`` never pays twice."""
     require(actor, Cap.MANAGE_FUNDS, disbursement.fund)
     fund = _lock(disbursement.fund)
+    # The request first, then the payment: the order a request's withdrawal takes them in (it
+    # cancels the payments not yet made), so the two wait for each other, never deadlock.
+    Case.objects.select_for_update(no_key=True).filter(pk=disbursement.case_id).exists()
     disbursement = _locked_disbursement(disbursement)
     key = f"pay:{idempotency_key}"
     existing = LedgerEntry.objects.filter(idempotency_key=key).first()
@@ -1087,8 +1116,43 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the payment is cancelled."), field="reason")
+    return _cancel(disbursement, actor, reason)
+
+
+def payments_end_with_case(*, actor, case: Case, reason) -> int:
+    """The request was withdrawn or turned down: its payments not yet made are cancelled with
+    it, and whoever asked for each is told (nobody is to pay money on a request that is over).
+    Called inside the request's transition, with the request locked; returns how many."""
+    cancelled = 0
+    for pk in Disbursement.objects.filter(case=case).open().values_list("pk", flat=True):
+        disbursement = _locked_disbursement(Disbursement(pk=pk))
+        if disbursement.status not in Disbursement.OPEN_STATUSES:
+            continue
+        _cancel(disbursement, actor, reason)
+        notify(
+            recipients=[disbursement.requested_by],
+            kind="disbursement_cancelled",
+            title=gettext_lazy(
+                "Cancelled: %(amount)s for %(name)s, as request %(reference)s is over (%(why)s)"
+            ),
+            params={
+                "amount": format_yuan(disbursement.amount),
+                "name": disbursement.worker.name,
+                "reference": case.reference,
+                "why": Case.Status(case.status).label,  # in the requester's language
+            },
+            url=_disbursement_url(disbursement),
+        )
+        cancelled += 1
+    return cancelled
+
+
+def _cancel(disbursement: Disbursement, actor, reason) -> Disbursement:
+    """``reason``: what a person typed, or a callable that writes it with ``gettext`` (then the
+    request's timeline has it in each reader's language)."""
+    said = reason if callable(reason) else (lambda: reason)
     disbursement.status = Status.CANCELLED
-    disbursement.closed_reason = reason[:300]
+    disbursement.closed_reason = said()[:300]
     disbursement.closed_by, disbursement.closed_at = actor, timezone.now()
     disbursement.save(update_fields=["status", "closed_reason", "closed_by", "closed_at"])
     _settle(disbursement, TO_APPROVE, TO_PAY)
@@ -1100,7 +1164,7 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
             % {
                 "amount": format_yuan(disbursement.amount),
                 "fund": disbursement.fund.name,
-                "reason": reason,
+                "reason": said(),
             }
         ),
         kind=CaseEvent.Kind.AID,
@@ -1110,7 +1174,7 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
         action="funds.disbursement.cancelled",
         target=disbursement,
         organization=disbursement.fund.organization,
-        data={"reason": reason},
+        data={"reason": disbursement.closed_reason},
     )
     return disbursement
 
@@ -1167,6 +1231,7 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
         )
         if leg.disbursement_id:
             Disbursement.objects.filter(pk=leg.disbursement_id).update(status=Status.REVERSED)
+            _money_withdrawn(leg.disbursement)
             _case_event(
                 leg.disbursement.case,
                 actor,

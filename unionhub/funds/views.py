@@ -309,14 +309,19 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             _warn_after_request(request, disbursement, asked)
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
     advance = None
-    if case.urgency == Case.Urgency.EMERGENCY and request.user.advance_funds.exists():
+    closed = not services.case_takes_aid(case)  # withdrawn or rejected: said before any typing
+    if (
+        not closed
+        and case.urgency == Case.Urgency.EMERGENCY
+        and request.user.advance_funds.exists()
+    ):
         advance = AdvanceForm(user=request.user, case=case)
         if not advance.fields["fund"].offered:
             advance = None  # none of the funds this officer advances from pays for this kind
     return render(
         request,
         "funds/disbursement_form.html",
-        {"case": case, "form": form, "advance_form": advance, "asked": asked},
+        {"case": case, "form": form, "advance_form": advance, "asked": asked, "closed": closed},
     )
 
 

@@ -190,6 +190,8 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "rating_form": forms.get("rate") or RatingForm(),
         "reason_form": forms.get("reason") or ReopenForm(),
         "add_form": forms.get("add") or WorkerAddForm(),
+        # Withdrawing cancels the aid not yet paid: the worker is told before they confirm.
+        "aid_under_way": case.disbursements.open().count() if "withdraw" in actions else 0,
     }
 
 
