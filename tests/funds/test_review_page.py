@@ -203,3 +203,16 @@ def test_closing_too_early_keeps_the_conclusion_as_typed_with_the_reason(
     assert again.status_code == 400 and "该经费审查已结束。" in again.content.decode()
     review.refresh_from_db()
     assert review.conclusion == conclusion
+
+
+def test_whom_to_rectify_lists_the_funds_people_by_where_and_what_they_are_not_reviewers(
+    tree, funded, approved, chair, approver1, auditor, login
+):
+    review = _review(auditor, chair, approved, funded, payments=1)
+    page = login(auditor).get(reverse("funds:audit-detail", args=[review.pk]))
+    owner = page.context["finding_form"].fields["owner"]
+    labels = [label for value, label in owner.choices if value]
+    assert labels[0] == "尤国平（无锡伟达五金有限公司工会 · 企业工会主席）"  # the fund's own first
+    assert "陆文斌（舜何社区产改指导站 · 资金审批人）" in labels
+    assert not any(label.startswith("顾明远") for label in labels)  # the reviewer
+    assert "尤国平（无锡伟达五金有限公司工会 · 企业工会主席）" in page.content.decode()

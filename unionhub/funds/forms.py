@@ -333,14 +333,31 @@ class FindingForm(StyledForm):
         self.fields["item"].label_from_instance = lambda item: (
             f"{item.disbursement.worker.name} {format_yuan(item.disbursement.amount)}"
         )
+        from unionhub.orgs.models import Membership
+
+        # Who rectifies: the fund's people, at its organisation first, then above it, each
+        # named with where and what they are. Reviewers (fund auditors) find, they do not fix.
         chain = [fund.organization, *Organization.objects.get_ancestors(fund.organization)]
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__organization__in=chain, is_active=True)
-            .distinct()
-            .order_by("full_name")
+        memberships = (
+            Membership.objects.filter(organization__in=chain, user__is_active=True)
+            .exclude(role=Membership.Role.FUND_AUDITOR)
+            .select_related("user", "organization")
+            .order_by("-organization__depth", "user__full_name", "user_id")
         )
-        self.fields["owner"].label_from_instance = lambda user: user.get_full_name()
+        labels: dict[int, str] = {}
+        for membership in memberships:
+            labels.setdefault(
+                membership.user_id,
+                _("%(name)s (%(organization)s · %(role)s)")
+                % {
+                    "name": membership.user.get_full_name(),
+                    "organization": membership.organization.name,
+                    "role": membership.get_role_display(),
+                },
+            )
+        owner = self.fields["owner"]
+        owner.queryset = get_user_model().objects.filter(pk__in=list(labels))
+        owner.choices = [("", owner.empty_label), *labels.items()]
 
 
 class RectifyForm(StyledForm):
