@@ -727,10 +727,15 @@ def test_a_refused_review_check_keeps_what_was_typed_and_says_why_beside_it(
         url, {"item": item.pk, "approvals": "on", "evidence_note": "申请表、银行回单"}
     )
     assert done.status_code == 302 and done.url.endswith(f"#item-{item.pk}")
-    # Sent again (a double tap): the item shows no form any more, so the reason goes on top.
-    again = client.post(url, {"item": item.pk, "approvals": "on", "evidence_note": "再次"})
-    assert again.status_code == 400
-    assert "该笔发放已检查过。" in again.content.decode()
+    # Sent again (a double tap): the same check, kept once; nothing is logged as corrected.
+    again = client.post(
+        url, {"item": item.pk, "approvals": "on", "evidence_note": "申请表、银行回单"}
+    )
+    assert again.status_code == 302
+    from unionhub.core.models import AuditEntry
+
+    corrected = "funds.audit.check_corrected"
+    assert not AuditEntry.objects.filter(action=corrected).exists()
 
 
 @pytest.mark.parametrize("back", ["", "queue"])

@@ -216,3 +216,26 @@ def test_whom_to_rectify_lists_the_funds_people_by_where_and_what_they_are_not_r
     assert "陆文斌（舜何社区产改指导站 · 资金审批人）" in labels
     assert not any(label.startswith("顾明远") for label in labels)  # the reviewer
     assert "尤国平（无锡伟达五金有限公司工会 · 企业工会主席）" in page.content.decode()
+
+
+def test_a_check_can_be_corrected_while_the_review_is_open_and_the_log_keeps_the_first(
+    tree, funded, approved, chair, auditor, login
+):
+    from unionhub.core.models import AuditEntry
+
+    review = _review(auditor, chair, approved, funded, payments=1)
+    item = review.items.get()
+    url = reverse("funds:audit-action", args=[review.pk, "check"])
+    client = login(auditor)
+    client.post(url, {"item": item.pk, "evidence_note": "看了申请表"})  # nothing ticked
+    page = client.get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+    assert "更正检查结果" in page and "看了申请表</textarea>" in page  # offered, filled in
+    ticked = dict.fromkeys(item.CHECKS, "on")
+    client.post(url, {"item": item.pk, "evidence_note": "申请表、签收单齐全", **ticked})
+    item.refresh_from_db()
+    assert item.passed and item.evidence_note == "申请表、签收单齐全"
+    corrected = AuditEntry.objects.get(action="funds.audit.check_corrected")
+    assert corrected.data["before"]["evidence"] == "看了申请表"
+    services.audit_close(actor=auditor, review=review, conclusion="抽查无问题，账实相符。")
+    page = client.get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+    assert "更正检查结果" not in page

@@ -35,6 +35,7 @@ class FundsConfig(AppConfig):
                 "funds.disclosure.objection": _("recorded an objection"),
                 "funds.objection.handled": _("answered an objection"),
                 "funds.audit.opened": _("opened a fund review"),
+                "funds.audit.check_corrected": _("corrected a review's check of a payment"),
                 "funds.audit.closed": _("closed a fund review"),
             }
         )

@@ -1650,17 +1650,34 @@ def _audit_editable(actor, review: FundAudit) -> None:
 
 @transaction.atomic
 def audit_check(*, actor, item: AuditItem, checks: dict, evidence_note: str) -> AuditItem:
-    """Walk one sampled payment through the checklist, noting the evidence seen."""
+    """Walk one sampled payment through the checklist, noting the evidence seen. While the
+    review is open a check may be corrected: the audit log keeps what it said before."""
     _audit_editable(actor, item.audit)
-    if item.checked_at:
-        raise Conflict(_("This payment has been checked already."), code="already_checked")
-    item.checks = {key: bool(checks.get(key)) for key in AuditItem.CHECKS}
-    item.evidence_note = (evidence_note or "").strip()
-    if not item.evidence_note:
+    item = AuditItem.objects.select_for_update().get(pk=item.pk)
+    before = {"checks": item.checks, "evidence": item.evidence_note} if item.checked_at else None
+    evidence_note = (evidence_note or "").strip()
+    if not evidence_note:
         raise DomainError(_("Note the evidence you looked at."), field="evidence_note")
+    checks = {key: bool(checks.get(key)) for key in AuditItem.CHECKS}
+    if before == {"checks": checks, "evidence": evidence_note}:
+        return item  # the same check sent again (a double tap)
+    item.checks = checks
+    item.evidence_note = evidence_note
     item.checked_by = actor
     item.checked_at = timezone.now()
     item.save()
+    if before is not None:
+        audit.record(
+            actor=actor,
+            action="funds.audit.check_corrected",
+            target=item.audit,
+            organization=item.audit.fund.organization,
+            data={
+                "payment": str(item.disbursement.public_id),
+                "before": before,
+                "after": {"checks": item.checks, "evidence": item.evidence_note},
+            },
+        )
     return item
 
 
