@@ -682,7 +682,8 @@ def test_a_statement_nets_each_reversal_against_what_it_corrects(
     # Each on the side of what it corrects, lowering it: a reversed donation is not money out.
     assert money_in["Less: donations reversed"] == Decimal("-50.00")
     assert money_in["Less: transfers from other funds reversed"] == Decimal("-70.00")
-    assert money_out["Less: payments reversed"] == Decimal("-300.00")
+    assert money_out["Hardship relief"] == Decimal("300.00")  # its reversal right under it
+    assert money_out["Less: Hardship relief payments reversed"] == Decimal("-300.00")
     assert money_out["Less: transfers to other funds reversed"] == Decimal("-200.00")
     # What truly came in and went out: the donation (10,000 + 50 − 50) and no net transfer.
     assert statement["total_in"] == Decimal("10000.00")

@@ -1784,7 +1784,6 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
     others = period.exclude(kind__in=[Kind.DONATION, Kind.DISBURSEMENT]).aggregate(
         transfers_in=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__gt=0)),
         transfers_out=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__lt=0)),
-        payments_back=MoneySum("amount", filter=reversal & Q(reverses__kind=Kind.DISBURSEMENT)),
         donations_back=MoneySum("amount", filter=reversal & Q(reverses__kind=Kind.DONATION)),
         transfers_out_back=MoneySum(
             "amount", filter=reversal & Q(reverses__kind=Kind.TRANSFER, amount__gt=0)
@@ -1801,24 +1800,26 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
         money_in.append(
             (str(_("Less: transfers from other funds reversed")), others["transfers_in_back"])
         )
-    by_category = (
-        period.filter(kind=Kind.DISBURSEMENT)
-        .values("disbursement__category__name", "disbursement__category__name_en")
+
+    # Each category's payments, then (under it) its payments reversed in the period, so that
+    # each kind of aid reads net of its corrections. One query for both.
+    name = "disbursement__category__name_en" if _is_english() else "disbursement__category__name"
+    rows = (
+        period.filter(Q(kind=Kind.DISBURSEMENT) | reversal & Q(reverses__kind=Kind.DISBURSEMENT))
+        .values(name, "kind")
         .annotate(total=MoneySum("amount"))
-        .order_by("disbursement__category__name")
+        .order_by(name, "kind")
     )
-    english = _is_english()
-    money_out = [
-        (
-            row["disbursement__category__name_en"]
-            if english
-            else row["disbursement__category__name"],
-            -row["total"],
-        )
-        for row in by_category
-    ]
-    if others["payments_back"]:
-        money_out.append((str(_("Less: payments reversed")), -others["payments_back"]))
+    out: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        out.setdefault(row[name], {})[row["kind"]] = -row["total"]
+    money_out = []
+    for category, amounts in out.items():
+        if Kind.DISBURSEMENT in amounts:
+            money_out.append((category, amounts[Kind.DISBURSEMENT]))
+        if Kind.REVERSAL in amounts:
+            label = _("Less: %(category)s payments reversed") % {"category": category}
+            money_out.append((label, amounts[Kind.REVERSAL]))
     if others["transfers_out"]:
         money_out.append((str(_("Transfers to other funds")), -others["transfers_out"]))
     if others["transfers_out_back"]:
