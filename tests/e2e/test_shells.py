@@ -140,6 +140,11 @@ def test_the_queue_on_a_phone_says_which_time_is_the_submission(demo, live_serve
     assert when.inner_text().startswith("提交时间")
     assert card.locator(".q-due .badge").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # The tick box and the reference are a thumb's size to tap.
+    for target in (card.locator(".tick-target"), card.locator(".q-ref a")):
+        assert target.bounding_box()["height"] >= 43
+    card.locator(".tick-target").tap(position={"x": 40, "y": 40})  # its corner ticks it too
+    assert card.locator("input[name=case]").is_checked()
     # The bulk-assign button reads on one line.
     button = page.locator(".bulk-assign").get_by_role("button", name="指派")
     line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")

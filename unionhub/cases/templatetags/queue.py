@@ -62,8 +62,8 @@ def _row(case, can_handle: bool, now, labels: dict[str, SafeString], ticked=()) 
     tick = ""
     if can_handle:
         tick = format_html(
-            '<td class="q-tick"><input class="form-check-input" type="checkbox" name="case"'
-            ' value="{}" aria-label="{}"{}></td>',
+            '<td class="q-tick"><label class="tick-target"><input class="form-check-input"'
+            ' type="checkbox" name="case" value="{}" aria-label="{}"{}></label></td>',
             case.public_id,
             gettext("Select %(ref)s") % {"ref": case.reference},
             " checked" if str(case.public_id) in ticked else "",
