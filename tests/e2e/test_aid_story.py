@@ -77,6 +77,7 @@ def test_request_two_approvals_payment_and_the_worker_sees_it(story, live_server
         phone.goto(base + "/funds/approvals/")
         card = phone.locator(".approval-card").first
         assert "¥300,000.00" in card.inner_text()
+        assert card.locator("a.tap-link").bounding_box()["height"] >= 43  # the request, tappable
         shot(phone, f"aid-2-{username}-phone")
         card.get_by_role("button", name="同意", exact=True).click()
         phone.wait_for_load_state("networkidle")
