@@ -301,7 +301,7 @@ def closed_case(case, officer):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("adding", ["request", "payment", "note"])
+@pytest.mark.parametrize("adding", ["request", "payment", "note", "edit", "family"])
 def test_an_addition_made_while_the_data_is_being_deleted_waits_and_is_refused(
     real_commits, adding, closed_case, worker, officer, chair, district_admin, funded
 ):
@@ -323,6 +323,12 @@ def test_an_addition_made_while_the_data_is_being_deleted_waits_and_is_refused(
         ),
         "note": lambda: case_services.case_note(
             actor=officer, case=stale_case, text="王小明又来电"
+        ),
+        "edit": lambda: worker_services.worker_update(
+            actor=officer, worker=stale_worker, address="惠山区钱桥街道舜柯路8号"
+        ),
+        "family": lambda: worker_services.family_member_add(
+            actor=officer, worker=stale_worker, name="王子涵", relation="child"
         ),
     }  # fmt: skip
     erasing, release = threading.Event(), threading.Event()
@@ -349,6 +355,8 @@ def test_an_addition_made_while_the_data_is_being_deleted_waits_and_is_refused(
     assert not Disbursement.objects.filter(worker=worker).exists()
     everything = " ".join(closed_case.events.values_list("body", flat=True))
     assert "王小明" not in everything
+    erased_now = Worker.objects.get(pk=worker.pk)
+    assert erased_now.address == "" and not erased_now.family.exists()
 
 
 @pytest.mark.postgres

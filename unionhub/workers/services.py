@@ -210,7 +210,7 @@ def worker_update(*, actor, worker: Worker, id_number: str | None = None, **valu
     each change as old → new, with numbers masked.
     """
     require(actor, Cap.MANAGE_WORKERS, worker)
-    refuse_erased(worker)
+    lock_unerased(worker)
     unknown = set(values) - set(WORKER_FIELDS)
     if unknown:
         raise TypeError(f"worker_update got unexpected fields {sorted(unknown)}")
@@ -295,7 +295,7 @@ def worker_reveal_id_number(*, actor, worker: Worker, reason: str) -> str:
     Raises ``PermissionDenied`` without the capability and ``DomainError`` without a reason.
     """
     require(actor, Cap.REVEAL_ID, worker)
-    refuse_erased(worker)
+    worker = lock_unerased(worker)  # the number as it stands, never one being deleted
     reason = (reason or "").strip()
     if len(reason) < settings.UNIONHUB["REVEAL_REASON_MIN_LENGTH"]:
         raise DomainError(
@@ -320,7 +320,7 @@ def worker_enable_login(*, actor, worker: Worker, password: str):
     Raises ``DomainError`` when the worker already has one or the mobile number is taken.
     """
     require(actor, Cap.MANAGE_WORKERS, worker)
-    refuse_erased(worker)
+    lock_unerased(worker)
     if worker.user_id:
         raise DomainError(_("This worker can already sign in."), code="already_enabled")
     User = get_user_model()
@@ -351,7 +351,7 @@ def worker_set_password(*, actor, worker: Worker, password: str):
     """A worker who forgot their password gets a new one from staff, who tell it to them in person
     or by phone. Failed sign-ins that locked the account are cleared."""
     require(actor, Cap.MANAGE_WORKERS, worker)
-    refuse_erased(worker)
+    lock_unerased(worker)
     user = worker.user
     if user is None:
         raise DomainError(_("This worker cannot sign in yet: enable it first."), code="no_login")
@@ -427,7 +427,7 @@ def _check_family_values(values: dict) -> None:
 def family_member_add(*, actor, worker: Worker, **values) -> FamilyMember:
     """Add a family member (name, relation, birth date, school, note) to ``worker``."""
     require(actor, Cap.MANAGE_WORKERS, worker)
-    refuse_erased(worker)
+    lock_unerased(worker)
     unknown = set(values) - set(FAMILY_FIELDS)
     if unknown:
         raise TypeError(f"family_member_add got unexpected fields {sorted(unknown)}")
@@ -447,6 +447,7 @@ def family_member_add(*, actor, worker: Worker, **values) -> FamilyMember:
 @transaction.atomic
 def family_member_update(*, actor, member: FamilyMember, **values) -> FamilyMember:
     require(actor, Cap.MANAGE_WORKERS, member)
+    lock_unerased(member.worker)
     unknown = set(values) - set(FAMILY_FIELDS)
     if unknown:
         raise TypeError(f"family_member_update got unexpected fields {sorted(unknown)}")
@@ -469,6 +470,7 @@ def family_member_update(*, actor, member: FamilyMember, **values) -> FamilyMemb
 @transaction.atomic
 def family_member_remove(*, actor, member: FamilyMember) -> None:
     require(actor, Cap.MANAGE_WORKERS, member)
+    lock_unerased(member.worker)
     audit.record(
         actor=actor,
         action="workers.family.removed",
@@ -482,7 +484,7 @@ def family_member_remove(*, actor, member: FamilyMember) -> None:
 def consent_record(*, actor, worker: Worker, purpose: str, granted_at=None) -> Consent:
     """Record that the worker agreed to ``purpose``. Idempotent while the consent stands."""
     require(actor, Cap.MANAGE_WORKERS, worker)
-    refuse_erased(worker)
+    lock_unerased(worker)
     if purpose not in Consent.Purpose.values:
         raise DomainError(_("Choose what the worker agreed to."), field="purpose")
     existing = worker.consents.filter(purpose=purpose, withdrawn_at__isnull=True).first()
@@ -503,6 +505,7 @@ def consent_record(*, actor, worker: Worker, purpose: str, granted_at=None) -> C
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent) -> Consent:
     require(actor, Cap.MANAGE_WORKERS, consent.worker)
+    lock_unerased(consent.worker)
     if consent.withdrawn_at is None:
         consent.withdrawn_at = timezone.now()
         consent.save(update_fields=["withdrawn_at"])
