@@ -144,9 +144,10 @@
 
   // --- Drafts kept in this tab -------------------------------------------------------------------
   // What a worker typed must survive a sign-in that ran out while they typed (after signing in
-  // again the form comes back empty) or a reload. Kept in sessionStorage: this tab only, gone
-  // when it closes. The form's key goes with it, so a draft that was in fact received is not
-  // opened twice. Cleared once the request it became is shown.
+  // again the form comes back empty) or a reload. Kept in sessionStorage under the worker's own
+  // name: this tab only, gone when it closes or the worker signs out. The form's key goes with
+  // it, so a draft that was in fact received is not opened twice. Cleared once the request it
+  // became is shown.
   const DRAFTS = "unionhub:draft:";
   const isChoice = (el) => el.type === "radio" || el.type === "checkbox";
   const draftFields = (form) => [...form.elements].filter(
@@ -201,6 +202,14 @@
       if (key) key.value = key.dataset.fresh;
       form.querySelector("[data-draft-restored]").hidden = true;
     });
+  });
+  // Signing out leaves nothing typed behind for whoever uses the phone next.
+  document.addEventListener("submit", (event) => {
+    if (!event.target.matches("form[data-clear-drafts]")) return;
+    try {
+      Object.keys(sessionStorage).filter((k) => k.startsWith(DRAFTS))
+        .forEach((k) => sessionStorage.removeItem(k));
+    } catch { /* none */ }
   });
   document.querySelectorAll("[data-draft-sent]").forEach((el) => {
     const draft = readDraft(el.dataset.draftSent);

@@ -246,3 +246,27 @@ def test_a_restored_draft_can_be_cleared(phone, live_server):
     assert page.locator("input[name=submission_key]").input_value() != fresh_key  # a new form
     page.goto(live_server.url + "/portal/requests/new/")
     expect(page.locator("#id_description")).to_have_value("")
+
+
+def test_a_draft_is_the_workers_own_and_goes_when_they_sign_out(phone, live_server, people):
+    _officer, worker = people
+    other = WorkerFactory(name="陶敏", organization=worker.organization)
+    other.user = UserFactory(username="w-taomin", full_name="陶敏", mobile=other.mobile)
+    other.save()
+    page = phone()
+    page.goto(live_server.url + "/portal/requests/new/")
+    page.fill("#id_description", "爱人患病住院，医药费有困难。")
+    # The sign-in runs out; someone else signs in on the same phone, in the same tab.
+    page.context.clear_cookies(name="sessionid")
+    page.goto(live_server.url + "/portal/login/")
+    page.fill("input[name=username]", other.mobile)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/portal/")
+    page.goto(live_server.url + "/portal/requests/new/")
+    expect(page.locator("#id_description")).to_have_value("")
+    # Signing out clears what was kept in the tab.
+    page.goto(live_server.url + "/portal/me/")
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_url("**/portal/login/**")
+    assert page.evaluate("Object.keys(sessionStorage).length") == 0

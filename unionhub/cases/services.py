@@ -212,16 +212,21 @@ def money_reached_again(case: Case, reached_at: datetime.datetime | None) -> Non
     stands first reached them, or ``None``: then nothing has, and an open emergency's clock runs
     again, to its own deadline (escalating afresh once that is past). Call it with the fund
     locked; the request is locked here."""
-    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("category")
+        .get(pk=case.pk)
+    )
     case.money_reached_at = reached_at
     fields = ["money_reached_at", "updated_at"]
     if reached_at is None and case.urgency == Case.Urgency.EMERGENCY and case.is_open:
-        waiting = case.status in (Status.SUBMITTED, Status.REFERRED)
-        _set_clock(
-            case,
-            start=case.submitted_at,
-            due=case.response_due_at if waiting else case.resolution_due_at,
-        )
+        # The stage's own clock, from when it started (submission, referral, acceptance or
+        # reopening: each set its deadline that many hours ahead).
+        if case.status in (Status.SUBMITTED, Status.REFERRED):
+            due, hours = case.response_due_at, case.category.response_sla_hours
+        else:
+            due, hours = case.resolution_due_at, case.category.resolution_sla_hours
+        _set_clock(case, start=due - _hours(hours), due=due)
         fields += ["sla_due_at", "sla_warn_at", "escalation_level", "escalated_at"]
     case.save(update_fields=fields)
 
@@ -549,7 +554,8 @@ def _locked(case: Case) -> Case:
 
     The worker's row is locked first (as ``workers.services.worker_erase`` does), so a step
     taken while the worker's data is being deleted waits, then reads that it was."""
-    Worker.objects.select_for_update(no_key=True).filter(pk=case.worker_id).exists()
+    worker_id = case.worker_id or Case.objects.filter(pk=case.pk).values("worker_id")[:1]
+    Worker.objects.select_for_update(no_key=True).filter(pk=worker_id).exists()
     # No key changes: a timeline line or a payment written for the request meanwhile (which
     # only needs the request to exist) does not wait for this lock.
     return (

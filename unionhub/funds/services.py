@@ -1642,17 +1642,25 @@ def audit_open(
     return review
 
 
-def _audit_editable(actor, review: FundAudit) -> None:
+def _audit_editable(actor, review: FundAudit) -> FundAudit:
+    """The review, locked and read afresh: its checks, findings and closing take turns, so
+    nothing lands on a review closed meanwhile."""
     require(actor, Cap.AUDIT_FUNDS, review.fund)
+    review = (
+        FundAudit.objects.select_for_update(of=("self",))
+        .select_related("fund", "fund__organization")
+        .get(pk=review.pk)
+    )
     if review.status != FundAudit.Status.OPEN:
         raise Conflict(_("This review is closed."), code="audit_closed")
+    return review
 
 
 @transaction.atomic
 def audit_check(*, actor, item: AuditItem, checks: dict, evidence_note: str) -> AuditItem:
     """Walk one sampled payment through the checklist, noting the evidence seen. While the
     review is open a check may be corrected: the audit log keeps what it said before."""
-    _audit_editable(actor, item.audit)
+    _audit_editable(actor, item.audit)  # the review first, then the item
     item = AuditItem.objects.select_for_update().get(pk=item.pk)
     before = {"checks": item.checks, "evidence": item.evidence_note} if item.checked_at else None
     evidence_note = (evidence_note or "").strip()
@@ -1741,7 +1749,7 @@ def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
 @transaction.atomic
 def audit_close(*, actor, review: FundAudit, conclusion: str) -> FundAudit:
     """Close the review with its conclusion, once every sampled payment has been checked."""
-    _audit_editable(actor, review)
+    review = _audit_editable(actor, review)
     if review.items.filter(checked_at__isnull=True).exists():
         raise DomainError(_("Check every sampled payment before closing the review."))
     conclusion = (conclusion or "").strip()

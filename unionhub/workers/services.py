@@ -526,7 +526,8 @@ def _erase_audit(worker: Worker, user, payments) -> int:
     """The audit log keeps that each thing was done, by whom and when; what its entries said
     about the worker goes: entries about the worker or their sign-in lose every value they held
     (names, old and new addresses, reasons typed), and those about their payments the worker's
-    name and the reasons typed (amounts stay)."""
+    name and the reasons typed on them (amounts stay). Entries about other records (a ledger
+    entry reversed, a fund review) keep what was typed there."""
     from unionhub.cases.services import ERASED_TEXT
 
     def about(model, ids):
