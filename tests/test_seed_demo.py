@@ -100,6 +100,16 @@ def test_seed_demo_builds_the_district_and_is_idempotent(db):
     assert case_trail.count() == status_events
     assert AuditEntry.objects.filter(action="cases.case.close").count() > 100
 
+    # This morning's bank return: reversed through the service, and every fund still balances.
+    from unionhub.funds.models import Fund, LedgerEntry
+    from unionhub.funds.services import verify
+
+    returned = Disbursement.objects.get(status="reversed")
+    assert returned.method == "bank_transfer" and returned.case.urgency == "normal"
+    reversal = LedgerEntry.objects.get(kind="reversal")
+    assert reversal.disbursement == returned and reversal.memo.startswith("银行退票")
+    assert all(verify(fund) == [] for fund in Fund.objects.all())
+
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.count()

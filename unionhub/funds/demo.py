@@ -39,7 +39,7 @@ from unionhub.funds.models import (
     FundAudit,
     LedgerEntry,
 )
-from unionhub.funds.services import PAID_MESSAGE, draw_sample, payment_memo
+from unionhub.funds.services import PAID_MESSAGE, draw_sample, entry_reverse, payment_memo
 from unionhub.orgs.models import Organization
 
 NS = uuid.UUID("0c5f7c1a-3d3e-4c8e-9f1a-6a8b2b7e4d10")
@@ -386,9 +386,33 @@ def seed(ctx) -> None:
     _disclosures(s, hz.fund, hs.fund)
     _reviews(s, hz.fund, hs.fund)
     s.save_trail()
+    _bank_return(s, hz.fund)
     ctx.report(
         f"funds: {Fund.objects.count()} funds, {LedgerEntry.objects.count()} ledger entries, "
         f"{Disbursement.objects.count()} payments, {Donation.objects.count()} donations"
+    )
+
+
+def _bank_return(s: FundSeeder, fund: Fund) -> None:
+    """This morning the bank sent back the fund's latest transfer (the worker's card had been
+    closed): the chair reverses it through the service, as staff would, until a new account is
+    given. The statement, the ledger, the request and the worker's phone all show it."""
+    returned = (
+        LedgerEntry.objects.filter(
+            fund=fund, kind="disbursement", disbursement__method="bank_transfer",
+            disbursement__is_advance=False, disbursement__case__urgency="normal",
+        )
+        .exclude(disbursement__case__summary__startswith="家中突发火灾")
+        .order_by("-posted_at")
+        .first()
+    )  # fmt: skip
+    if returned is None:
+        return
+    entry_reverse(
+        actor=s.users["hz_chair"],
+        entry=returned,
+        reason="银行退票：职工工资卡已销户，款项退回基金账户，待职工提供新账号后重新申请发放。",
+        idempotency_key=s.next_key("bank-return"),
     )
 
 
