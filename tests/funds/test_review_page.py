@@ -239,3 +239,19 @@ def test_a_check_can_be_corrected_while_the_review_is_open_and_the_log_keeps_the
     services.audit_close(actor=auditor, review=review, conclusion="抽查无问题，账实相符。")
     page = client.get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
     assert "更正检查结果" not in page
+
+
+def test_a_reviewer_is_not_given_their_own_finding_to_rectify_through_the_service_either(
+    tree, funded, approved, chair, auditor
+):
+    import pytest
+
+    from unionhub.core.errors import DomainError
+
+    review = _review(auditor, chair, approved, funded, payments=1)
+    with pytest.raises(DomainError) as refused:
+        services.finding_add(
+            actor=auditor, review=review, description="签收单缺少日期", severity="low",
+            owner=auditor, deadline=timezone.localdate(),
+        )  # fmt: skip
+    assert refused.value.field == "owner" and not review.findings.exists()

@@ -326,26 +326,15 @@ class FindingForm(StyledForm):
 
     def __init__(self, *args, review: FundAudit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from unionhub.orgs.models import Organization
+        from unionhub.funds.services import rectifiers
 
-        fund = review.fund
         self.fields["item"].queryset = review.items.select_related("disbursement__worker")
         self.fields["item"].label_from_instance = lambda item: (
             f"{item.disbursement.worker.name} {format_yuan(item.disbursement.amount)}"
         )
-        from unionhub.orgs.models import Membership
-
-        # Who rectifies: the fund's people, at its organisation first, then above it, each
-        # named with where and what they are. Reviewers (fund auditors) find, they do not fix.
-        chain = [fund.organization, *Organization.objects.get_ancestors(fund.organization)]
-        memberships = (
-            Membership.objects.filter(organization__in=chain, user__is_active=True)
-            .exclude(role=Membership.Role.FUND_AUDITOR)
-            .select_related("user", "organization")
-            .order_by("-organization__depth", "user__full_name", "user_id")
-        )
+        # Who rectifies, each named with where and what they are (the fund's own first).
         labels: dict[int, str] = {}
-        for membership in memberships:
+        for membership in rectifiers(review.fund):
             labels.setdefault(
                 membership.user_id,
                 _("%(name)s (%(organization)s · %(role)s)")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
 from unionhub.core import audit
-from unionhub.core.access import Cap, access_for, require
+from unionhub.core.access import Cap, require
 from unionhub.core.calendar import add_working_days
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.masking import mask_name
@@ -1689,6 +1689,19 @@ def audit_check(*, actor, item: AuditItem, checks: dict, evidence_note: str) -> 
     return item
 
 
+def rectifiers(fund: Fund):
+    """Whom a finding can be given to rectify: the fund's people, at its organisation first, then
+    above it (memberships, with user and organisation). Its reviewers (fund auditors) find; they
+    do not fix what they found."""
+    chain = [fund.organization, *Organization.objects.get_ancestors(fund.organization)]
+    return (
+        Membership.objects.filter(organization__in=chain, user__is_active=True)
+        .exclude(role=Membership.Role.FUND_AUDITOR)
+        .select_related("user", "organization")
+        .order_by("-organization__depth", "user__full_name", "user_id")
+    )
+
+
 @transaction.atomic
 def finding_add(
     *,
@@ -1707,7 +1720,7 @@ def finding_add(
         raise DomainError(_("Describe the finding."), field="description")
     if severity not in AuditFinding.Severity.values:
         raise DomainError(_("Choose how serious it is."), field="severity")
-    if owner is None or not access_for(owner).can(Cap.VIEW, review.fund.scope_path):
+    if owner is None or not rectifiers(review.fund).filter(user=owner).exists():
         raise DomainError(_("Choose a staff member of the fund's organisation."), field="owner")
     if deadline is None or deadline < timezone.localdate():
         raise DomainError(_("Choose a deadline from today on."), field="deadline")
