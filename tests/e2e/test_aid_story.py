@@ -123,7 +123,12 @@ def test_a_fund_review_reads_on_a_phone_without_scrolling_sideways(
     )  # fmt: skip
     for approver in (first, second):
         disbursement = services.disbursement_approve(actor=approver, disbursement=disbursement)
-    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key="pay-fire")
+    services.disbursement_pay(
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=disbursement,
+        idempotency_key="pay-fire",
+    )
     today = datetime.date.today()
     review = services.audit_open(
         actor=auditor, fund=fund, period_start=today, period_end=today, share="1", seed=7

@@ -23,13 +23,19 @@ def _history(fund, donate, approved, chair):
         donate(fund, "10000.00")
     with at(3, 20):
         services.disbursement_pay(
-            actor=chair, disbursement=approved(fund, "2000.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(fund, "2000.00"),
+            idempotency_key=key(),
         )
     with at(4, 3):  # found in the bank statement: received on 10 March, booked today
         donate(fund, "500.00", received_on=datetime.date(2026, 3, 10), donor_kind="anonymous")
     with at(4, 5):
         services.disbursement_pay(
-            actor=chair, disbursement=approved(fund, "1000.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(fund, "1000.00"),
+            idempotency_key=key(),
         )
     fund.refresh_from_db()
 
@@ -146,7 +152,10 @@ def test_the_ledger_says_what_each_entry_is_in_the_readers_language(
         idempotency_key=key(),
     )  # fmt: skip
     paid = services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "500.00", case=case), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "500.00", case=case),
+        idempotency_key=key(),
     )
     payment = paid.entries.get(kind="disbursement")
     services.entry_reverse(actor=chair, entry=payment, reason="重复发放", idempotency_key=key())
@@ -195,7 +204,10 @@ def test_the_ledger_export_makes_the_same_number_of_queries_as_entries_grow(
     def grow():
         donate(funded, "100.00", donor_kind="anonymous")
         services.disbursement_pay(
-            actor=chair, disbursement=approved(funded, "50.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(funded, "50.00"),
+            idempotency_key=key(),
         )
         out, _into = services.fund_transfer(
             actor=chair, source=funded, target=other, amount=Decimal("10.00"), memo="调剂",

@@ -81,7 +81,10 @@ def test_twenty_concurrent_payments_pay_exactly_what_the_fund_holds(
 
     def pay(pk: int):
         return lambda: services.disbursement_pay(
-            actor=chair, disbursement=Disbursement.objects.get(pk=pk), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=Disbursement.objects.get(pk=pk),
+            idempotency_key=key(),
         )
 
     outcomes = run_together([pay(p.pk) for p in payments])
@@ -110,7 +113,10 @@ def test_the_same_payment_sent_eight_times_at_once_is_paid_once(
 
     def pay():
         return services.disbursement_pay(
-            actor=chair, disbursement=Disbursement.objects.get(pk=payment.pk), idempotency_key=same
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=Disbursement.objects.get(pk=payment.pk),
+            idempotency_key=same,
         )
 
     outcomes = run_together([pay] * 8)
@@ -213,6 +219,7 @@ def test_the_same_emergency_advance_sent_eight_times_at_once_pays_once(
 
     def advance():
         return services.emergency_advance(
+            payment_reference="SJ-0001",
             actor=chair, fund=Fund.objects.get(pk=funded.pk), case=case,
             amount=Decimal("5000.00"), method="cash", reason="垫付住院押金", idempotency_key=same,
         )  # fmt: skip
@@ -231,7 +238,10 @@ def test_the_same_reversal_sent_eight_times_at_once_reverses_once(
     real_commits, funded, approved, chair
 ):
     payment = services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "1000.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "1000.00"),
+        idempotency_key=key(),
     )
     entry = LedgerEntry.objects.get(disbursement=payment, kind="disbursement")
     same = key()
@@ -415,7 +425,9 @@ def test_a_withdrawal_and_a_payment_step_at_once_wait_for_each_other(
     def act():
         fresh = Disbursement.objects.get(pk=payment.pk)
         if step == "pay":
-            return services.disbursement_pay(actor=chair, disbursement=fresh, idempotency_key=key())
+            return services.disbursement_pay(
+                payment_reference="SJ-0001", actor=chair, disbursement=fresh, idempotency_key=key()
+            )
         return services.disbursement_approve(actor=approver1, disbursement=fresh)
 
     outcomes = run_together([withdraw, act])

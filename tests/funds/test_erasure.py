@@ -35,7 +35,9 @@ def history(worker, officer, chair, case, funded, approved):
         actor=officer, case=case, upload=case_services.Upload(name="诊断书.pdf", content=PDF)
     )
     payment = approved(funded, "1000.00", case=case)
-    services.disbursement_pay(actor=chair, disbursement=payment, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=payment, idempotency_key=key()
+    )
     case_services.case_resolve(actor=officer, case=case, resolution="已为王小明发放帮扶金")
     case_services.case_close(actor=officer, case=case)
     return case, payment

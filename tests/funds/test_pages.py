@@ -108,9 +108,14 @@ def test_an_overdraw_from_the_page_shows_the_message_and_changes_nothing(
     tree, funded, approved, chair, login
 ):
     disbursement = approved(funded, "10000.01")
+    url = reverse("funds:disbursement-action", args=[disbursement.public_id, "pay"])
+    response = login(chair).post(url, {"idempotency_key": uuid.uuid4()})
+    assert response.status_code == 400
+    assert response.context["pay_form"].errors["payment_reference"] == [
+        "请填写领款人签收的现金收据编号。"
+    ]
     response = login(chair).post(
-        reverse("funds:disbursement-action", args=[disbursement.public_id, "pay"]),
-        {"idempotency_key": uuid.uuid4()},
+        url, {"idempotency_key": uuid.uuid4(), "payment_reference": "SJ-0001"}
     )
     assert response.status_code == 400
     assert response.context["pay_form"].non_field_errors()
@@ -160,7 +165,10 @@ def test_a_donation_booked_into_a_reviewed_period_warns_it_is_not_in_the_report(
     tree, funded, approved, chair, auditor, login
 ):
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "500.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "500.00"),
+        idempotency_key=key(),
     )
     today = timezone.localdate()
     services.audit_open(
@@ -400,7 +408,10 @@ def test_ledger_and_statement_make_the_same_number_of_queries_as_entries_grow(
     for _ in range(15):
         donate(funded, "100.00", donor_kind="anonymous")
         services.disbursement_pay(
-            actor=chair, disbursement=approved(funded, "50.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(funded, "50.00"),
+            idempotency_key=key(),
         )
         out, _into = transfer()
         services.entry_reverse(actor=chair, entry=out, reason="调错", idempotency_key=key())
@@ -414,7 +425,10 @@ def test_the_worker_sees_their_aid_on_the_phone(
     tree, funded, approved, request_payment, approver1, chair, worker, login
 ):
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "2000.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "2000.00"),
+        idempotency_key=key(),
     )
     approved(funded, "300.00")  # approved, not yet paid
     turned_down = request_payment(funded, "700.00")
@@ -439,7 +453,10 @@ def test_the_workers_data_download_holds_their_requests_aid_and_who_saw_their_id
     case_services.case_note(actor=officer, case=case, text="内部：家访前先联系社区")
     case_services.case_accept(actor=officer, case=case)
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "2000.00", case=case), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "2000.00", case=case),
+        idempotency_key=key(),
     )
     worker_reveal_id_number(actor=district_admin, worker=worker, reason="核对大病救助申请材料")
     client = login(worker.user)
@@ -500,7 +517,10 @@ def test_beneficiary_exports_are_masked_unless_asked_and_allowed(
     from openpyxl import load_workbook
 
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "2000.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "2000.00"),
+        idempotency_key=key(),
     )
     url = reverse("funds:fund-export", args=[funded.code, "beneficiaries"])
 
@@ -546,6 +566,7 @@ def test_the_admin_shows_the_books_but_cannot_change_them(funded, approved, clie
 def paid_advance(funded, chair, emergency_case):
     """8,000 yuan advanced in cash by the chair for an emergency request, not yet ratified."""
     return services.emergency_advance(
+        payment_reference="SJ-0001",
         actor=chair, fund=funded, case=emergency_case, amount=Decimal("8000.00"), method="cash",
         reason="垫付住院押金", idempotency_key=key(),
     )  # fmt: skip
@@ -656,6 +677,7 @@ def test_aid_paid_within_the_hour_is_told_in_minutes(tree, funded, chair, office
     )  # fmt: skip
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=25)):
         services.emergency_advance(
+            payment_reference="SJ-0001",
             actor=chair, fund=funded, case=case, amount=Decimal("5000.00"), method="cash",
             reason="垫付住院押金", idempotency_key=key(),
         )  # fmt: skip
@@ -701,7 +723,10 @@ def test_a_refused_review_check_keeps_what_was_typed_and_says_why_beside_it(
     tree, funded, approved, chair, auditor, login
 ):
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "500.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "500.00"),
+        idempotency_key=key(),
     )
     today = timezone.localdate()
     review = services.audit_open(
@@ -906,7 +931,10 @@ def _grow_fund_lists(tree, fund, donate, request_payment, approved, chair, offic
         donate(fund, "500.00", donor_kind="anonymous")
         request_payment(fund, "120.00")
         services.disbursement_pay(
-            actor=chair, disbursement=approved(fund, "80.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(fund, "80.00"),
+            idempotency_key=key(),
         )
         emergency = case_services.case_submit(
             actor=officer, worker=worker,
@@ -914,6 +942,7 @@ def _grow_fund_lists(tree, fund, donate, request_payment, approved, chair, offic
             summary="突发事故", description="车间事故受伤住院，需要垫付押金。",
         )  # fmt: skip
         services.emergency_advance(
+            payment_reference="SJ-0001",
             actor=chair, fund=fund, case=emergency, amount=Decimal("100.00"), method="cash",
             reason="垫付押金", idempotency_key=key(),
         )  # fmt: skip
@@ -1069,6 +1098,7 @@ def test_the_api_says_what_the_pages_say_about_void_receipts_tiers_and_commitmen
     tiers = {p["amount"]: (p["approvals_required"], p["combined_amount"]) for p in payments}
     assert tiers["1000.00"] == (2, "2500.00")
     advance = services.emergency_advance(
+        payment_reference="SJ-0001",
         actor=chair, fund=funded, case=emergency_case, amount=Decimal("800.00"), method="cash",
         reason="垫付押金", idempotency_key=key(),
     )  # fmt: skip
@@ -1197,7 +1227,9 @@ def test_the_reversal_page_names_what_is_reversed_and_says_when_it_already_was(
     tree, funded, approved, chair, case, login
 ):
     payment = approved(funded, "1200.00", case=case)
-    services.disbursement_pay(actor=chair, disbursement=payment, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=payment, idempotency_key=key()
+    )
     entry = LedgerEntry.objects.get(disbursement=payment, kind="disbursement")
     client = login(chair)
     url = reverse("funds:entry-reverse", args=[entry.pk])

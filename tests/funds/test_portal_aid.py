@@ -12,10 +12,16 @@ def test_each_payment_names_and_links_the_request_it_was_for(
     tree, funded, approved, request_payment, chair, worker, case, login
 ):
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "2000.00", case=case), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "2000.00", case=case),
+        idempotency_key=key(),
     )
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "300.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "300.00"),
+        idempotency_key=key(),
     )  # care paid without a request
     request_payment(funded, "800.00", case=case)  # still being decided
     client = login(worker.user)

@@ -74,7 +74,12 @@ def test_shortfalls_count_what_is_approved_and_not_yet_paid(funded, approved, re
     promised = approved(funded, "3000.00")  # 11,000 promised from 10,000
     waiting = request_payment(funded, "500.00")
     paid = approved(funded, "200.00")
-    services.disbursement_pay(actor=paid.requested_by, disbursement=paid, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001",
+        actor=paid.requested_by,
+        disbursement=paid,
+        idempotency_key=key(),
+    )
     paid.refresh_from_db()
     rows = services.with_shortfalls(
         Disbursement.objects.filter(pk__in=[promised.pk, waiting.pk, paid.pk]).order_by("pk")
@@ -117,7 +122,9 @@ def test_a_paid_or_cancelled_payment_shows_no_balance_line(
     tree, funded, approved, request_payment, chair, login
 ):
     paid = approved(funded, "500.00")
-    services.disbursement_pay(actor=chair, disbursement=paid, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=paid, idempotency_key=key()
+    )
     cancelled = request_payment(funded, "300.00")
     services.disbursement_cancel(actor=chair, disbursement=cancelled, reason="重复申请")
     client = login(chair)

@@ -17,7 +17,10 @@ from unionhub.funds import services
 def _review(auditor, chair, approved, fund, payments: int = 2):
     for _ in range(payments):
         services.disbursement_pay(
-            actor=chair, disbursement=approved(fund, "500.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(fund, "500.00"),
+            idempotency_key=key(),
         )
     today = timezone.localdate()
     return services.audit_open(

@@ -17,7 +17,10 @@ from unionhub.funds import services
 def _pay(chair, approved, fund, count):
     for _ in range(count):
         services.disbursement_pay(
-            actor=chair, disbursement=approved(fund, "500.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(fund, "500.00"),
+            idempotency_key=key(),
         )
 
 

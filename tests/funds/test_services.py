@@ -169,7 +169,12 @@ def test_only_approvers_approve_and_a_payment_needs_approval(
         with pytest.raises(PermissionDenied):
             services.disbursement_approve(actor=actor, disbursement=disbursement)
     with pytest.raises(Conflict):
-        services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+        services.disbursement_pay(
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=disbursement,
+            idempotency_key=key(),
+        )
     assert balance(funded) == Decimal("10000.00")
 
 
@@ -205,13 +210,19 @@ def test_a_category_the_fund_does_not_pay_is_refused(funded, request_payment):
 
 def test_paying_posts_one_entry_and_refuses_an_overdraw(funded, approved, chair, worker):
     first = approved(funded, "6000.00")
-    services.disbursement_pay(actor=chair, disbursement=first, idempotency_key="pay-1")
-    services.disbursement_pay(actor=chair, disbursement=first, idempotency_key="pay-1")  # retry
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=first, idempotency_key="pay-1"
+    )
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=first, idempotency_key="pay-1"
+    )  # retry
     assert balance(funded) == Decimal("4000.00")
     assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
     second = approved(funded, "4000.01")
     with pytest.raises(Conflict) as error:
-        services.disbursement_pay(actor=chair, disbursement=second, idempotency_key="pay-2")
+        services.disbursement_pay(
+            payment_reference="SJ-0001", actor=chair, disbursement=second, idempotency_key="pay-2"
+        )
     assert error.value.code == "insufficient_balance"
     assert "4,000.00" in str(error.value.message)
     assert balance(funded) == Decimal("4000.00")
@@ -226,7 +237,9 @@ def test_a_paid_emergency_stops_the_24_hour_clock(tree, funded, chair, officer, 
     )  # fmt: skip
     case = case_services.case_accept(actor=officer, case=case)
     disbursement = approved(funded, "3000.00", case=case)
-    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=disbursement, idempotency_key=key()
+    )
     case.refresh_from_db()
     assert case.money_reached_at is not None
     assert case.sla_due_at is None
@@ -241,6 +254,7 @@ def advance(fund, case, actor, amount="20000.00", **extra):
     values = {
         "actor": actor, "fund": fund, "case": case, "amount": Decimal(amount),
         "method": "cash", "reason": "垫付住院押金", "idempotency_key": key(),
+        "payment_reference": "SJ-0001",
     }  # fmt: skip
     values.update(extra)
     return services.emergency_advance(**values)
@@ -256,7 +270,9 @@ def test_an_officer_advances_up_to_the_cap_at_once(funded, emergency_case, chair
 
 def test_an_advance_by_bank_transfer_carries_its_slip_number(funded, emergency_case, chair):
     with pytest.raises(DomainError) as refused:
-        advance(funded, emergency_case, chair, "5000.00", method="bank_transfer")
+        advance(
+            funded, emergency_case, chair, "5000.00", method="bank_transfer", payment_reference=""
+        )
     assert refused.value.field == "payment_reference"
     assert balance(funded) == Decimal("10000.00")
     paid = advance(
@@ -413,7 +429,9 @@ def test_closing_refuses_when_something_was_booked_into_the_period_after_the_pre
 
 def test_a_reversal_books_the_opposite_and_keeps_the_original(funded, approved, chair):
     disbursement = approved(funded, "3000.00")
-    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=disbursement, idempotency_key=key()
+    )
     entry = LedgerEntry.objects.get(disbursement=disbursement, kind="disbursement")
     reversal = services.entry_reverse(
         actor=chair, entry=entry, reason="重复支付", idempotency_key=key()
@@ -435,7 +453,10 @@ def test_a_reversal_books_the_opposite_and_keeps_the_original(funded, approved, 
 def test_reversing_a_donation_cannot_overdraw(funded, approved, chair, donate):
     donation = Donation.objects.get()
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "9000.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "9000.00"),
+        idempotency_key=key(),
     )
     entry = LedgerEntry.objects.get(donation=donation, kind="donation")
     with pytest.raises(Conflict):
@@ -517,7 +538,10 @@ def test_a_disclosure_masks_names_and_keeps_anonymous_donors_anonymous(
     donate(funded, "300.00", donor_kind="anonymous")
     donate(funded, "500.00", donor_kind="person", donor_name="王小明")
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "800.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "800.00"),
+        idempotency_key=key(),
     )
     today = timezone.localdate()
     disclosure = services.disclosure_publish(
@@ -577,7 +601,10 @@ def test_the_same_seed_draws_the_same_sample():
 def test_a_review_samples_checks_finds_and_closes(funded, approved, chair, auditor):
     for _ in range(6):
         services.disbursement_pay(
-            actor=chair, disbursement=approved(funded, "500.00"), idempotency_key=key()
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(funded, "500.00"),
+            idempotency_key=key(),
         )
     today = timezone.localdate()
     review = services.audit_open(
@@ -612,7 +639,12 @@ def test_a_review_samples_checks_finds_and_closes(funded, approved, chair, audit
 def test_an_auditor_reads_but_never_writes_money(funded, approved, auditor, emergency_case):
     disbursement = approved(funded, "100.00")
     with pytest.raises(PermissionDenied):
-        services.disbursement_pay(actor=auditor, disbursement=disbursement, idempotency_key=key())
+        services.disbursement_pay(
+            payment_reference="SJ-0001",
+            actor=auditor,
+            disbursement=disbursement,
+            idempotency_key=key(),
+        )
     with pytest.raises(PermissionDenied):
         services.donation_record(
             actor=auditor, fund=funded, donor_kind="anonymous", amount=Decimal("1.00"),
@@ -637,7 +669,10 @@ def test_verify_ledger_reports_a_tampered_balance(funded, capsys):
 
 def test_statement_adds_up(funded, approved, chair, donate):
     services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "1234.56"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "1234.56"),
+        idempotency_key=key(),
     )
     donate(funded, "0.44", donor_kind="anonymous")
     today = timezone.localdate()
@@ -657,7 +692,10 @@ def test_a_statement_nets_each_reversal_against_what_it_corrects(
     other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
     donate(other, "1000.00")
     paid = services.disbursement_pay(
-        actor=chair, disbursement=approved(funded, "300.00"), idempotency_key=key()
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "300.00"),
+        idempotency_key=key(),
     )
     gift = donate(funded, "50.00")
     out, _into = services.fund_transfer(
@@ -723,7 +761,9 @@ def test_a_payments_ledger_entry_does_not_carry_the_beneficiarys_name(
     funded, approved, chair, worker
 ):
     payment = approved(funded, "800.00")
-    services.disbursement_pay(actor=chair, disbursement=payment, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=payment, idempotency_key=key()
+    )
     entry = LedgerEntry.objects.get(disbursement=payment)
     assert worker.name not in entry.memo
     assert entry.memo.startswith(payment.category.name)
@@ -792,9 +832,13 @@ def test_a_key_reused_for_a_different_request_is_refused_and_changes_nothing(
     # A payment's key sent again for another payment must not report that one as paid.
     one, other = approved(funded, "100.00"), approved(funded, "200.00")
     pay_key = key()
-    services.disbursement_pay(actor=chair, disbursement=one, idempotency_key=pay_key)
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=one, idempotency_key=pay_key
+    )
     with pytest.raises(Conflict):
-        services.disbursement_pay(actor=chair, disbursement=other, idempotency_key=pay_key)
+        services.disbursement_pay(
+            payment_reference="SJ-0001", actor=chair, disbursement=other, idempotency_key=pay_key
+        )
     assert Disbursement.objects.get(pk=other.pk).status == "approved"
 
     second = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
@@ -840,7 +884,7 @@ ACTIONS = {
         actor=actor, disbursement=d, comment="不符合垫付条件"
     ),
     "pay": lambda actor, d: services.disbursement_pay(
-        actor=actor, disbursement=d, idempotency_key=key()
+        payment_reference="SJ-0001", actor=actor, disbursement=d, idempotency_key=key()
     ),
     "cancel": lambda actor, d: services.disbursement_cancel(
         actor=actor, disbursement=d, reason="重复申请"
@@ -894,7 +938,9 @@ def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
     paid = services.disbursement_approve(  # another worker's: one approver is enough
         actor=approver1, disbursement=request_payment(funded, "500.00", worker=worker_b)
     )
-    paid = services.disbursement_pay(actor=chair, disbursement=paid, idempotency_key=key())
+    paid = services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=paid, idempotency_key=key()
+    )
     advanced = advance(funded, emergency_case, chair, "1000.00")
     states = {
         "requested": requested, "half approved": still_half, "approved": approved, "paid": paid,
@@ -929,7 +975,9 @@ def test_the_requests_timeline_tells_the_money_story(
 
     asked = request_payment(funded, "500.00", case=case)
     services.disbursement_approve(actor=approver1, disbursement=asked)
-    services.disbursement_pay(actor=chair, disbursement=asked, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=asked, idempotency_key=key()
+    )
     turned_down = request_payment(funded, "800.00", case=case)
     services.disbursement_reject(actor=approver1, disbursement=turned_down, comment="已有其他救助")
     withdrawn = request_payment(funded, "300.00", case=case)
@@ -973,6 +1021,7 @@ def test_the_advance_cap_holds_for_the_request_not_each_advance(tree, funded, ch
 
     def advance(amount):
         return services.emergency_advance(
+            payment_reference="SJ-0001",
             actor=chair, fund=funded, case=fire, amount=amount, method="cash",
             reason="垫付医院押金", idempotency_key=key(),
         )  # fmt: skip
@@ -986,18 +1035,39 @@ def test_the_advance_cap_holds_for_the_request_not_each_advance(tree, funded, ch
     assert funded.disbursements.filter(is_advance=True).count() == 2
 
 
-def test_a_bank_transfer_is_paid_with_its_slip_number(tree, funded, approved, chair):
-    payment = approved(funded, "800.00", method="bank_transfer")
-    with pytest.raises(DomainError) as refused:
-        services.disbursement_pay(actor=chair, disbursement=payment, idempotency_key=key())
-    assert refused.value.field == "payment_reference"
+@pytest.mark.parametrize(
+    "method, voucher",
+    [
+        ("bank_transfer", "bank slip number"),
+        ("cash", "receipt the recipient signed"),
+        ("in_kind", "delivery note the recipient signed"),
+    ],
+)
+def test_a_payment_is_recorded_with_its_voucher_number(
+    tree, funded, approved, chair, method, voucher
+):
+    payment = approved(funded, "800.00", method=method)
+    for blank in ("", "   "):
+        with pytest.raises(DomainError) as refused, translation.override("en"):
+            services.disbursement_pay(
+                actor=chair, disbursement=payment, idempotency_key=key(), payment_reference=blank
+            )
+        assert refused.value.field == "payment_reference"
+        assert voucher in str(refused.value)
     payment.refresh_from_db()
     assert payment.status == "approved" and not LedgerEntry.objects.filter(disbursement=payment)
     services.disbursement_pay(
-        actor=chair, disbursement=payment, idempotency_key=key(), payment_reference="HX001"
+        actor=chair, disbursement=payment, idempotency_key=key(), payment_reference=" HX001 "
     )
     payment.refresh_from_db()
     assert payment.status == "paid" and payment.payment_reference == "HX001"
+
+
+def test_an_advance_without_its_voucher_number_pays_nothing(tree, funded, emergency_case, chair):
+    with pytest.raises(DomainError) as refused:
+        advance(funded, emergency_case, chair, "1000.00", payment_reference="")
+    assert refused.value.field == "payment_reference"
+    assert not funded.disbursements.exists() and not funded.entries.filter(kind="disbursement")
 
 
 def test_a_disclosure_covers_only_what_has_happened(tree, funded, chair):
@@ -1029,7 +1099,9 @@ def test_a_to_approve_notice_stops_counting_once_the_payment_is_decided(
     disbursement = services.disbursement_approve(actor=approver2, disbursement=disbursement)
     assert unread("disbursement_requested", approver2) == (0,)
     assert unread("disbursement_approved", chair) == (1,)
-    services.disbursement_pay(actor=chair, disbursement=disbursement, idempotency_key=key())
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=disbursement, idempotency_key=key()
+    )
     assert unread("disbursement_approved", chair) == (0,)
     assert Notification.objects.filter(recipient=approver2, kind="disbursement_requested").exists()
 
@@ -1078,7 +1150,9 @@ def test_a_withdrawn_request_takes_its_unpaid_payments_with_it(
     assert unread("disbursement_requested", approver1, approver2) == (0, 0)
     assert unread("disbursement_approved", chair) == (0,)
     with pytest.raises(Conflict):
-        services.disbursement_pay(actor=chair, disbursement=approved, idempotency_key=key())
+        services.disbursement_pay(
+            payment_reference="SJ-0001", actor=chair, disbursement=approved, idempotency_key=key()
+        )
     assert not LedgerEntry.objects.filter(disbursement__case=case).exists()
     lines = " ".join(case.events.filter(kind="aid").values_list("body", flat=True))
     assert "职工撤回了诉求" in lines

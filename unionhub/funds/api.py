@@ -312,7 +312,14 @@ class CommentSerializer(serializers.Serializer):
 
 
 class PaySerializer(serializers.Serializer):
-    payment_reference = serializers.CharField(required=False, default="", allow_blank=True)
+    # Required by the service, which names the voucher the payment's method needs.
+    payment_reference = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="The bank slip number of a transfer, or the number of the receipt or delivery "
+        "note the recipient signed.",
+    )
 
 
 class CancelSerializer(serializers.Serializer):

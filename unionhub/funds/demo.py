@@ -167,7 +167,9 @@ class FundSeeder:
                 ))  # fmt: skip
         if status == "paid":
             d.paid_at, d.paid_by = paid_at, payer
-            d.payment_reference = f"HS{paid_at:%Y%m%d}{self.rng.randrange(10**6):06d}"
+            # The voucher's number: a bank slip (回单), a signed receipt (收据) or delivery note.
+            prefix = {"cash": "SJ", "in_kind": "LY"}.get(method, "HD")
+            d.payment_reference = f"{prefix}{paid_at:%Y%m%d}{self.rng.randrange(10**6):06d}"
             book.add(paid_at, "disbursement", -Decimal(amount), payer,
                      memo=payment_memo(d), disbursement=d)  # fmt: skip
             if not advance:

@@ -176,7 +176,10 @@ def payment_reference_field() -> forms.CharField:
         label=_("Payment reference"),
         max_length=60,
         required=False,
-        help_text=_("Bank slip or receipt number; for cash, who received it."),
+        help_text=_(
+            "The bank slip number of a transfer, or the number of the receipt or delivery note "
+            "the recipient signed."
+        ),
     )
 
 

@@ -827,13 +827,24 @@ def _check_method_and_reason(method: str, reason: str) -> str:
     return reason
 
 
+# The review (经审) matches every payment to its voucher: a transfer to its bank slip, cash to
+# the receipt the recipient signed, goods to the signed delivery note. A number, never a name: the
+# reference is kept as long as the payment.
+REFERENCE_REQUIRED = {
+    Disbursement.Method.BANK: gettext_lazy("Give the bank slip number of the transfer."),
+    Disbursement.Method.CASH: gettext_lazy(
+        "Give the number of the receipt the recipient signed for the cash."
+    ),
+    Disbursement.Method.IN_KIND: gettext_lazy(
+        "Give the number of the delivery note the recipient signed for the goods."
+    ),
+}
+
+
 def _check_reference(method: str, reference: str) -> None:
-    if method == Disbursement.Method.BANK and not (reference or "").strip():
-        # The review (经审) matches every transfer to its bank slip.
+    if not (reference or "").strip():
         raise DomainError(
-            _("Give the bank slip number of the transfer."),
-            field="payment_reference",
-            code="reference_required",
+            str(REFERENCE_REQUIRED[method]), field="payment_reference", code="reference_required"
         )
 
 
