@@ -351,6 +351,16 @@ def test_a_full_mobile_number_is_refused_but_a_reference_is_fine(tree, officer, 
     assert refs(refused) == set()
     assert refused.context["form"].errors["q"]
     assert refs(queue(client, q=case.reference)) == {case.reference}
+    prefix, year, number = case.reference.split("-")
+    for as_typed in (f"{year}-{number}", f"{prefix}-{year}-{int(number)}", f"{year}-{int(number)}"):
+        found = queue(client, q=as_typed)
+        assert not found.context["form"].errors and refs(found) == {case.reference}, as_typed
+
+
+def test_an_unknown_sort_in_a_link_falls_back_to_the_default(tree, officer, case, login):
+    response = queue(login(officer), sort="deadline")
+    assert not response.context["form"].errors
+    assert refs(response) == {case.reference}
 
 
 def test_referral_offers_the_districts_offices_and_the_unions_near_the_request(tree, case):

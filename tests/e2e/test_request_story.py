@@ -227,3 +227,43 @@ def test_what_is_typed_in_one_action_survives_sending_another(people, live_serve
     desk.locator('#action-note [aria-invalid="true"]').first.wait_for()
     expect(desk.get_by_label("办理结果")).to_have_value("已发放困难帮扶金2,000元（草稿）")
     assert desk.console_errors == []
+
+
+def test_going_back_shows_the_queue_with_the_filters_it_was_made_with(
+    people, live_server, open_page
+):
+    """Back restores the queue from the server, never from a copy in the browser's storage
+    (which would keep workers' names there, and showed filters that did not match the list);
+    a search is sent once, not once for the change and again for the submit."""
+    import re
+
+    _tree, chair, worker = people
+    from unionhub.cases import services
+    from unionhub.cases.models import ServiceCategory
+
+    services.case_submit(
+        actor=chair, worker=worker, category=ServiceCategory.objects.get(code="hardship_relief"),
+        channel="phone", summary="困难帮扶", description="家庭困难，申请帮扶。",
+    )  # fmt: skip
+    desk = open_page()
+    sign_in(desk, live_server.url + "/accounts/login/", "wd_chair", "用户名或手机号")
+    desk.goto(live_server.url + "/cases/")
+    sent = []
+    desk.on("request", lambda r: sent.append(r.url) if "/cases/?" in r.url else None)
+    status, search = desk.get_by_label("状态"), desk.get_by_label("搜索")
+    status.select_option("all")
+    expect(desk).to_have_url(re.compile(r"status=all"))
+    search.fill("韩璐")
+    search.press("Enter")
+    expect(desk).to_have_url(re.compile(r"q=%E9%9F%A9%E7%92%90"))
+    desk.wait_for_load_state("networkidle")
+    assert len(sent) == 2, sent
+    assert desk.evaluate("Object.keys(localStorage).filter(k => k.startsWith('htmx'))") == []
+
+    desk.go_back()
+    expect(search).to_have_value("")
+    expect(status).to_have_value("all")
+    desk.go_back()
+    expect(status).to_have_value("")
+    expect(desk.locator("#case-table")).to_contain_text("困难帮扶")
+    assert desk.console_errors == []

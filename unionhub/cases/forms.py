@@ -21,7 +21,8 @@ from unionhub.workers.forms import FULL_NUMBER_MESSAGE, NUMBER_TAIL_PATTERN, TAI
 from unionhub.workers.models import Worker, is_number_tail
 from unionhub.workers.validators import validate_id_number
 
-REFERENCE_PATTERN = r"[A-Za-z]{1,6}-[0-9]{4}-[0-9]{1,6}"
+# A reference as printed (HS-2026-000123), without its prefix or its leading zeros.
+REFERENCE_PATTERN = r"(?:[A-Za-z]{1,6}-)?20[0-9]{2}-[0-9]{1,6}"
 
 SORTS = {
     "newest": ("-submitted_at", "-id"),
@@ -101,6 +102,15 @@ def colleagues_by_organization(user) -> list[tuple[str, list]]:
     return list(groups.values())
 
 
+class LenientChoiceField(forms.ChoiceField):
+    """A choice that comes from a link (an old bookmark, a hand-edited address): a value it does
+    not know falls back to the default instead of emptying the page."""
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        return value if self.valid_value(value) else ""
+
+
 class AssigneeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name()
@@ -147,7 +157,7 @@ class QueueFilterForm(StyledForm):
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     since = DateField(label=_("Submitted from"), required=False, widget=DateInput())
     until = DateField(label=_("Submitted to"), required=False, widget=DateInput())
-    sort = forms.ChoiceField(
+    sort = LenientChoiceField(
         label=_("Sort by"),
         required=False,
         choices=[
@@ -215,7 +225,11 @@ class QueueFilterForm(StyledForm):
         label = (_("tail %(tail)s") % {"tail": ""}).strip().lower()
         if label and term.lower().startswith(label) and term[len(label) :].strip().isdigit():
             term = term[len(label) :].strip()
-        if sum(ch.isdigit() for ch in term) > 6 and not re.fullmatch(REFERENCE_PATTERN, term):
+        if re.fullmatch(REFERENCE_PATTERN, term):
+            # Searched as printed: "2026-1853" finds HS-2026-001853.
+            prefix, _dash, number = term.rpartition("-")
+            return f"{prefix}-{int(number):06d}"
+        if sum(ch.isdigit() for ch in term) > 6:
             raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
         return term
 
