@@ -110,6 +110,23 @@ def test_accepting_starts_a_new_clock_whose_breach_escalates_again(tree, submit,
     assert case.response_breached_at is not None
 
 
+@pytest.mark.parametrize("step", ["accept", "refer"])
+def test_a_deadline_missed_before_the_job_ran_stays_on_record(tree, submit, leads, step):
+    officer, _street = leads
+    case = submit(organization=tree.station_a)
+    missed = case.response_due_at
+    with time_machine.travel(missed + datetime.timedelta(hours=2), tick=False):
+        if step == "accept":
+            case = services.case_accept(actor=officer, case=case)
+        else:
+            case = services.case_refer(
+                actor=officer, case=case, organization=tree.street_a, reason="需街道协调"
+            )
+    case.refresh_from_db()
+    assert case.response_breached_at == missed  # not wiped by the new clock
+    assert case.resolution_breached_at is None
+
+
 def test_requests_on_time_are_left_alone(tree, submit):
     case = submit()
     assert services.escalate_breached(now=case.submitted_at + datetime.timedelta(hours=1)) == {

@@ -202,6 +202,18 @@ def _set_clock(case: Case, *, start: datetime.datetime, due: datetime.datetime) 
     case.escalated_at = None
 
 
+def _keep_miss(case: Case, now: datetime.datetime) -> None:
+    """Put a deadline that passed on record before its clock is reset, so that accepting late
+    or referring the request on never wipes the miss (the escalation job may not have run yet)."""
+    due = case.sla_due_at
+    if due is None or now <= due:
+        return
+    if due == case.response_due_at:
+        case.response_breached_at = case.response_breached_at or due
+    elif due == case.resolution_due_at:
+        case.resolution_breached_at = case.resolution_breached_at or due
+
+
 def _stop_clock(case: Case) -> None:
     case.sla_due_at = None
     case.sla_warn_at = None
@@ -715,6 +727,7 @@ def case_accept(*, actor, case: Case) -> Case:
         case.assignee = actor  # whoever accepts holds it until it is assigned on
     _move(case, actor, "accept")
     case.accepted_at = case.accepted_at or now
+    _keep_miss(case, now)
     _set_clock(case, start=now, due=case.resolution_due_at)
     case.save()
     if case.parent_id is None:
@@ -966,6 +979,7 @@ def case_refer(*, actor, case: Case, organization: Organization, reason: str) ->
         data={"from": source.pk, "to": target.pk},
     )
     now = timezone.now()
+    _keep_miss(case, now)
     case.organization = target
     case.owner_path = target.path
     case.assignee = None
