@@ -99,6 +99,25 @@ def test_a_visit_already_made_or_skipped_cannot_be_changed(officer, accepted, vi
     assert visit.status == FollowUp.Status.DONE
 
 
+def test_a_phone_call_does_not_complete_a_planned_visit_but_a_visit_completes_a_call(
+    officer, accepted, visit
+):
+    with pytest.raises(DomainError) as refused:
+        services.case_log_contact(
+            actor=officer, case=accepted, kind="call", summary="电话问候", followup=visit
+        )
+    assert refused.value.field == "followup"
+    visit.refresh_from_db()
+    assert visit.status == FollowUp.Status.SCHEDULED
+    assert not CaseEvent.objects.filter(case=accepted, kind=CaseEvent.Kind.CALL).exists()
+    call = services.followup_schedule(actor=officer, case=accepted, kind="call", due_on=TODAY())
+    services.case_log_contact(
+        actor=officer, case=accepted, kind="visit", summary="顺路上门看望", followup=call
+    )
+    call.refresh_from_db()
+    assert call.status == FollowUp.Status.DONE
+
+
 def test_another_requests_follow_up_or_another_stations_officer_is_refused(
     officer, outsider, accepted, visit, submit
 ):

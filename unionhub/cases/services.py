@@ -900,6 +900,16 @@ def case_log_contact(
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk, case=case)
         if followup.status != FollowUp.Status.SCHEDULED:
             raise Conflict(_("This follow-up has already been recorded."), code="followup_done")
+        if followup.kind == FollowUp.Kind.VISIT and action != "visit":
+            # A call may stand in for nothing more than a call: the plan promised to go there.
+            raise DomainError(
+                _(
+                    "A phone call does not complete a planned visit: log the call without it, "
+                    "and the visit when it is made."
+                ),
+                field="followup",
+                code="call_for_visit",
+            )
         followup.status = FollowUp.Status.DONE
         followup.done_at = when
         followup.done_by = actor
