@@ -1223,6 +1223,25 @@ def test_a_payment_on_the_worker_s_timeline_links_its_amount_not_an_empty_link(
     assert re.search(r"<a [^>]*>\s*</a>", html) is None
 
 
+def test_a_paid_payment_is_one_item_on_the_worker_s_timeline(
+    tree, funded, approved, chair, case, worker
+):
+    from unionhub.core.timeline import worker_timeline
+
+    payment = approved(funded, "1200.00", case=case)
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=payment, idempotency_key=key()
+    )
+    from unionhub.cases.models import CaseEvent
+
+    items = worker_timeline(worker, chair)
+    link = reverse("funds:disbursement-detail", args=[payment.public_id])
+    paid = str(CaseEvent.Kind.PAYMENT.label)
+    assert [item.url for item in items if item.url == link or item.kind == paid] == [link]
+    # The request's own timeline still says it was paid.
+    assert case.events.filter(kind="payment", data__disbursement=str(payment.public_id)).exists()
+
+
 def test_the_reversal_page_names_what_is_reversed_and_says_when_it_already_was(
     tree, funded, approved, chair, case, login
 ):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from unionhub.cases.models import Case, CaseEvent
 from unionhub.core.templatetags.unionhub import colon
-from unionhub.core.timeline import TimelineItem
+from unionhub.core.timeline import TimelineItem, payment_key
 
 
 def case_events(worker, user, limit: int) -> list[TimelineItem]:
@@ -18,7 +18,7 @@ def case_events(worker, user, limit: int) -> list[TimelineItem]:
         .select_related("case", "actor")
         .only(
             "created_at", "kind", "body", "body_translations", "public_message", "public_params",
-            "to_status",
+            "to_status", "data",
             "case__reference",
             "case__public_id", "case__summary", "actor__full_name", "actor__username",
         )
@@ -49,6 +49,7 @@ def case_events(worker, user, limit: int) -> list[TimelineItem]:
                 detail=f"{by}{colon()}{detail}" if by and detail else detail or by,
                 url=reverse("cases:case-detail", args=[event.case.public_id]),
                 reference=event.case.reference,
+                key=payment_key(event.data.get("disbursement")),
             )
         )
     return items

@@ -16,6 +16,10 @@ class TimelineItem:
     detail: str = ""
     url: str = ""
     reference: str = ""
+    # The same fact told by two sources (a payment on its request's timeline and in the fund's
+    # books): one item carries ``key``, the fuller telling lists it in ``replaces``.
+    key: str = ""
+    replaces: str = ""
 
 
 # Each source: (worker, user, limit) -> list[TimelineItem], already limited to what user may see.
@@ -27,11 +31,18 @@ def register_source(source: Callable) -> None:
         _SOURCES.append(source)
 
 
+def payment_key(public_id) -> str:
+    """The key of the timeline item about the payment ``public_id`` (empty without one)."""
+    return f"payment:{public_id}" if public_id else ""
+
+
 def worker_timeline(worker, user, *, limit: int = 50) -> list[TimelineItem]:
     """The newest ``limit`` items about ``worker`` from every source, newest first (one query per
     source, however long the history)."""
     items: list[TimelineItem] = []
     for source in _SOURCES:
         items.extend(source(worker, user, limit))
+    told = {item.replaces for item in items if item.replaces}
+    items = [item for item in items if not item.key or item.key not in told]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]

@@ -294,6 +294,7 @@ def _case_event(
     public: str = "",
     params=None,
     kind: str = CaseEvent.Kind.PAYMENT,
+    data=None,
 ) -> None:
     """Write the money's step on the request's timeline: ``aid`` for asking and deciding,
     ``payment`` for money that moved. ``body`` writes the line (with ``gettext``): it is kept in
@@ -302,7 +303,7 @@ def _case_event(
         return
     from unionhub.cases.services import _event
 
-    _event(case, actor, kind, body=body, public=public, params=params)
+    _event(case, actor, kind, body=body, public=public, params=params, data=data or {})
 
 
 def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
@@ -805,6 +806,7 @@ def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str
         ),
         public=PAID_MESSAGE,
         params={"amount": format_yuan(disbursement.amount)},
+        data={"disbursement": str(disbursement.public_id)},
     )
     user = disbursement.worker.user
     if user is not None:

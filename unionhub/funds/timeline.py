@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from unionhub.core.money import format_yuan
-from unionhub.core.timeline import TimelineItem
+from unionhub.core.timeline import TimelineItem, payment_key
 from unionhub.funds.models import Disbursement
 
 
@@ -24,6 +24,7 @@ def payments(worker, user, limit: int) -> list[TimelineItem]:
             title=f"{format_yuan(d.amount)} · {d.get_status_display()}",
             detail=f"{d.fund.name} · {d.category.label}",
             url=reverse("funds:disbursement-detail", args=[d.public_id]),
+            replaces=payment_key(d.public_id),
         )
         for d in rows
     ]
