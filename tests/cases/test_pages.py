@@ -203,6 +203,13 @@ def test_bulk_assign_assigns_only_requests_in_scope(tree, officer, case, other_c
     assert told == ["已将1件诉求指派给钱慧。", "其中1件是新诉求，现已受理并安排了回访计划。"]
 
 
+def test_only_requests_that_can_be_assigned_have_a_box_to_tick(tree, officer, case, login):
+    services.case_reject(actor=officer, case=case, reason="不属于工会受理范围")
+    closed = queue(login(officer), status="all").content.decode()
+    assert case.reference in closed
+    assert f'name="case" value="{case.public_id}"' not in closed
+
+
 def test_bulk_assign_lists_colleagues_under_the_organisation_they_work_for(
     tree, officer, case, login
 ):

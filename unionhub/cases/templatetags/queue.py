@@ -14,6 +14,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from unionhub.cases.services import ACTIVITIES
+
 register = template.Library()
 
 _ROW = (
@@ -60,7 +62,9 @@ def _labels() -> dict[str, SafeString]:
 
 def _row(case, can_handle: bool, now, labels: dict[str, SafeString], ticked=()) -> SafeString:
     tick = ""
-    if can_handle:
+    if can_handle and case.status not in ACTIVITIES["assign"]:
+        tick = mark_safe('<td class="q-tick"></td>')  # nothing to assign: closed or elsewhere
+    elif can_handle:
         tick = format_html(
             '<td class="q-tick"><label class="tick-target"><input class="form-check-input"'
             ' type="checkbox" name="case" value="{}" aria-label="{}"{}></label></td>',
