@@ -34,7 +34,7 @@ from unionhub.core.demo import pdf_document
 from unionhub.core.i18n import system_line
 from unionhub.core.models import AuditEntry
 from unionhub.orgs.models import Membership, Organization
-from unionhub.workers.models import Worker
+from unionhub.workers.models import FamilyMember, Worker
 from unionhub.workers.services import worker_enable_login
 
 Status = Case.Status
@@ -123,6 +123,11 @@ COUNSELLING = ["进行心理疏导，鼓励积极面对。", "讲解帮扶政策
 # Why a planned visit or call was not made.
 NOT_MADE = ["职工回老家探亲，本月未能上门。", "职工在外地住院，改由家属电话告知近况。",
             "多次电话未接通，已请班组长转告。", "职工婉拒本次探望，表示生活已稳定。"]  # fmt: skip
+CHECK_BACKS = {
+    "held": "职工说已正常上班，家里情况稳定，谢谢工会。",
+    "relapsed": "职工说旧伤复发又请了病假，收入减少，家里开支紧张，已请承办组织跟进。",
+    "unreachable": "上午、下午各打一次电话均未接通，已请班组长转告回电。",
+}
 RATING_COMMENTS = ["工会办事快，很贴心。", "感谢工会的帮助！", "态度很好，就是等得有点久。", "", ""]
 
 
@@ -298,15 +303,15 @@ class CaseSeeder:
         if timezone.make_aware(datetime.datetime.combine(due, datetime.time(10))) < self.now:
             check.status = FollowUp.Status.DONE
             check.outcome = self.rng.choice(["held"] * 8 + ["relapsed", "unreachable"])
-            check.summary = (
-                "回访：职工表示情况稳定。"
-                if check.outcome == "held"
-                else "回访：情况有反复，转交跟进。"
-            )
+            check.summary = CHECK_BACKS[check.outcome]
             check.done_at = timezone.make_aware(datetime.datetime.combine(due, datetime.time(10)))
             check.done_by = actor
-            history.event(check.done_at, Kind.FOLLOWUP, actor, body=check.summary,
-                          public=PUBLIC_MESSAGES["checked_back"])  # fmt: skip
+            # As followup_check_back writes it: the outcome, then what the worker said.
+            history.event(
+                check.done_at, Kind.FOLLOWUP, actor,
+                body=lambda: f"{check.get_outcome_display()}: {check.summary}",
+                public=PUBLIC_MESSAGES["checked_back"],
+            )  # fmt: skip
         history.followups.append(check)
 
     def rate(self, history: History, at, worker_user) -> None:
@@ -488,6 +493,19 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
     district_admin = User.objects.get(username="hs_admin")
     # He follows his request and rates it on his phone: the chair set up his sign-in.
     worker_enable_login(actor=chair, worker=worker, password=seeder.ctx.password)
+    # The household the requests speak of: his wife and two children, the younger at primary
+    # school, the elder at a vocational college (the scholarship request the next autumn).
+    FamilyMember.objects.filter(worker=worker).delete()
+    surname = worker.name[0]
+    Relation = FamilyMember.Relation
+    FamilyMember.objects.bulk_create([
+        FamilyMember(worker=worker, name="陆雪芬", relation=Relation.SPOUSE,
+                     birth_date=datetime.date(1978, 3, 21), note="在洛社镇一家超市做收银"),
+        FamilyMember(worker=worker, name=f"{surname}宇航", relation=Relation.CHILD,
+                     birth_date=datetime.date(2006, 5, 8), school="无锡职业技术学院"),
+        FamilyMember(worker=worker, name=f"{surname}娜倩", relation=Relation.CHILD,
+                     birth_date=datetime.date(2018, 12, 30), school="惠山区阳山中心小学"),
+    ])  # fmt: skip
     seeder.ctx.worker_logins.append((worker.name, worker.mobile, f"{union.name}（火灾求助）"))
     category = seeder.categories["emergency_aid"]
     night = timezone.make_aware(datetime.datetime(2025, 12, 8, 22, 0))
@@ -553,7 +571,8 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
             public=PUBLIC_MESSAGES["part_referred"], params={"organization": seeder.district.name})  # fmt: skip
     morning = night + datetime.timedelta(hours=10, minutes=30)
     seeder.accept(child, morning, district_admin)
-    seeder.resolve(child, morning + datetime.timedelta(hours=3), district_admin,
+    # Resolved once the district's grant is paid (16:00, funds/demo.py).
+    seeder.resolve(child, morning + datetime.timedelta(hours=8), district_admin,
                    "区总工会批准困难帮扶资金，联合企业员工扶助基金共同救助。")  # fmt: skip
     seeder.resolve(h, night + datetime.timedelta(hours=13), chair,
                    "工会主席将创始人捐款、员工募捐和员工扶助基金共30万元送到医院，解决治疗费用。")  # fmt: skip

@@ -132,6 +132,8 @@ class FundSeeder:
     def pay(self, book: Book, *, worker, category, amount, requested_at, requester, approvers,
             paid_at, payer, reason, case=None, method="bank_transfer", urgent=False,
             advance=False, ratified_by=(), status="paid") -> Disbursement:  # fmt: skip
+        if advance:
+            requested_at = paid_at  # paid as it is asked for, as emergency_advance does
         d = Disbursement(
             public_id=uuid.uuid5(NS, f"disbursement-{self.key + 1}"),
             fund=book.fund, case=case, worker=worker, category=category, amount=Decimal(amount),
@@ -182,6 +184,7 @@ class FundSeeder:
                         "method": d.get_method_display(),
                     }),
                     public_message=PAID_MESSAGE, public_params={"amount": format_yuan(d.amount)},
+                    data={"disbursement": str(d.public_id)},
                 ))  # fmt: skip
         if advance:
             d.ratify_due_at = paid_at + datetime.timedelta(days=book.fund.ratify_within_days)
