@@ -263,6 +263,7 @@ def test_going_back_shows_the_queue_with_the_filters_it_was_made_with(
     desk.go_back()
     expect(search).to_have_value("")
     expect(status).to_have_value("all")
+    desk.wait_for_load_state("networkidle")
     desk.go_back()
     expect(status).to_have_value("")
     expect(desk.locator("#case-table")).to_contain_text("困难帮扶")
