@@ -176,13 +176,41 @@ def test_a_refused_action_shows_its_message_and_changes_nothing(tree, officer, c
     assert empty.status_code == 400
 
 
-def test_referring_out_of_scope_sends_the_officer_back_to_the_queue(tree, officer, case, login):
-    response = login(officer).post(
+def test_referring_out_of_scope_leaves_the_officer_following_it_read_only(
+    tree, officer, outsider, case, login
+):
+    client = login(officer)
+    note = "内部备注：职工情绪不稳定，注意沟通方式"
+    response = client.post(
         reverse("cases:case-action", args=[case.public_id, "refer"]),
         {"organization": tree.district.pk, "reason": "需要区总工会处理"},
         HTTP_HX_REQUEST="true",
     )
-    assert response["HX-Redirect"] == reverse("cases:case-list")
+    detail = reverse("cases:case-detail", args=[case.public_id])
+    assert response["HX-Redirect"] == detail
+    from tests.conftest import staff
+    from unionhub.orgs.models import Membership
+
+    district = staff(tree.district, Membership.Role.DISTRICT_ADMIN, username="district_officer")
+    services.case_accept(actor=district, case=case)
+    services.case_note(actor=district, case=case, text=note)
+    page = client.get(detail)
+    assert page.templates[0].name == "cases/case_referred_out.html"
+    html = page.content.decode()
+    assert tree.district.name in html and "已受理" in html
+    assert note not in html and "需要区总工会处理" not in html  # staff lines stay with staff
+    # Nothing to act on: every action answers as if the request were not there.
+    refused = client.post(
+        reverse("cases:case-action", args=[case.public_id, "note"]), {"text": "还想补充"}
+    )
+    assert refused.status_code == 404
+    assert not case.events.filter(body="还想补充").exists()
+    listed = client.get(reverse("cases:referred-out-list"))
+    assert [c.reference for c in listed.context["page"]] == [case.reference]
+    assert case.reference not in queue(client, status="all").content.decode()
+    # Another station's officer still finds nothing there.
+    assert login(outsider).get(detail).status_code == 404
+    assert not login(outsider).get(reverse("cases:referred-out-list")).context["page"]
 
 
 def test_bulk_assign_assigns_only_requests_in_scope(tree, officer, case, other_case, login):
@@ -624,3 +652,27 @@ def test_the_reject_form_says_the_worker_reads_the_reason(tree, officer, case, l
     reject = html[html.index('id="action-reject"') :]
     reject = reject[: reject.index("</details>")]
     assert "职工会在手机上看到这条理由，内部意见请写在备注里。" in reject
+
+
+def test_the_referred_on_list_makes_the_same_number_of_queries_as_rows_grow(
+    tree, officer, submit, login, count_queries
+):
+    def grow(count):
+        for i in range(Case.objects.count(), Case.objects.count() + count):
+            case = submit(summary=f"转办{i}", description=f"第{i}件：欠薪需协调。")
+            services.case_refer(
+                actor=officer, case=case, organization=tree.district, reason="需区总工会统筹"
+            )
+
+    client = login(officer)
+    url = reverse("cases:referred-out-list")
+    grow(1)
+    client.get(url)
+    with count_queries() as small:
+        client.get(url)
+    grow(26)
+    with count_queries() as large:
+        response = client.get(url)
+    assert len(response.context["page"]) == 25
+    # session, user, memberships, bounded count, the page of requests
+    assert len(large) == len(small) <= 6, [q["sql"][:120] for q in large.captured_queries]

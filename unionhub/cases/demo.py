@@ -28,6 +28,7 @@ from unionhub.cases.services import (
     _search_text,
     _store_attachment,
     _warn_at,
+    case_refer,
     check_upload,
 )
 from unionhub.core.demo import pdf_document
@@ -436,7 +437,25 @@ def seed(ctx) -> None:
     seeder.number(everything)
     seeder.save(everything)
     seeder.finish()
+    _referred_on(seeder)
     ctx.report(f"cases: {Case.objects.count()} with {CaseEvent.objects.count()} timeline entries")
+
+
+def _referred_on(seeder: CaseSeeder) -> None:
+    """Today the enterprise union of 华锦重工 hands its newest open request, which it cannot
+    settle in the house, to the district union as a whole; it follows it under "Referred on"."""
+    union = Organization.objects.get(name="无锡华锦重工机械集团有限公司工会")
+    case = (
+        Case.objects.filter(owner_path=union.path, status__in=["submitted", "accepted"])
+        .order_by("-submitted_at")
+        .first()
+    )
+    if case is not None:
+        case_refer(
+            actor=get_user_model().objects.get(username="hz_chair"), case=case,
+            organization=seeder.district,
+            reason="情况涉及多个部门，企业工会协调未果，请区总工会统筹处理。",
+        )  # fmt: skip
 
 
 def _play(seeder: CaseSeeder, history: History, handler, resolutions, worker) -> None:

@@ -62,6 +62,18 @@ class CaseQuerySet(models.QuerySet):
 
         return self.filter(access_for(user).q("owner_path", capability or Cap.VIEW))
 
+    def referred_out_by(self, user) -> CaseQuerySet:
+        """Requests that an organisation of the user's referred on as a whole and that are now
+        owned outside the user's scope: they may follow them, read only, never act on them."""
+        from unionhub.core.access import Cap, access_for
+
+        scope = access_for(user)
+        if scope.is_operator:
+            return self.none()  # an operator sees every request as it is
+        return self.filter(scope.q("referred_from_path", Cap.HANDLE_CASES)).exclude(
+            scope.q("owner_path", Cap.VIEW)
+        )
+
     def of_worker_user(self, user) -> CaseQuerySet:
         """A worker's own cases (the portal's only scope)."""
         if not user.is_authenticated:
@@ -151,6 +163,10 @@ class Case(models.Model):
         verbose_name=_("owning organisation"),
     )
     owner_path = models.CharField(_("owner path"), max_length=255, editable=False)
+    # The organisation that last referred the whole request on (its path), which follows it.
+    referred_from_path = models.CharField(
+        _("referred on by"), max_length=255, blank=True, default="", editable=False
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -240,6 +256,13 @@ class Case(models.Model):
                 name="case_open_scope_due_idx",
                 opclasses=["varchar_pattern_ops", ""],
                 condition=Q(status__in=["submitted", "accepted", "in_progress", "referred"]),
+            ),
+            # What an organisation referred on (its "referred on" list), newest first.
+            models.Index(
+                fields=["referred_from_path", "-submitted_at"],
+                name="case_referred_out_idx",
+                opclasses=["varchar_pattern_ops", ""],
+                condition=~Q(referred_from_path=""),
             ),
             models.Index(fields=["-submitted_at", "-id"], name="case_time_idx"),
             models.Index(fields=["status", "-submitted_at"], name="case_status_time_idx"),

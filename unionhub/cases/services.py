@@ -992,6 +992,7 @@ def case_refer(*, actor, case: Case, organization: Organization, reason: str) ->
     _keep_miss(case, now)
     case.organization = target
     case.owner_path = target.path
+    case.referred_from_path = source.path  # it may follow the request from now on
     case.assignee = None
     case.response_due_at = now + _hours(case.category.response_sla_hours)
     _set_clock(case, start=now, due=case.response_due_at)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("mine/", views.case_list, {"mine": True}, name="case-mine"),
     path("export.xlsx", views.case_export, name="case-export"),
     path("follow-ups/", views.followup_list, name="followup-list"),
+    path("referred-on/", views.referred_out_list, name="referred-out-list"),
     path("bulk-assign/", views.case_bulk_assign, name="case-bulk-assign"),
     path("new/", views.case_create, name="case-create"),
     path("new/find-worker/", views.find_worker, name="find-worker"),

@@ -42,7 +42,7 @@ from unionhub.cases.forms import (
     ScheduleForm,
     plan_from_formset,
 )
-from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
+from unionhub.cases.models import Attachment, Case, CaseEvent, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.errors import DomainError
 from unionhub.core.money import format_yuan
@@ -96,6 +96,46 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render_page(request, "cases/case_list.html", "cases/partials/_case_table.html", context)
+
+
+@staff_required
+def referred_out_list(request: HttpRequest) -> HttpResponse:
+    """The requests the user's organisations referred on as a whole and no longer own: where each
+    stands now, newest first, each opening read only."""
+    cases = (
+        Case.objects.referred_out_by(request.user)
+        .select_related("category", "organization", "assignee")
+        .only(*QUEUE_FIELDS)
+        .order_by("-submitted_at", "-id")
+    )
+    page = BoundedPaginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/referred_out_list.html", {"page": page, "query": ""})
+
+
+def _referred_out_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """A request the user's organisation referred on: where it stands and what the worker has
+    been told, without the new owner's notes or files, and nothing to act on. Any other request
+    outside the user's scope answers 404 as before."""
+    case = (
+        Case.objects.referred_out_by(request.user)
+        .select_related("category", "organization", "assignee")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    referral = (
+        case.events.filter(kind=CaseEvent.Kind.STATUS, to_status=Case.Status.REFERRED)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    events = case.events.exclude(public_message="").order_by("created_at", "id")
+    return render(
+        request,
+        "cases/case_referred_out.html",
+        {"case": case, "referral": referral, "events": case.worker_events(events)},
+    )
 
 
 @staff_required
@@ -383,7 +423,10 @@ def _detail_context(
 
 @staff_required
 def case_detail(request: HttpRequest, public_id) -> HttpResponse:
-    case = _get_case(request, public_id)
+    try:
+        case = _get_case(request, public_id)
+    except Http404:
+        return _referred_out_detail(request, public_id)
     open_action = request.GET.get("open", "")
     context = _detail_context(request, case, open_action=open_action)
     return render(request, "cases/case_detail.html", context)
@@ -567,15 +610,16 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
         form, failed, refused = None, False, True
     if not failed and not refused:
         if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
-            # Referred out of the user's scope: nothing more to show here.
+            # Referred out of the user's scope: from now on they follow it, read only.
             messages.success(
                 request, _("The request was referred to %(org)s.") % {"org": result.organization}
             )
+            follow = reverse("cases:case-detail", args=[case.public_id])
             if request.htmx:
                 response = HttpResponse(status=204)
-                response["HX-Redirect"] = reverse("cases:case-list")
+                response["HX-Redirect"] = follow
                 return response
-            return redirect("cases:case-list")
+            return redirect(follow)
         if action == "refer_part":
             messages.success(
                 request,
