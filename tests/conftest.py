@@ -114,6 +114,16 @@ def worker(tree):
 
 
 @pytest.fixture
+def workmate(tree):
+    """A second worker of enterprise A with a sign-in: the same workshop, the same Wi-Fi."""
+    record = WorkerFactory(name="赵丽", organization=tree.union_a, enterprise=tree.enterprise_a)
+    user = UserFactory(username="w-zhaoli", full_name="赵丽", mobile=record.mobile)
+    record.user = user
+    record.save(update_fields=["user"])
+    return record
+
+
+@pytest.fixture
 def worker_b(tree):
     return WorkerFactory(name="李娜", organization=tree.union_b, enterprise=tree.enterprise_b)
 

@@ -161,6 +161,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "unionhub.accounts.lockout.AccountOrBusyAddressHandler"
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+# A success clears that account's own failures, not its address's (unionhub.accounts.lockout).
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "unionhub.accounts.views.lockout_response"
 AXES_VERBOSE = False  # its log lines would carry the submitted mobile number

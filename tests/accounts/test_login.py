@@ -116,6 +116,62 @@ def test_a_success_clears_earlier_failures(client, officer, password):
     assert not AccessAttempt.objects.filter(username="officer").exists()
 
 
+def test_a_colleagues_sign_in_from_the_same_address_leaves_a_locked_account_locked(
+    client, officer, district_admin, password
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, "officer", "wrong-password", REMOTE_ADDR="10.9.9.9")
+    assert post_login(client, "admin1", password, REMOTE_ADDR="10.9.9.9").status_code == 302
+    client.logout()
+    assert post_login(client, "officer", password, REMOTE_ADDR="10.9.9.9").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_workmates_sign_in_on_the_phone_leaves_a_locked_worker_locked(
+    client, worker, workmate, password
+):
+    """Worker A mistypes five times on the factory Wi-Fi; worker B signs in from it."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(
+            client, worker.mobile, "wrong-password", url="portal:login", REMOTE_ADDR="10.9.9.9"
+        )
+    signed_in = post_login(
+        client, workmate.mobile, password, url="portal:login", REMOTE_ADDR="10.9.9.9"
+    )
+    assert signed_in.status_code == 302
+    client.logout()
+    locked = post_login(client, worker.mobile, password, url="portal:login", REMOTE_ADDR="10.9.9.9")
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_success_clears_only_the_accounts_own_failures(client, officer, district_admin, password):
+    post_login(client, "officer", "wrong-password", REMOTE_ADDR="10.9.9.9")
+    post_login(client, "admin1", "wrong-password", REMOTE_ADDR="10.9.9.9")
+    post_login(client, "admin1", password, REMOTE_ADDR="10.9.9.9")
+    assert not AccessAttempt.objects.filter(username="admin1").exists()
+    assert AccessAttempt.objects.filter(username="officer", ip_address="10.9.9.9").exists()
+
+
+def test_a_worker_signing_in_by_mobile_clears_their_own_failures(client, worker, password):
+    post_login(client, worker.mobile, "wrong-password", url="portal:login")
+    post_login(client, worker.mobile, password, url="portal:login")
+    assert not AccessAttempt.objects.exists()
+
+
+def test_a_success_from_a_busy_address_does_not_unlock_it(
+    client, officer, district_admin, password
+):
+    """Guessing many accounts from one place, then signing in to one's own account there, does
+    not start the address's count again: it stays locked."""
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+        post_login(client, f"nobody{i}", "wrong-password", REMOTE_ADDR="10.9.9.9")
+    assert post_login(client, "admin1", password, REMOTE_ADDR="10.9.9.9").status_code == 302
+    client.logout()
+    post_login(client, "nobody-else", "wrong-password", REMOTE_ADDR="10.9.9.9")
+    assert post_login(client, "officer", password, REMOTE_ADDR="10.9.9.9").status_code == 429
+
+
 def test_the_api_token_endpoint_is_locked_out_too(client, officer, password):
     url = reverse("api:auth-token")
     for _ in range(settings.AXES_FAILURE_LIMIT):

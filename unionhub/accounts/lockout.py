@@ -4,12 +4,20 @@ A factory's Wi-Fi, a dormitory or a mobile carrier puts a whole workshop behind 
 worker mistyping must not lock everyone else out. So an account locks after
 ``AXES_FAILURE_LIMIT`` failures and an address after ``LOGIN_ADDRESS_FAILURE_LIMIT`` (guessing
 many accounts' passwords from one place still stops there).
+
+A successful sign-in clears that account's own failures only. Axes would clear every failure
+from the address too (one row set per lockout parameter), so a colleague signing in on the
+workshop's Wi-Fi would unlock an account locked a minute before, and an address guessing many
+accounts would start again from nothing after each success of its own.
 """
 
 from __future__ import annotations
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 
@@ -28,3 +36,22 @@ class AccountOrBusyAddressHandler(AxesDatabaseHandler):
         by_account, by_address = (_failures(queryset) for queryset in attempts)
         limit = settings.AXES_FAILURE_LIMIT
         return max(by_account, by_address * limit // settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """After a successful sign-in (``AXES_RESET_ON_SUCCESS``): the failures recorded under
+        this account's username or its mobile number (a sign-in by mobile is counted under the
+        number typed), and no one else's."""
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        names = {username}
+        mobile = (
+            get_user_model()
+            ._default_manager.filter(username=username)
+            .values_list("mobile", flat=True)
+            .first()
+        )
+        if mobile:
+            names.add(mobile)
+        count, _deleted = AccessAttempt.objects.filter(username__in=names).delete()
+        return count
