@@ -8,6 +8,7 @@ from PIL import Image
 from unionhub.cases import services
 from unionhub.cases.models import Attachment
 from unionhub.core.errors import Conflict, DomainError
+from unionhub.core.forms import UPLOAD_END
 
 
 def png_bytes() -> bytes:
@@ -96,7 +97,7 @@ def test_the_worker_sees_their_own_photos(tree, worker, hardship, login):
 def test_uploading_on_the_case_page(tree, case, officer, login):
     response = login(officer).post(
         reverse("cases:case-action", args=[case.public_id, "attach"]),
-        {"file": SimpleUploadedFile("x.exe.jpg", EXE), "visible_to_worker": "on"},
+        {"file": SimpleUploadedFile("x.exe.jpg", EXE), "visible_to_worker": "on", UPLOAD_END: "1"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200

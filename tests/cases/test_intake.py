@@ -12,6 +12,7 @@ from tests.factories import make_id_number
 from unionhub.cases import services
 from unionhub.cases.models import Case
 from unionhub.core.errors import DomainError
+from unionhub.core.forms import UPLOAD_END
 from unionhub.notifications.models import Notification
 from unionhub.workers.models import Worker
 
@@ -134,6 +135,7 @@ def test_the_intake_page_finds_a_worker_and_opens_the_request(
         "summary": "家庭困难申请帮扶",
         "description": "配偶下岗，孩子上学，收入不够开支。",
         "submission_key": key,
+        UPLOAD_END: "1",
     }
     first = client.post(reverse("cases:case-create"), form)
     again = client.post(reverse("cases:case-create"), form)  # a double click
@@ -161,7 +163,7 @@ def test_an_enterprise_chair_registers_a_colleague_of_the_enterprise_at_intake(
         "new_name": "陆海峰", "new_id_number": make_id_number(), "new_mobile": "13905108181",
         "organization": tree.union_a.pk, "category": hardship.pk, "channel": "phone",
         "urgency": "emergency", "summary": "家中失火", "description": "晚上十点家中失火，已送医。",
-        "submission_key": uuid.uuid4(),
+        "submission_key": uuid.uuid4(), UPLOAD_END: "1",
     }  # fmt: skip
     client = login(chair)
     response = client.post(reverse("cases:case-create"), data, follow=True)
@@ -190,6 +192,7 @@ def register_at_intake(client, tree, hardship, **changes):
         "summary": "申请困难帮扶",
         "description": "外来务工人员，工伤后收入中断。",
         "submission_key": uuid.uuid4(),
+        UPLOAD_END: "1",
         **changes,
     }
     return client.post(reverse("cases:case-create"), data)
@@ -234,6 +237,7 @@ def test_a_colleagues_night_call_records_who_reported_it_and_when_it_happened(
             "reporter_relation": "同事",
             "reporter_phone": "１３９ ５１０８ ６６２１",
             "submission_key": uuid.uuid4(),
+            UPLOAD_END: "1",
         },
     )
     assert response.status_code == 302
@@ -271,7 +275,7 @@ def test_a_bad_reporter_or_time_is_refused_on_the_page_and_nothing_is_opened(
     data = {
         "worker": worker.public_id, "category": hardship.pk, "channel": "phone",
         "urgency": "normal", "summary": "申请困难帮扶", "description": "妻子患病，家庭困难。",
-        "submission_key": uuid.uuid4(), **values,
+        "submission_key": uuid.uuid4(), UPLOAD_END: "1", **values,
     }  # fmt: skip
     response = login(officer).post(reverse("cases:case-create"), data)
     assert response.status_code == 200

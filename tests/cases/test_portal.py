@@ -5,6 +5,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from unionhub.cases import services
 from unionhub.cases.models import Case
+from unionhub.core.forms import UPLOAD_END
 from unionhub.notifications.models import Notification
 
 
@@ -16,6 +17,7 @@ def test_a_worker_submits_from_the_phone_once_even_on_a_double_tap(tree, worker,
         "description": "父亲突发脑梗住院，需要陪护，收入减少。",
         "preferred_contact_time": "晚上七点后",
         "submission_key": uuid.uuid4(),
+        UPLOAD_END: "1",
     }
     first = client.post(reverse("portal:case-create"), form)
     second = client.post(reverse("portal:case-create"), form)
@@ -33,6 +35,7 @@ def test_bad_input_on_the_phone_keeps_what_was_typed(tree, worker, hardship, log
             "summary": "求助",
             "description": "短",
             "submission_key": uuid.uuid4(),
+            UPLOAD_END: "1",
         },
     )
     assert response.status_code == 200

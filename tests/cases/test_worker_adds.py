@@ -14,7 +14,10 @@ from tests.factories import UserFactory
 from unionhub.cases import services
 from unionhub.cases.models import Attachment, Case, CaseEvent
 from unionhub.core.errors import Conflict, DomainError
+from unionhub.core.forms import UPLOAD_END
 from unionhub.notifications.models import Notification
+
+WHOLE = {UPLOAD_END: "1"}  # the end of a form with files: it arrived whole
 
 
 def detail(case):
@@ -34,7 +37,9 @@ def test_the_worker_adds_words_and_a_photo_and_whoever_handles_it_is_told(
     page = client.get(detail(case)).content.decode()
     assert "补充情况" in page and 'enctype="multipart/form-data"' in page
     photo = SimpleUploadedFile("住院发票.png", png_bytes(), content_type="image/png")
-    response = client.post(add_url(case), {"text": "补交住院发票一张。", "attachments": [photo]})
+    response = client.post(
+        add_url(case), {"text": "补交住院发票一张。", "attachments": [photo], **WHOLE}
+    )
     assert response.status_code == 302
     message = case.events.get(kind=CaseEvent.Kind.MESSAGE)
     assert message.body == "补交住院发票一张。" and message.actor == worker.user
@@ -54,11 +59,11 @@ def test_the_worker_adds_words_and_a_photo_and_whoever_handles_it_is_told(
 
 def test_nothing_to_add_or_a_bad_file_is_refused_and_changes_nothing(tree, worker, case, login):
     client = login(worker.user)
-    empty = client.post(add_url(case), {"text": "  "})
+    empty = client.post(add_url(case), {"text": "  ", **WHOLE})
     assert empty.status_code == 400
     assert "请填写要补充的内容，或选择照片。" in empty.content.decode()
     fake = SimpleUploadedFile("发票.jpg", EXE, content_type="image/jpeg")
-    refused = client.post(add_url(case), {"text": "补交发票", "attachments": [fake]})
+    refused = client.post(add_url(case), {"text": "补交发票", "attachments": [fake], **WHOLE})
     assert refused.status_code == 400
     said = refused.content.decode()
     assert "不是照片" in said and 'id="id_attachments"' in said
@@ -90,7 +95,7 @@ def test_the_api_takes_the_same_addition(tree, worker, officer, case, login):
     client = login(worker.user)
     url = reverse("api:case-add-info", args=[case.public_id])
     photo = SimpleUploadedFile("伤情.png", png_bytes(), content_type="image/png")
-    response = client.post(url, {"text": "伤口复查结果", "attachments": [photo]})
+    response = client.post(url, {"text": "伤口复查结果", "attachments": [photo], **WHOLE})
     assert response.status_code == 200, response.content
     assert any("您补充了" in e["public_message"] for e in response.json()["events"])
     assert Attachment.objects.filter(case=case, visible_to_worker=True).count() == 1
@@ -140,7 +145,7 @@ def test_after_sending_the_worker_is_told_when_to_expect_a_call(tree, worker, ha
     form = {
         "category": hardship.pk, "summary": "家里老人住院",
         "description": "父亲突发脑梗住院，需要陪护，收入减少。",
-        "preferred_contact_time": "晚上七点后", "submission_key": uuid.uuid4(),
+        "preferred_contact_time": "晚上七点后", "submission_key": uuid.uuid4(), UPLOAD_END: "1",
     }  # fmt: skip
     response = client.post(reverse("portal:case-create"), form, follow=True)
     case = Case.objects.get()
@@ -154,7 +159,7 @@ def test_after_sending_the_worker_is_told_when_to_expect_a_call(tree, worker, ha
 
 def test_the_phone_says_which_field_is_missing_in_plain_words(tree, worker, login):
     response = login(worker.user).post(
-        reverse("portal:case-create"), {"submission_key": uuid.uuid4()}
+        reverse("portal:case-create"), {"submission_key": uuid.uuid4(), UPLOAD_END: "1"}
     )
     page = response.content.decode()
     for said in ["请选择求助类别。", "请用一句话说明您的诉求。", "请说明具体情况。"]:
@@ -163,7 +168,9 @@ def test_the_phone_says_which_field_is_missing_in_plain_words(tree, worker, logi
 
 
 def test_more_than_five_files_are_refused_before_any_is_read(tree, worker, case, login):
-    response = login(worker.user).post(add_url(case), {"text": "补充", "attachments": six()})
+    response = login(worker.user).post(
+        add_url(case), {"text": "补充", "attachments": six(), **WHOLE}
+    )
     assert response.status_code == 400
     assert "最多只能上传5个文件。" in response.content.decode()
     assert not Attachment.objects.exists()

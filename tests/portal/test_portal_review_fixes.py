@@ -9,6 +9,7 @@ from django.utils import translation
 
 from unionhub.cases import services
 from unionhub.cases.models import Case, ServiceCategory
+from unionhub.core.forms import UPLOAD_END
 from unionhub.notifications.models import Notification
 
 
@@ -181,7 +182,12 @@ def test_an_empty_description_is_summarised_on_top_with_a_note_about_photos(
     from tests.cases.test_attachments import png_bytes
 
     client = login(worker.user)
-    data = {"category": hardship.pk, "summary": "求助", "submission_key": uuid.uuid4()}
+    data = {
+        "category": hardship.pk,
+        "summary": "求助",
+        "submission_key": uuid.uuid4(),
+        UPLOAD_END: "1",
+    }
     html = client.post(reverse("portal:case-create"), data).content.decode()
     summary = html.index("data-error-summary")
     assert summary < html.index('name="category"')  # on top of the form

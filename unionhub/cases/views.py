@@ -47,7 +47,13 @@ from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.errors import DomainError
 from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
-from unionhub.core.views import add_domain_error, posted_here, render_page, staff_required
+from unionhub.core.views import (
+    add_domain_error,
+    posted_here,
+    render_page,
+    staff_required,
+    whole_upload_required,
+)
 from unionhub.enterprises.models import Enterprise
 from unionhub.workers.models import Worker
 
@@ -593,6 +599,7 @@ UNTOLD_MESSAGES = {
 
 @staff_required
 @posted_here(lambda request, public_id, action: reverse("cases:case-detail", args=[public_id]))
+@whole_upload_required(actions=frozenset({"attach"}))
 def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
     """Every action on the case page posts here; htmx gets the updated page body back."""
     case = _get_case(request, public_id)
@@ -705,6 +712,7 @@ def find_worker(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@whole_upload_required
 def case_create(request: HttpRequest) -> HttpResponse:
     require(request.user, Cap.HANDLE_CASES)
     user = request.user

@@ -15,6 +15,12 @@ from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
 
 BLANK_LABEL = BLANK_CHOICE_DASH[0][1]
 
+# The last field of every form that carries files (the ``{% upload_end %}`` tag draws it after
+# the form's button). Browsers send fields in the page's order, so a body cut off on the way (a
+# phone losing its signal mid-upload) lacks it, while Django's parser takes what did arrive as
+# the whole form: some of the photos, or half a description.
+UPLOAD_END = "upload_end"
+
 
 TOO_LONG = ngettext_lazy(
     "Keep it to %(limit_value)d character; this has %(show_value)d.",

@@ -21,7 +21,7 @@ from unionhub.core import services
 from unionhub.core.access import Cap, access_for, require
 from unionhub.core.calendar import years_without_schedule
 from unionhub.core.errors import DomainError
-from unionhub.core.forms import AuditFilterForm, CalendarDayForm
+from unionhub.core.forms import UPLOAD_END, AuditFilterForm, CalendarDayForm
 from unionhub.core.models import AuditEntry, CalendarDay
 from unionhub.core.pagination import BoundedPaginator, bounded_count
 
@@ -71,6 +71,71 @@ def posted_here(back):
         return wrapper
 
     return decorator
+
+
+def page_left(request: HttpRequest) -> str:
+    """The page a refused form was sent from (this site's own ``Referer``), to go back to; the
+    start page when the browser did not say."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return "/"
+
+
+def upload_cut_short(request: HttpRequest) -> bool:
+    return (
+        request.method == "POST"
+        and request.content_type == "multipart/form-data"
+        and UPLOAD_END not in request.POST
+    )
+
+
+def whole_upload_required(view=None, *, actions: frozenset[str] | None = None):
+    """A form with files that did not arrive whole is refused (400) before anything is done, and
+    the sender is asked to send it again. ``actions`` limits the check to those values of the
+    view's ``action`` argument (the forms of a page that carry files)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            checked = actions is None or kwargs.get("action") in actions
+            if checked and upload_cut_short(request):
+                return _upload_cut_short_response(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+def _upload_cut_short_response(request: HttpRequest) -> HttpResponse:
+    back = page_left(request)
+    message = _(
+        "The connection broke while the form was being sent, so nothing was saved. "
+        "Check your signal and send it again."
+    )
+    if request.htmx:
+        # htmx does not show a 400's body: the page itself comes back with the message.
+        messages.error(request, message)
+        response = HttpResponse(status=400)
+        response["HX-Redirect"] = back
+        return response
+    return render(
+        request,
+        "errors/upload_cut_short.html",
+        {"message": message, "back": back},
+        status=400,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form sent from a page open too long. The page says what to do and
+    has a button back to where the form was."""
+    return render(request, "403_csrf.html", {"back": page_left(request)}, status=403)
 
 
 def add_domain_error(form, error: DomainError) -> None:

@@ -21,7 +21,7 @@ from unionhub.cases.forms import RatingForm, ReopenForm, WorkerAddForm, WorkerRe
 from unionhub.cases.models import Attachment, Case
 from unionhub.cases.views import serve_attachment, upload_from
 from unionhub.core.errors import DomainError
-from unionhub.core.views import add_domain_error
+from unionhub.core.views import add_domain_error, whole_upload_required
 from unionhub.notifications import views as notification_views
 from unionhub.orgs.models import Organization
 from unionhub.portal.personal_data import personal_data, personal_data_json
@@ -143,6 +143,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @worker_required
+@whole_upload_required
 def case_create(request: HttpRequest) -> HttpResponse:
     initial = {"submission_key": uuid.uuid4()}
     form = WorkerRequestForm(request.POST or None, request.FILES or None, initial=initial)
@@ -205,6 +206,7 @@ PORTAL_ACTIONS = {"rate": "rate", "reopen": "reopen", "withdraw": "withdraw", "a
 
 
 @worker_required
+@whole_upload_required(actions=frozenset({"add"}))
 def case_act(request: HttpRequest, public_id, action: str) -> HttpResponse:
     """The worker's own actions: withdraw, reopen, rate, add to an open request.
 

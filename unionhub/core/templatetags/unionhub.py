@@ -66,3 +66,14 @@ def percent(value) -> str:
     except (ArithmeticError, ValueError, TypeError):
         return ""
     return f"{share.normalize():f}%"
+
+
+@register.simple_tag
+def upload_end() -> str:
+    """The last element of a form that carries files, after its button: a body cut off on the
+    way arrives without it and is refused (``unionhub.core.views.whole_upload_required``)."""
+    from django.utils.html import format_html
+
+    from unionhub.core.forms import UPLOAD_END
+
+    return format_html('<input type="hidden" name="{}" value="1">', UPLOAD_END)
