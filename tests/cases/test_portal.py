@@ -129,3 +129,141 @@ def test_a_notification_of_someone_else_answers_404(tree, worker, officer, case,
 def test_the_portal_lists_only_my_requests(tree, worker, case, login):
     response = login(worker.user).get(reverse("portal:case-list"))
     assert [c.reference for c in response.context["page"]] == [case.reference]
+
+
+# Sent again: the same text within half an hour is the same request, and its new photos join it.
+
+
+def coloured_photo(name: str, colour: tuple[int, int, int]):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def leak_request(hardship, *photos):
+    """The new-request form as the worker sends it: a fresh form key each time (Back and Send)."""
+    return {
+        "category": hardship.pk,
+        "summary": "宿舍漏水",
+        "description": "宿舍屋顶漏水，床铺被淋湿，请工会帮忙协调。",
+        "submission_key": uuid.uuid4(),
+        "attachments": list(photos),
+        UPLOAD_END: "1",
+    }
+
+
+def test_sending_a_request_again_with_new_photos_adds_them_to_the_one_already_sent(
+    tree, worker, officer, hardship, login
+):
+    client = login(worker.user)
+    url = reverse("portal:case-create")
+    client.post(url, leak_request(hardship, coloured_photo("屋顶.png", (200, 0, 0))))
+    again = client.post(
+        url,
+        leak_request(
+            hardship,
+            coloured_photo("屋顶.png", (200, 0, 0)),  # the same photo: kept once
+            coloured_photo("床铺.png", (0, 0, 200)),
+        ),
+        follow=True,
+    )
+    case = Case.objects.get()
+    assert sorted(case.attachments.values_list("original_name", flat=True)) == [
+        "屋顶.png",
+        "床铺.png",
+    ]
+    page = again.content.decode()
+    assert f"您已经发送过这个求助（{case.reference}），这次选择的照片已加到这个求助里。" in page
+    # Whoever handles it hears of the addition, as when the worker adds on the request's page.
+    assert Notification.objects.filter(recipient=officer, kind="case_added_to").exists()
+
+
+def test_sending_a_request_again_with_the_same_photos_adds_nothing(tree, worker, hardship, login):
+    client = login(worker.user)
+    url = reverse("portal:case-create")
+    client.post(url, leak_request(hardship, coloured_photo("屋顶.png", (200, 0, 0))))
+    again = client.post(
+        url, leak_request(hardship, coloured_photo("屋顶.png", (200, 0, 0))), follow=True
+    )
+    case = Case.objects.get()
+    assert case.attachments.count() == 1
+    assert f"您已经发送过这个求助（{case.reference}）。" in again.content.decode()
+
+
+def test_photos_sent_again_to_a_request_no_longer_open_are_not_added_and_the_worker_is_told(
+    tree, worker, hardship, login
+):
+    client = login(worker.user)
+    url = reverse("portal:case-create")
+    client.post(url, leak_request(hardship))
+    case = Case.objects.get()
+    services.case_withdraw(actor=worker.user, case=case)
+    again = client.post(
+        url, leak_request(hardship, coloured_photo("床铺.png", (0, 0, 200))), follow=True
+    )
+    assert Case.objects.count() == 1 and not case.attachments.exists()
+    page = again.content.decode()
+    assert f"您已经发送过这个求助（{case.reference}），但这次选择的照片没能加进去" in page
+    assert "已撤回" in page
+
+
+def test_a_bad_file_sent_again_is_refused_on_the_form_and_nothing_is_added(
+    tree, worker, hardship, login
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases.test_attachments import EXE
+
+    client = login(worker.user)
+    url = reverse("portal:case-create")
+    client.post(url, leak_request(hardship))
+    refused = client.post(url, leak_request(hardship, SimpleUploadedFile("bill.jpg", EXE)))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["attachments"]
+    assert not Case.objects.get().attachments.exists()
+
+
+def test_a_full_request_sent_again_keeps_its_files_and_says_why(
+    tree, worker, hardship, login, settings
+):
+    client = login(worker.user)
+    url = reverse("portal:case-create")
+    client.post(url, leak_request(hardship))
+    case = Case.objects.get()
+    for i in range(20):
+        services.attachment_add(
+            actor=worker.user,
+            case=case,
+            upload=services.Upload(name=f"{i}.png", content=coloured_photo("x", (i, 9, 9)).read()),
+        )
+    again = client.post(
+        url, leak_request(hardship, coloured_photo("床铺.png", (0, 0, 200))), follow=True
+    )
+    assert case.attachments.count() == 20
+    assert "每件诉求最多上传20个文件" in again.content.decode()
+
+
+def test_staff_sending_an_intake_again_add_its_new_files_to_the_request(
+    tree, officer, worker, hardship, login
+):
+    def intake(*photos):
+        return {
+            "worker": worker.public_id, "category": hardship.pk, "channel": "walk_in",
+            "urgency": "normal", "summary": "宿舍漏水", "description": "宿舍屋顶漏水，请协调。",
+            "submission_key": uuid.uuid4(), "attachments": list(photos), UPLOAD_END: "1",
+        }  # fmt: skip
+
+    client = login(officer)
+    client.post(reverse("cases:case-create"), intake())
+    again = client.post(
+        reverse("cases:case-create"), intake(coloured_photo("床铺.png", (0, 0, 200))), follow=True
+    )
+    case = Case.objects.get()
+    attachment = case.attachments.get()
+    assert attachment.visible_to_worker
+    assert "新文件已加到这个诉求里" in again.content.decode()

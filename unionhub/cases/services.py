@@ -350,7 +350,9 @@ def case_submit(
     The deadlines start at submission: respond within the category's response hours, resolve
     within its resolution hours (an emergency category is always an emergency). The same
     ``submission_key`` from the same person returns the case already opened (double taps and
-    retries do not open a second one).
+    retries do not open a second one), and so does the same text sent again within
+    ``RESUBMISSION_WINDOW``. The case answered then carries ``sent_again`` (a ``SentAgain``): the
+    photos it lacked are added to it (see ``_add_files_sent_again``), or it says why they were not.
     """
     from unionhub.workers.services import refuse_erased
 
@@ -364,6 +366,9 @@ def case_submit(
         description=description,
     )
     if existing is not None:
+        existing.sent_again = _add_files_sent_again(
+            actor=actor, case=existing, attachments=attachments
+        )
         return existing
     try:
         with transaction.atomic():
@@ -386,13 +391,58 @@ def case_submit(
     except IntegrityError:
         if submission_key is None:
             raise
-        # The same submission raced us to the unique constraint: answer with the one that won.
-        return Case.objects.get(created_by=actor, submission_key=submission_key)
+        # The same submission raced us to the unique constraint: answer with the one that won
+        # (it carries the same files).
+        existing = Case.objects.get(created_by=actor, submission_key=submission_key)
+        existing.sent_again = SentAgain()
+        return existing
 
 
 # An identical request from the same person within this time is the same request sent again
 # (the browser's Back and a second tap on "Submit" bring a fresh form key).
 RESUBMISSION_WINDOW = datetime.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class SentAgain:
+    """What became of the files of a request sent again: how many were added to the request
+    already opened, or why none could be (``refused``, a sentence to show)."""
+
+    added: int = 0
+    refused: str = ""
+
+
+def _add_files_sent_again(*, actor, case: Case, attachments: list[Upload]) -> SentAgain:
+    """A request sent again (Back and Send, with photos chosen this time) must not lose its new
+    photos: those the request already opened lacks (the same content counts once) are added to
+    it, the way the worker adds to a request (or staff add a file): only while it is open, at most
+    the files one sending may carry, all or none. A file that is no photo or PDF is refused as on
+    a first sending (``DomainError`` on ``attachments``)."""
+    held = set(case.attachments.values_list("sha256", flat=True))
+    new = []
+    for upload in attachments:
+        digest = hashlib.sha256(upload.content).hexdigest()
+        if digest not in held:
+            held.add(digest)
+            new.append(upload)
+    if not new:
+        return SentAgain()
+    _check_uploads(new)
+    if case.status not in Case.OPEN_STATUSES:
+        return SentAgain(
+            refused=_("The request is %(status)s: nothing more can be added to it.")
+            % {"status": case.get_status_display()}
+        )
+    try:
+        with transaction.atomic():
+            if _is_workers_own(case, actor):
+                case_add_info(actor=actor, case=case, attachments=new)
+            else:
+                for upload in new:
+                    attachment_add(actor=actor, case=case, upload=upload, visible_to_worker=True)
+    except DomainError as error:
+        return SentAgain(refused=str(error.message))
+    return SentAgain(added=len(new))
 
 
 def submitted_already(

@@ -734,11 +734,25 @@ def case_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            if case.submitted_at >= started:
-                told = _("Request %(reference)s opened.")
+            sent_again = getattr(case, "sent_again", None)
+            reference = {"reference": case.reference}
+            if case.submitted_at >= started and sent_again is None:
+                messages.success(request, _("Request %(reference)s opened.") % reference)
+            elif sent_again is not None and sent_again.added:
+                told = _(
+                    "This request was already opened as %(reference)s: the new files were added "
+                    "to it."
+                )
+                messages.success(request, told % reference)
+            elif sent_again is not None and sent_again.refused:
+                told = _(
+                    "This request was already opened as %(reference)s; its new files could not "
+                    "be added: %(reason)s"
+                )
+                messages.warning(request, told % {**reference, "reason": sent_again.refused})
             else:
                 told = _("This request was already opened as %(reference)s: nothing new was added.")
-            messages.success(request, told % {"reference": case.reference})
+                messages.success(request, told % reference)
             return redirect("cases:case-detail", public_id=case.public_id)
     if form.is_bound and form.cleaned_data.get("worker"):
         chosen = (

@@ -165,14 +165,35 @@ def case_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            due = date_format(timezone.localtime(case.response_due_at), "m-d H:i")
-            said = _(
-                "We have received your request %(reference)s. "
-                "Your union will contact you by %(due)s."
-            )
-            messages.success(request, said % {"reference": case.reference, "due": due})
+            _tell_how_it_went(request, case)
             return redirect("portal:case-detail", public_id=case.public_id)
     return render(request, "portal/case_form.html", {"form": form})
+
+
+def _tell_how_it_went(request: HttpRequest, case: Case) -> None:
+    """After "Send": received; or, sent before, what became of the photos chosen this time."""
+    sent_again = getattr(case, "sent_again", None)
+    reference = {"reference": case.reference}
+    if sent_again is None:
+        due = date_format(timezone.localtime(case.response_due_at), "m-d H:i")
+        said = _(
+            "We have received your request %(reference)s. Your union will contact you by %(due)s."
+        )
+        messages.success(request, said % {**reference, "due": due})
+    elif sent_again.added:
+        said = _(
+            "You had already sent this request (%(reference)s): the photos you chose this time "
+            "were added to it."
+        )
+        messages.success(request, said % reference)
+    elif sent_again.refused:
+        said = _(
+            "You had already sent this request (%(reference)s), but the photos you chose this "
+            "time could not be added to it: %(reason)s Call your union to hand them in."
+        )
+        messages.warning(request, said % {**reference, "reason": sent_again.refused})
+    else:
+        messages.info(request, _("You had already sent this request (%(reference)s).") % reference)
 
 
 def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
