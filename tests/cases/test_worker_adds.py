@@ -4,10 +4,12 @@ reads back on their timeline; a refused request points to what they can do next.
 import uuid
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.cases.test_attachments import EXE, png_bytes
 from tests.factories import UserFactory
@@ -140,21 +142,73 @@ def test_a_refused_request_says_what_the_worker_can_do_next(tree, worker, office
     assert 'href="tel:0510-83591234"' in page and 'href="tel:12351"' in page
 
 
-def test_after_sending_the_worker_is_told_when_to_expect_a_call(tree, worker, hardship, login):
+def test_after_sending_the_worker_is_told_by_when_the_union_takes_it_up_and_when_it_calls(
+    tree, worker, hardship, login
+):
+    """The deadline is the response deadline, which runs at night too: it is when the union
+    takes the request up, said as a day and a time; the call comes at the worker's own time."""
+    import datetime
+
+    import time_machine
+
     client = login(worker.user)
     form = {
         "category": hardship.pk, "summary": "家里老人住院",
         "description": "父亲突发脑梗住院，需要陪护，收入减少。",
-        "preferred_contact_time": "晚上七点后", "submission_key": uuid.uuid4(), UPLOAD_END: "1",
+        "preferred_contact_time": "晚上八点后", "submission_key": uuid.uuid4(), UPLOAD_END: "1",
     }  # fmt: skip
-    response = client.post(reverse("portal:case-create"), form, follow=True)
-    case = Case.objects.get()
-    from django.utils import timezone
+    # Tuesday 25 November 2026, 02:25 in Shanghai: a 24-hour deadline falls at 02:25 tomorrow.
+    night = datetime.datetime(2026, 11, 24, 18, 25, tzinfo=datetime.UTC)
+    with time_machine.travel(night, tick=False):
+        response = client.post(reverse("portal:case-create"), form, follow=True)
+        case = Case.objects.get()
+        assert case.response_due_at - case.submitted_at == datetime.timedelta(
+            hours=hardship.response_sla_hours
+        )
+        due = timezone.localtime(case.response_due_at).strftime("%H:%M")
+        page = response.content.decode()
+        assert f"我们已收到您的求助{case.reference}。" in page
+        assert "工会将在明天 02:25前受理您的求助。" in page
+        assert "前受理您的求助。<br>工作人员会在您方便的时间（晚上八点后）联系您。" in page
+        assert "与您联系。" not in page and f"11-26 {due}" not in page
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = client.get(reverse("portal:case-detail", args=[case.public_id]))
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert "Your union will take up your request by tomorrow at 02:25." in english.content.decode()
+    assert (
+        "Staff will contact you at a time that suits you (晚上八点后)." in english.content.decode()
+    )
+    Case.objects.filter(pk=case.pk).update(
+        response_due_at=timezone.now() - datetime.timedelta(hours=1)
+    )  # a deadline gone by with the request still waiting
+    late = client.get(reverse("portal:case-detail", args=[case.public_id])).content.decode()
+    assert "工会本应在" in late and "现在还没有受理" in late
 
-    due = timezone.localtime(case.response_due_at).strftime("%m-%d %H:%M")
-    page = response.content.decode()
-    assert f"，工会将在{due}前与您联系。" in page
-    assert "方便联系的时间：晚上七点后" in page
+
+@pytest.mark.parametrize(
+    ("hours", "chinese", "english"),
+    [
+        (1, "今天 03:25", "today at 03:25"),
+        (24, "明天 02:25", "tomorrow at 02:25"),
+        (48, "11月27日 02:25", "November 27 at 02:25"),
+        (-24, "昨天 02:25", "yesterday at 02:25"),
+    ],
+)
+def test_a_deadline_is_said_as_a_day_and_a_time(hours, chinese, english):
+    import datetime
+
+    import time_machine
+    from django.utils import translation
+
+    from unionhub.core.i18n import day_and_time
+
+    now = datetime.datetime(2026, 11, 24, 18, 25, tzinfo=datetime.UTC)  # 02:25 in Shanghai
+    with time_machine.travel(now, tick=False):
+        moment = now + datetime.timedelta(hours=hours)
+        with translation.override("zh-hans"):
+            assert day_and_time(moment) == chinese
+        with translation.override("en"):
+            assert day_and_time(moment) == english
 
 
 def test_the_phone_says_which_field_is_missing_in_plain_words(tree, worker, login):

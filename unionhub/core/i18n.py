@@ -3,6 +3,7 @@ language the app speaks, so each reader sees it in their own and not in the writ
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 
 from django.conf import settings
@@ -37,3 +38,25 @@ def system_line(make: Callable[[], object]) -> dict[str, object]:
     ``body_translations`` (keyword arguments for a ``CaseEvent``)."""
     texts = in_every_language(make)
     return {"body": in_active_language(texts), "body_translations": texts}
+
+
+def day_and_time(moment: datetime.datetime) -> str:
+    """A moment near now as a person says it: "today at 14:00", "tomorrow at 02:25", or the date
+    in words ("November 26 at 02:25", "11月26日 02:25"), in local time. A bare "11-26 02:25"
+    reads as a date code, and hides that 02:25 is in the middle of the night."""
+    from django.utils import timezone
+    from django.utils.dateformat import format as format_date
+    from django.utils.translation import gettext, pgettext
+
+    local = timezone.localtime(moment)
+    today = timezone.localdate()
+    time = local.strftime("%H:%M")
+    days = (local.date() - today).days
+    if days == 0:
+        return gettext("today at %(time)s") % {"time": time}
+    if days == 1:
+        return gettext("tomorrow at %(time)s") % {"time": time}
+    if days == -1:
+        return gettext("yesterday at %(time)s") % {"time": time}
+    date = format_date(local, pgettext("month and day, as Django's date format", "F j"))
+    return gettext("%(date)s at %(time)s") % {"date": date, "time": time}

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -21,6 +20,7 @@ from unionhub.cases.forms import RatingForm, ReopenForm, WorkerAddForm, WorkerRe
 from unionhub.cases.models import Attachment, Case
 from unionhub.cases.views import serve_attachment, upload_from
 from unionhub.core.errors import DomainError
+from unionhub.core.i18n import day_and_time
 from unionhub.core.views import add_domain_error, whole_upload_required
 from unionhub.notifications import views as notification_views
 from unionhub.orgs.models import Organization
@@ -175,11 +175,8 @@ def _tell_how_it_went(request: HttpRequest, case: Case) -> None:
     sent_again = getattr(case, "sent_again", None)
     reference = {"reference": case.reference}
     if sent_again is None:
-        due = date_format(timezone.localtime(case.response_due_at), "m-d H:i")
-        said = _(
-            "We have received your request %(reference)s. Your union will contact you by %(due)s."
-        )
-        messages.success(request, said % {**reference, "due": due})
+        # By when it will be taken up is said on the request's page, right below.
+        messages.success(request, _("We have received your request %(reference)s.") % reference)
     elif sent_again.added:
         said = _(
             "You had already sent this request (%(reference)s): the photos you chose this time "
@@ -196,6 +193,32 @@ def _tell_how_it_went(request: HttpRequest, case: Case) -> None:
         messages.info(request, _("You had already sent this request (%(reference)s).") % reference)
 
 
+def _expectation(case: Case) -> list[str]:
+    """What the worker may expect while the request waits to be taken up. The deadline is the
+    response deadline, which runs day and night: it says when the union takes the request up,
+    not when someone will phone (02:25 would be no time to call); the worker's own time to be
+    called is said apart."""
+    if case.status not in Case.AWAITING_RESPONSE or case.response_due_at is None:
+        return []
+    when = {"when": day_and_time(case.response_due_at)}
+    if case.response_due_at >= timezone.now():
+        said = [_("Your union will take up your request by %(when)s.") % when]
+    else:
+        said = [
+            _(
+                "Your union was to take up your request by %(when)s and has not yet: "
+                "call it if you need help now."
+            )
+            % when
+        ]
+    if case.preferred_contact_time:
+        said.append(
+            _("Staff will contact you at a time that suits you (%(time)s).")
+            % {"time": case.preferred_contact_time}
+        )
+    return said
+
+
 def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
     actions = set(services.allowed_actions(case, request.user))
     return {
@@ -205,6 +228,7 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "attachments": case.attachments.filter(visible_to_worker=True),
         "actions": actions,
         "awaiting_answer": case.status in Case.AWAITING_RESPONSE,
+        "expectation": _expectation(case),
         # Who to call about it: the union handling it, or the nearest one above with a phone.
         "contact": case.organization.contact()
         if case.status in (Case.Status.REJECTED, *Case.AWAITING_RESPONSE)
