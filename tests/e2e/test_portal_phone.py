@@ -270,3 +270,18 @@ def test_a_draft_is_the_workers_own_and_goes_when_they_sign_out(phone, live_serv
     page.get_by_role("button", name="退出登录").click()
     page.wait_for_url("**/portal/login/**")
     assert page.evaluate("Object.keys(sessionStorage).length") == 0
+
+
+@pytest.mark.parametrize("path", ["/portal/me/", "/portal/me/data/"])
+def test_the_id_number_stays_inside_its_card_in_english(phone, live_server, path):
+    page = phone(width=375, language="en")
+    page.goto(live_server.url + path)
+    number = page.locator(".facts dd.mono").first
+    card = page.locator(".card", has=number).first
+    right = number.evaluate(
+        "el => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return Math.max(...[...r.getClientRects()].map(b => b.right)); }"
+    )
+    box = card.bounding_box()
+    padding = card.evaluate("el => parseFloat(getComputedStyle(el).paddingRight)")
+    assert right <= box["x"] + box["width"] - padding + 0.5

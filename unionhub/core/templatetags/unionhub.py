@@ -77,3 +77,18 @@ def upload_end() -> str:
     from unionhub.core.forms import UPLOAD_END
 
     return format_html('<input type="hidden" name="{}" value="1">', UPLOAD_END)
+
+
+@register.filter
+def number_groups(value) -> str:
+    """An ID number (18 characters: place, birth date, sequence) with the places where it may
+    wrap on a narrow screen marked between its groups, so it never wraps inside one."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    text = str(value or "")
+    if len(text) != 18:
+        return text
+    return mark_safe(
+        "<wbr>".join(conditional_escape(part) for part in (text[:6], text[6:14], text[14:]))
+    )
