@@ -272,6 +272,22 @@ def test_a_draft_is_the_workers_own_and_goes_when_they_sign_out(phone, live_serv
     assert page.evaluate("Object.keys(sessionStorage).length") == 0
 
 
+def test_english_kinds_of_help_are_never_cut_inside_a_word(phone, live_server):
+    """ "Emergenc|y aid": a name breaks between its words, if at all."""
+    page = phone(width=375, language="en")
+    page.goto(live_server.url + "/portal/requests/new/")
+    labels = page.locator(".choice > span")
+    assert labels.count() > 10
+    for i in range(labels.count()):
+        label = labels.nth(i)
+        words = label.inner_text().split()
+        lines = label.evaluate(
+            "el => { const r = document.createRange(); r.selectNodeContents(el);"
+            " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+        )
+        assert lines <= len(words), label.inner_text()
+
+
 @pytest.mark.parametrize("path", ["/portal/me/", "/portal/me/data/"])
 def test_the_id_number_stays_inside_its_card_in_english(phone, live_server, path):
     page = phone(width=375, language="en")
