@@ -292,3 +292,22 @@ def test_a_language_picked_on_the_sign_in_page_is_kept_at_sign_in(client, worker
     client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
     again = post_login(client, worker.mobile, password, url="portal:login")
     assert again.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_a_worker_is_told_their_mobile_number_or_password_is_wrong(client, worker):
+    response = post_login(client, worker.mobile, "wrong-password", url="portal:login")
+    page = response.content.decode()
+    assert "手机号或密码错误" in page and "账号或密码错误" not in page
+
+
+def test_a_locked_worker_reads_in_plain_words_when_to_try_again(client, worker, password):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, worker.mobile, "wrong-password", url="portal:login")
+    response = post_login(client, worker.mobile, password, url="portal:login")
+    assert response.status_code == 429
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert (
+        f"密码输错次数太多，请{minutes}分钟后再试；忘记密码请联系工会。"
+        in response.content.decode()
+    )
+    assert "该账号或当前网络" not in response.content.decode()

@@ -89,3 +89,17 @@ def test_the_portal_is_built_for_a_phone(tree, worker, login):
     assert 'class="bottom-nav"' in html
     assert "bootstrap" not in html  # the portal ships its own small stylesheet
 
+
+def test_the_new_request_form_says_up_front_that_the_description_needs_five_characters(
+    tree, worker, login
+):
+    page = login(worker.user).get(reverse("portal:case-create")).content.decode()
+    assert "至少写5个字：发生了什么事，需要什么帮助。" in page
+
+
+def test_the_hotline_has_one_name_on_every_portal_page(tree, worker, login, client):
+    pages = [reverse("portal:home"), reverse("portal:case-create")]
+    html = "".join(login(worker.user).get(url).content.decode() for url in pages)
+    client.logout()
+    html += client.get(reverse("portal:login")).content.decode()
+    assert "工会服务热线" in html and "职工服务热线" not in html

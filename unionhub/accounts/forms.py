@@ -41,6 +41,15 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 
 class WorkerLoginForm(LoginForm):
+    """A worker signs in with their mobile number: a refusal names it, not an "account"."""
+
+    error_messages = {
+        **LoginForm.error_messages,
+        "invalid_login": _(
+            "The mobile number or password is wrong. Check them and try again; after several "
+            "wrong tries, signing in is stopped for a while."
+        ),
+    }
     username = forms.CharField(
         label=_("Mobile number"),
         max_length=20,

@@ -23,12 +23,19 @@ from unionhub.accounts.services import user_change_password, user_set_language
 from unionhub.core.access import access_for
 
 
-def _lockout_message() -> str:
+def _lockout_message(*, worker: bool = False) -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return _(
-        "Too many failed sign-ins for this account or from this network. "
-        "Sign-in is locked for %(minutes)d minutes; try again later or ask your union office."
-    ) % {"minutes": minutes}
+    if worker:  # in the words of someone on a phone at the factory gate
+        said = _(
+            "Too many wrong passwords. Please try again in %(minutes)d minutes; if you forgot "
+            "your password, call your union."
+        )
+    else:
+        said = _(
+            "Too many failed sign-ins for this account or from this network. "
+            "Sign-in is locked for %(minutes)d minutes; try again later or ask your union office."
+        )
+    return said % {"minutes": minutes}
 
 
 # The session key holding a language picked before signing in.
@@ -84,10 +91,10 @@ worker_login = login_not_required(WorkerLoginView.as_view())
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """django-axes calls this when a sign-in is refused because of a lockout."""
-    message = _lockout_message()
+    is_portal = request.path_info.startswith("/portal/")
+    message = _lockout_message(worker=is_portal)
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "detail": message}, status=429)
-    is_portal = request.path_info.startswith("/portal/")
     form_class = WorkerLoginForm if is_portal else LoginForm
     # An unbound form: validating the posted one would authenticate again and count a failure.
     form = form_class(request, initial={"username": request.POST.get("username", "")})

@@ -452,6 +452,8 @@ class WorkerRequestForm(StyledForm):
     description = forms.CharField(
         label=_("Tell us what happened"),
         widget=forms.Textarea(attrs={"rows": 5}),
+        # The service refuses fewer than 5 characters: said before, not only after a refusal.
+        help_text=_("At least 5 characters: what happened, and what help you need."),
         error_messages={"required": _("Tell us what happened.")},
     )
     preferred_contact_time = forms.CharField(
