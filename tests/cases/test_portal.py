@@ -2,7 +2,7 @@ import uuid
 
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 from unionhub.cases import services
 from unionhub.cases.models import Case
 from unionhub.core.forms import UPLOAD_END
@@ -267,3 +267,33 @@ def test_staff_sending_an_intake_again_add_its_new_files_to_the_request(
     attachment = case.attachments.get()
     assert attachment.visible_to_worker
     assert "新文件已加到这个诉求里" in again.content.decode()
+
+
+def test_opening_their_request_reads_its_news_and_only_its_own(
+    tree, worker, officer, submit, login
+):
+    from django.test import Client
+
+    first, second = (
+        submit(),
+        submit(summary="医药费报销困难", description="住院费用较高，报销后仍有缺口。"),
+    )
+    services.case_accept(actor=officer, case=first)
+    services.case_start(actor=officer, case=first)
+    services.case_accept(actor=officer, case=second)
+    assert Notification.objects.filter(recipient=worker.user, read_at__isnull=True).count() == 3
+    # Signed in for real, so the badge is counted as on a phone (by the sign-in backend).
+    client = Client()
+    client.post(reverse("portal:login"), {"username": worker.mobile, "password": PASSWORD})
+    page = client.get(reverse("portal:case-detail", args=[first.public_id])).content.decode()
+    unread = Notification.objects.filter(recipient=worker.user, read_at__isnull=True)
+    assert list(unread.values_list("url", flat=True)) == [
+        reverse("portal:case-detail", args=[second.public_id])
+    ]
+    assert '<span class="count" aria-hidden="true">1</span>' in page
+
+
+def test_opening_a_request_reads_nothing_of_someone_elses(tree, worker, officer, case, login):
+    services.case_accept(actor=officer, case=case)
+    login(officer).get(reverse("cases:case-detail", args=[case.public_id]))
+    assert Notification.objects.filter(recipient=worker.user, read_at__isnull=True).exists()

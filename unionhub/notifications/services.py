@@ -77,5 +77,13 @@ def notification_mark_read(*, actor, notification: Notification) -> None:
         notification.save(update_fields=["read_at"])
 
 
+def notifications_mark_read_at(*, actor, url: str) -> int:
+    """``actor`` opened the page their notifications point to (a worker their own request): what
+    they say is in front of them, so they stop counting as unread. Returns how many did."""
+    return (
+        Notification.objects.for_user(actor).unread().filter(url=url).update(read_at=timezone.now())
+    )
+
+
 def notifications_mark_all_read(*, actor) -> int:
     return Notification.objects.for_user(actor).unread().update(read_at=timezone.now())

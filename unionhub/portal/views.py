@@ -23,6 +23,7 @@ from unionhub.core.errors import DomainError
 from unionhub.core.i18n import day_and_time
 from unionhub.core.views import add_domain_error, whole_upload_required
 from unionhub.notifications import views as notification_views
+from unionhub.notifications.services import notifications_mark_read_at
 from unionhub.orgs.models import Organization
 from unionhub.portal.personal_data import personal_data, personal_data_json
 from unionhub.workers.models import Worker
@@ -244,6 +245,15 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
 @worker_required
 def case_detail(request: HttpRequest, public_id) -> HttpResponse:
     case = _my_case(request, public_id)
+    # Opening the request reads its news, as tapping the message would.
+    read = notifications_mark_read_at(
+        actor=request.user, url=reverse("portal:case-detail", args=[case.public_id])
+    )
+    if read and getattr(request.user, "unread_notification_count", None) is not None:
+        # Counted when the user was loaded, before this: the badge shows what is left.
+        request.user.unread_notification_count = max(
+            request.user.unread_notification_count - read, 0
+        )
     return render(request, "portal/case_detail.html", _case_context(request, case))
 
 
