@@ -419,10 +419,19 @@ class LedgerMachine(RuleBasedStateMachine):
             actor=self.people.chair, source=source, target=target, amount=amount, memo="调剂",
             idempotency_key=transfer_key,
         )  # fmt: skip
+        # A transfer leaves what the fund's approved, unpaid payments need.
+        committed = sum(
+            (
+                p.amount
+                for p in self.payments.values()
+                if p.fund == source.pk and p.status == "approved"
+            ),
+            ZERO,
+        )
         if source.pk == target.pk:
             self.refused(call)
-        elif self.balances[source.pk] < amount:
-            self.refused(call, error=Conflict, code="insufficient_balance")
+        elif self.balances[source.pk] - committed < amount:
+            self.refused(call, error=Conflict, code="insufficient_available")
         else:
             out, into = call()
             assert (out.amount, into.amount) == (-amount, amount)

@@ -872,7 +872,9 @@ def test_transfer_is_offered_only_with_another_fund_to_move_money_into(tree, fun
         {"idempotency_key": uuid.uuid4(), "target": other.pk, "amount": "20000", "memo": "调剂"},
     )
     assert refused.status_code == 200
-    assert "余额为¥10,000.00，不足以支付¥20,000.00" in refused.content.decode()
+    assert (
+        "余额¥10,000.00，不能调出¥20,000.00。请调出不超过¥10,000.00。" in refused.content.decode()
+    )
     assert LedgerEntry.objects.filter(kind="transfer").count() == 0
     booked = client.post(
         transfer,

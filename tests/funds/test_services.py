@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.conftest import staff
@@ -488,6 +489,69 @@ def test_a_transfer_needs_rights_over_both_funds(funded, fund_b, chair):
             actor=chair, source=funded, target=fund_b, amount=Decimal("1.00"), memo="x",
             idempotency_key=key(),
         )  # fmt: skip
+
+
+def test_a_transfer_never_takes_what_approved_payments_are_waiting_for(
+    tree, funded, approved, chair
+):
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    approved(funded, "3000.00")  # approved, not yet paid: 7,000 of the 10,000 is available
+    entries = LedgerEntry.objects.count()
+    with pytest.raises(Conflict) as refused:
+        services.fund_transfer(
+            actor=chair, source=funded, target=other, amount=Decimal("7000.01"), memo="调剂",
+            idempotency_key=key(),
+        )  # fmt: skip
+    assert refused.value.field == "amount"
+    assert refused.value.code == "insufficient_available"
+    assert str(refused.value) == (
+        "伟达五金员工扶助基金余额¥10,000.00，其中已批待付¥3,000.00：可调出的只有¥7,000.00，"
+        "不能调出¥7,000.01。请调出不超过¥7,000.00，或先支付、取消已批准的款项。"
+    )
+    assert "申请调拨" not in str(refused.value)
+    assert LedgerEntry.objects.count() == entries
+    assert (balance(funded), balance(other)) == (Decimal("10000.00"), Decimal("0.00"))
+    services.fund_transfer(
+        actor=chair, source=funded, target=other, amount=Decimal("7000.00"), memo="调剂",
+        idempotency_key=key(),
+    )  # fmt: skip
+    assert (balance(funded), balance(other)) == (Decimal("3000.00"), Decimal("7000.00"))
+
+
+def test_a_transfer_above_the_balance_says_how_much_can_be_transferred(tree, funded, chair):
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    with pytest.raises(Conflict) as refused:
+        services.fund_transfer(
+            actor=chair, source=funded, target=other, amount=Decimal("20000.00"), memo="调剂",
+            idempotency_key=key(),
+        )  # fmt: skip
+    assert refused.value.field == "amount"
+    assert str(refused.value) == (
+        "伟达五金员工扶助基金余额¥10,000.00，不能调出¥20,000.00。请调出不超过¥10,000.00。"
+    )
+    assert not LedgerEntry.objects.filter(kind="transfer").exists()
+    assert balance(funded) == Decimal("10000.00")
+
+
+def test_a_transfer_made_from_above_tells_the_source_funds_managers(
+    tree, funded, fund_b, chair, district_admin
+):
+    into_b = services.fund_transfer(
+        actor=district_admin, source=funded, target=fund_b, amount=Decimal("1000.00"),
+        memo="区总统筹调剂", idempotency_key=key(),
+    )[1]  # fmt: skip
+    assert balance(fund_b) == into_b.balance_after == Decimal("1000.00")
+    notice = Notification.objects.get(kind="fund_transfer_out")
+    assert notice.recipient == chair
+    assert notice.title == "¥1,000.00已由周建华从伟达五金员工扶助基金调出至堰桥纺织员工扶助基金"
+    assert notice.url == reverse("funds:fund-ledger", args=[funded.code])
+    # The chair moving money between the union's own funds tells nobody.
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    services.fund_transfer(
+        actor=chair, source=funded, target=other, amount=Decimal("100.00"), memo="调剂",
+        idempotency_key=key(),
+    )  # fmt: skip
+    assert Notification.objects.filter(kind="fund_transfer_out").count() == 1
 
 
 def test_a_closed_period_takes_no_more_entries(fund, donate, chair):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
 from unionhub.core import audit
-from unionhub.core.access import Cap, require
+from unionhub.core.access import ROLE_CAPABILITIES, Cap, require
 from unionhub.core.calendar import add_working_days
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.masking import mask_name
@@ -163,6 +163,18 @@ def _users_with(organization: Organization, roles) -> list:
     return list(
         User.objects.filter(
             memberships__organization__in=chain, memberships__role__in=roles, is_active=True
+        ).distinct()
+    )
+
+
+def fund_managers(organization: Organization) -> list:
+    """Active users who manage the funds of ``organization`` itself (its chair or
+    administrators; not those of the organisations above it)."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if Cap.MANAGE_FUNDS in caps]
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            memberships__organization=organization, memberships__role__in=roles, is_active=True
         ).distinct()
     )
 
@@ -1280,7 +1292,13 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
 def fund_transfer(
     *, actor, source: Fund, target: Fund, amount, memo: str, idempotency_key: str
 ) -> tuple[LedgerEntry, LedgerEntry]:
-    """Move money between two funds: both entries or neither."""
+    """Move money between two funds: both entries or neither.
+
+    Checks: ``actor`` manages both funds; the amount; a purpose; the amount is at most what the
+    source has available (its balance less the payments approved and not yet paid, as
+    ``with_commitments`` counts them), so a transfer never leaves an approved payment unpayable.
+    When the actor works for another organisation than the source fund's (one above it), the
+    source organisation's fund managers are told."""
     if source.pk == target.pk:
         raise DomainError(_("Choose two different funds."), field="target")
     require(actor, Cap.MANAGE_FUNDS, source)
@@ -1297,6 +1315,8 @@ def fund_transfer(
         _replay(out, fund_id=source.pk, amount=-amount)
         _replay(into, fund_id=target.pk, amount=amount)
         return out, into
+    source = locked[source.pk]
+    _check_transferable(source, amount)
     transfer_id = uuid.uuid4()
     out = _post(
         fund=locked[source.pk], kind=Kind.TRANSFER, amount=-amount, actor=actor, key=out_key,
@@ -1313,7 +1333,49 @@ def fund_transfer(
         organization=source.organization,
         data={"from": source.code, "to": target.code, "amount": str(amount)},
     )
+    if not Membership.objects.filter(user=actor, organization=source.organization).exists():
+        # Moved from above: those who run the fund learn it from the system, not the statement.
+        notify(
+            recipients=[u for u in fund_managers(source.organization) if u.pk != actor.pk],
+            kind="fund_transfer_out",
+            title=gettext_lazy(
+                "%(amount)s was transferred out of %(fund)s to %(target)s by %(who)s"
+            ),
+            params={
+                "amount": format_yuan(amount),
+                "fund": source.name,
+                "target": target.name,
+                "who": actor.get_full_name() or actor.get_username(),
+            },
+            url=reverse("funds:fund-ledger", args=[source.code]),
+        )
     return out, into
+
+
+def _check_transferable(source: Fund, amount: Decimal) -> None:
+    """``source`` (locked) can give ``amount`` and still pay every payment already approved."""
+    [source] = with_commitments([source])
+    if amount <= source.available:
+        return
+    figures = {
+        "fund": source.name,
+        "balance": format_yuan(source.balance),
+        "committed": format_yuan(source.committed),
+        "available": format_yuan(max(source.available, Decimal("0.00"))),
+        "amount": format_yuan(amount),
+    }
+    if source.committed:
+        message = _(
+            "%(fund)s holds %(balance)s, of which %(committed)s is approved and not yet paid: "
+            "only %(available)s is available to transfer, not %(amount)s. Transfer at most "
+            "%(available)s, or first pay or cancel approved payments."
+        )
+    else:
+        message = _(
+            "%(fund)s holds %(balance)s: it cannot transfer %(amount)s. Transfer at most "
+            "%(available)s."
+        )
+    raise Conflict(message % figures, field="amount", code="insufficient_available")
 
 
 def _check_close(fund: Fund, through: datetime.date | None) -> None:

@@ -618,6 +618,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def fund_transfer(request: HttpRequest, code: str) -> HttpResponse:
     fund = _fund(request, code, Cap.MANAGE_FUNDS)
+    services.with_commitments([fund])  # what it may give: approved payments stay payable
     form = TransferForm(request.POST or None, user=request.user, source=fund)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
