@@ -17,6 +17,7 @@ from unionhub.orgs.models import Membership
 
 Role = Membership.Role
 TIERS = [{"up_to": "2000.00", "approvers": 1}, {"up_to": None, "approvers": 2}]
+OPENED = datetime.datetime(2020, 1, 2, 1, tzinfo=datetime.UTC)
 
 
 def key() -> str:
@@ -54,6 +55,9 @@ def make_fund(
         advance_cap=Decimal(cap),
         ratify_within_days=3,
     )
+    # Opened long before the tests' dates: donations are booked only from a fund's opening.
+    fund.created_at = OPENED
+    Fund.objects.filter(pk=fund.pk).update(created_at=OPENED)
     fund.allowed_categories.set(
         ServiceCategory.objects.filter(code__in=["emergency_aid", "hardship_relief", "medical_aid"])
     )

@@ -194,6 +194,27 @@ def test_a_donation_booked_into_a_reviewed_period_warns_it_is_not_in_the_report(
     assert len(list(quiet.context["messages"])) == 1
 
 
+def test_a_donation_dated_in_a_published_period_is_refused_beside_its_date(
+    tree, fund, donate, chair, login
+):
+    today = timezone.localdate()
+    donate(fund, "800.00", received_on=today - datetime.timedelta(days=3))
+    services.disclosure_publish(
+        actor=chair, fund=fund, period_start=today - datetime.timedelta(days=5),
+        period_end=today - datetime.timedelta(days=1),
+    )  # fmt: skip
+    response = login(chair).post(
+        reverse("funds:donation-create", args=[fund.code]),
+        {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
+         "amount": "100.00", "channel": "cash",
+         "received_on": (today - datetime.timedelta(days=2)).isoformat()},
+    )  # fmt: skip
+    assert response.status_code == 200
+    errors = response.context["form"].errors["received_on"]
+    assert "补记会改变已向公众公布的内容" in errors[0] and "请按今天的日期入账" in errors[0]
+    assert Donation.objects.count() == 1
+
+
 @pytest.mark.parametrize("typed", ["1e5", "-5", "5 美元", "12.345", "0x10", "1,2,3", "¥"])
 def test_amounts_are_typed_as_plain_yuan_or_refused_with_one_message(
     tree, funded, chair, case, login, typed
@@ -948,8 +969,10 @@ def _grow_fund_lists(tree, fund, donate, request_payment, approved, chair, offic
             actor=chair, fund=fund, case=emergency, amount=Decimal("100.00"), method="cash",
             reason="垫付押金", idempotency_key=key(),
         )  # fmt: skip
-    today = timezone.localdate()
-    services.disclosure_publish(actor=chair, fund=fund, period_start=today, period_end=today)
+    # A list for a past day of its own (a published day takes no more donations).
+    day = timezone.localdate() - datetime.timedelta(days=30 - fund.disclosures.count())
+    donate(fund, "1.00", donor_kind="anonymous", received_on=day)
+    services.disclosure_publish(actor=chair, fund=fund, period_start=day, period_end=day)
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,50 @@ def test_only_those_who_manage_the_fund_book_donations(fund, donate, officer, au
             donate(fund, actor=actor)
 
 
+def test_a_donation_is_not_booked_into_a_period_already_published(fund, donate, chair):
+    today = timezone.localdate()
+    donate(fund, "800.00", received_on=today - datetime.timedelta(days=10))
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=fund, period_start=today - datetime.timedelta(days=14),
+        period_end=today - datetime.timedelta(days=5), title="十一月捐赠公示",
+    )  # fmt: skip
+    late = today - datetime.timedelta(days=7)
+    with pytest.raises(DomainError) as refused:
+        donate(fund, "300.00", received_on=late)
+    assert refused.value.field == "received_on"
+    assert refused.value.code == "period_published"
+    assert str(refused.value) == (
+        f"{late.isoformat()}属于已公示的“十一月捐赠公示”"
+        f"（{(today - datetime.timedelta(days=14)).isoformat()}至"
+        f"{(today - datetime.timedelta(days=5)).isoformat()}），补记会改变已向公众公布的内容。"
+        "请按今天的日期入账（可在备注中写明实际收款日），或选择尚未公示的日期。"
+    )
+    assert Donation.objects.count() == 1 and LedgerEntry.objects.count() == 1
+    assert balance(fund) == Decimal("800.00")
+    # Today, and a day after the published period, are open; so is the period once taken down.
+    donate(fund, "300.00", received_on=today - datetime.timedelta(days=4))
+    donate(fund, "300.00")
+    services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="金额有误，重新公示")
+    donate(fund, "300.00", received_on=late)
+    assert balance(fund) == Decimal("1700.00")
+
+
+def test_a_donation_is_not_booked_before_the_fund_was_opened(fund, donate):
+    opened = timezone.localdate() - datetime.timedelta(days=20)
+    fund.created_at = timezone.now() - datetime.timedelta(days=20)
+    fund.save(update_fields=["created_at"])
+    with pytest.raises(DomainError) as refused:
+        donate(fund, "300.00", received_on=opened - datetime.timedelta(days=1))
+    assert refused.value.field == "received_on"
+    assert str(refused.value) == (
+        f"伟达五金员工扶助基金于{opened.isoformat()}设立，此前的日期不能登记捐赠。"
+        "请核对日期，或按今天的日期入账。"
+    )
+    assert not Donation.objects.exists() and not LedgerEntry.objects.exists()
+    donate(fund, "300.00", received_on=opened)
+    assert balance(fund) == Decimal("300.00")
+
+
 # ---- approvals ----------------------------------------------------------------------------------
 
 

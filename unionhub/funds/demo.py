@@ -90,11 +90,14 @@ class FundSeeder:
         self.key += 1
         return f"demo:{prefix}:{self.key}"
 
-    def fund(self, *, code, name, org, purpose, categories, advance_cap, officers) -> Fund:
+    def fund(self, *, code, name, org, purpose, categories, advance_cap, officers, opened) -> Fund:
         fund = Fund.objects.create(
             organization=org, code=code, name=name, purpose=purpose, approval_tiers=TIERS,
             advance_cap=Decimal(advance_cap), ratify_within_days=3, disclosure_working_days=5,
         )  # fmt: skip
+        # Opened before its history: no donation is booked before a fund's opening.
+        fund.created_at = opened
+        Fund.objects.filter(pk=fund.pk).update(created_at=opened)
         fund.allowed_categories.set([self.categories[c] for c in categories])
         fund.advance_officers.set([self.users[u] for u in officers])
         return fund
@@ -256,18 +259,18 @@ def seed(ctx) -> None:
         code="hz-ygfz", name="华锦重工员工扶助基金", org=hz_union,
         purpose="公司拨付与员工自愿捐款设立，用于员工及家庭遭遇突发灾害、重病、意外时的救助。",
         categories=["emergency_aid", "hardship_relief", "medical_aid"], advance_cap="20000.00",
-        officers=["hz_chair"],
+        officers=["hz_chair"], opened=aware(2025, 1, 2),
     ))  # fmt: skip
     hs = Book(s.fund(
         code="hs-knbf", name="惠山区困难职工帮扶资金", org=district,
         purpose="市总工会下拨与区财政配套，用于困难职工生活救助、医疗救助和突发困难救助。",
         categories=["hardship_relief", "medical_aid", "emergency_aid"], advance_cap="20000.00",
-        officers=["hs_admin"],
+        officers=["hs_admin"], opened=aware(2025, 1, 2),
     ))  # fmt: skip
     jq = Book(s.fund(
         code="hs-jqzx", name="惠山区金秋助学基金", org=district,
         purpose="企业和社会各界捐赠，资助困难职工子女升学。", categories=["scholarship"],
-        advance_cap="0.00", officers=[],
+        advance_cap="0.00", officers=[], opened=aware(2026, 6, 15),
     ))  # fmt: skip
     huajin = Enterprise.objects.get(name="无锡华锦重工机械集团有限公司")
 

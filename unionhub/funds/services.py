@@ -201,6 +201,49 @@ def _disbursement_url(disbursement: Disbursement) -> str:
 # Donations
 
 
+def _check_donation_date(fund: Fund, received_on: datetime.date) -> None:
+    """A donation is booked on a day the fund existed, outside every period a disclosure list
+    still standing has shown the public."""
+    opened = timezone.localdate(fund.created_at)
+    if received_on < opened:
+        raise DomainError(
+            _(
+                "%(fund)s was opened on %(opened)s: no donation can be booked before that day. "
+                "Check the date, or book it with today's date."
+            )
+            % {"fund": fund.name, "opened": opened.isoformat()},
+            field="received_on",
+            code="before_fund_opened",
+        )
+    published = (
+        fund.disclosures.filter(
+            published_at__lte=timezone.now(),
+            withdrawn_at__isnull=True,
+            period_start__lte=received_on,
+            period_end__gte=received_on,
+        )
+        .order_by("-period_end")
+        .first()
+    )
+    if published is not None:
+        raise DomainError(
+            _(
+                "%(date)s falls in %(start)s to %(end)s, already published in “%(title)s”: a "
+                "donation booked then would change what the public was shown. Book it with "
+                "today's date (the note can say when it came in), or with a day not yet "
+                "published."
+            )
+            % {
+                "date": received_on.isoformat(),
+                "start": published.period_start.isoformat(),
+                "end": published.period_end.isoformat(),
+                "title": published.title,
+            },
+            field="received_on",
+            code="period_published",
+        )
+
+
 @transaction.atomic
 def donation_record(
     *,
@@ -219,8 +262,10 @@ def donation_record(
     """Book a donation and issue its receipt number (``<fund code>-<year>-<number>``).
 
     Checks: ``actor`` manages the fund; the amount; the donor (a name unless anonymous); the date
-    is not in the future nor in a closed period. The same ``idempotency_key`` returns the donation
-    already booked.
+    is not in the future, not before the fund was opened, not in a closed period and not in a
+    period already published in a disclosure list (公示) that still stands: what the public was
+    shown does not change afterwards. The same ``idempotency_key`` returns the donation already
+    booked.
     """
     require(actor, Cap.MANAGE_FUNDS, fund)
     amount = _amount(amount)
@@ -243,6 +288,7 @@ def donation_record(
     if existing is not None:
         return _replay(existing, fund_id=fund.pk, amount=amount)
     _check_open_period(fund, received_on)
+    _check_donation_date(fund, received_on)
     prefix = f"{fund.code.upper()}-{received_on.year}-"
     number = Donation.objects.filter(fund=fund, receipt_number__startswith=prefix).count() + 1
     donation = Donation.objects.create(
