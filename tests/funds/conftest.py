@@ -3,11 +3,14 @@ on station A; the chair of union A manages the fund."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import uuid
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from tests.conftest import staff
 from unionhub.cases.models import ServiceCategory
@@ -22,6 +25,14 @@ OPENED = datetime.datetime(2020, 1, 2, 1, tzinfo=datetime.UTC)
 
 def key() -> str:
     return str(uuid.uuid4())
+
+
+@contextlib.contextmanager
+def days_ago(days: int = 1):
+    """Run the block at this time ``days`` ago: what it pays or books falls in a period that is
+    over, which a disclosure list (公示) may publish."""
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=days)):
+        yield
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.funds.conftest import key, make_fund
+from tests.funds.conftest import days_ago, key, make_fund
 from unionhub.cases.models import ServiceCategory
 from unionhub.core.errors import DomainError
 from unionhub.funds import services
@@ -335,10 +335,12 @@ def test_a_bad_amount_on_the_page_is_explained(tree, fund, chair, login):
     assert not Donation.objects.exists()
 
 
-def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, chair, client):
-    today = timezone.localdate()
+def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, fund, donate, chair, client):
+    with days_ago(1):
+        donate(fund, "10000.00")
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     disclosure = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=fund, period_start=yesterday, period_end=yesterday
     )
     url = reverse("disclosure-public", args=[disclosure.token])
     shown = client.get(url)
@@ -361,12 +363,13 @@ def test_a_disclosure_is_public_inside_its_window_and_gone_after(tree, funded, c
     assert client.get(reverse("disclosure-public", args=[uuid.uuid4()])).status_code == 404
 
 
-def test_the_public_list_says_whom_to_phone_with_an_objection(tree, funded, chair, client):
+def test_the_public_list_says_whom_to_phone_with_an_objection(tree, funded, donate, chair, client):
     tree.station_a.phone = "0510-83590110"
     tree.station_a.save()
-    today = timezone.localdate()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
     disclosure = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     page = client.get(reverse("disclosure-public", args=[disclosure.token])).content.decode()
     # The enterprise union has no service phone: its station answers.
@@ -381,14 +384,17 @@ def test_the_public_list_says_whom_to_phone_with_an_objection(tree, funded, chai
     assert f"如有异议，请联系{tree.union_a.name}，电话 <a" in page
 
 
-def test_publishing_a_period_that_overlaps_one_still_up_says_so(tree, funded, chair, login):
-    today = timezone.localdate()
+def test_publishing_a_period_that_overlaps_one_still_up_says_so(tree, funded, donate, chair, login):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
     first = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
-    )
+        actor=chair, fund=funded, period_start=yesterday - datetime.timedelta(days=6),
+        period_end=yesterday,
+    )  # fmt: skip
     url = reverse("funds:disclosure-list", args=[funded.code])
     client = login(chair)
-    data = {"period_start": today.isoformat(), "period_end": today.isoformat(), "title": "补充公示"}
+    day = yesterday.isoformat()
+    data = {"period_start": day, "period_end": day, "title": "补充公示"}
     said = [str(m) for m in client.post(url, data, follow=True).context["messages"]]
     assert any(first.title in m and "重叠" in m for m in said)
     services.disclosure_withdraw(actor=chair, disclosure=first, reason="期间选错")
@@ -397,10 +403,13 @@ def test_publishing_a_period_that_overlaps_one_still_up_says_so(tree, funded, ch
     assert any("“补充公示”" in m for m in said)  # the second one is still up
 
 
-def test_publishing_into_a_year_without_a_holiday_schedule_says_so(tree, funded, chair, login):
+def test_publishing_into_a_year_without_a_holiday_schedule_says_so(
+    tree, funded, donate, chair, login
+):
     url = reverse("funds:disclosure-list", args=[funded.code])
     data = {"period_start": "2026-12-01", "period_end": "2026-12-25", "title": ""}
     with time_machine.travel(datetime.datetime(2026, 12, 28, 10, tzinfo=datetime.UTC)):
+        donate(funded, "500.00", received_on=datetime.date(2026, 12, 10))
         response = login(chair).post(url, data, follow=True)
     said = [str(m) for m in response.context["messages"]]
     assert said[0].startswith("已发布，公示至2027-01-04")
@@ -1033,11 +1042,11 @@ def test_a_list_published_by_an_officer_working_in_english_is_posted_in_chinese(
 ):
     from django.utils import translation
 
-    donate(funded, "200.00", donor_kind="anonymous")
-    today = timezone.localdate()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "200.00", donor_kind="anonymous", received_on=yesterday)
     with translation.override("en"):
         disclosure = services.disclosure_publish(
-            actor=chair, fund=funded, period_start=today, period_end=today
+            actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
         )
     assert disclosure.title.startswith(f"{funded.name}帮扶及捐赠情况公示")
     assert "匿名" in [line.name for line in disclosure.lines.filter(kind="donor")]
@@ -1164,11 +1173,12 @@ def test_the_api_gives_each_payment_its_worker_s_recent_total_and_the_fund_s_sho
 
 
 def test_taking_a_list_down_early_needs_a_reason_and_the_page_says_who_did_it(
-    tree, funded, chair, login, client
+    tree, funded, donate, chair, login, client
 ):
-    today = timezone.localdate()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
     disclosure = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     url = reverse("funds:disclosure-detail", args=[disclosure.pk])
     staff_client = login(chair)
@@ -1188,11 +1198,12 @@ def test_taking_a_list_down_early_needs_a_reason_and_the_page_says_who_did_it(
 
 
 def test_an_answered_objection_and_a_cancelled_request_say_who_and_when(
-    tree, funded, chair, request_payment, login
+    tree, funded, donate, chair, request_payment, login
 ):
-    today = timezone.localdate()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
     disclosure = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     objection = services.objection_record(actor=chair, disclosure=disclosure, content="金额有疑问")
     client = login(chair)

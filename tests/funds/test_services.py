@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tests.conftest import staff
-from tests.funds.conftest import key, make_fund
+from tests.funds.conftest import days_ago, key, make_fund
 from unionhub.cases import services as case_services
 from unionhub.cases.models import Case, ServiceCategory
 from unionhub.core.access import access_for
 from unionhub.core.errors import Conflict, DomainError
-from unionhub.core.models import AppendOnlyError
+from unionhub.core.models import AppendOnlyError, AuditEntry
 from unionhub.core.money import MoneySum
 from unionhub.funds import services
 from unionhub.funds.models import Disbursement, Donation, LedgerEntry
@@ -425,10 +425,11 @@ def test_an_approver_may_refuse_to_ratify_an_advance_which_is_then_reported_and_
     assert not Disbursement.objects.unratified_advances().filter(pk=disbursement.pk).exists()
 
 
-def test_a_list_is_taken_down_once_and_only_while_it_is_public(funded, chair, auditor):
-    today = timezone.localdate()
+def test_a_list_is_taken_down_once_and_only_while_it_is_public(funded, donate, chair, auditor):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
     disclosure = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="名单有误")
     with pytest.raises(Conflict) as again:  # a second tab, a double tap
@@ -437,7 +438,7 @@ def test_a_list_is_taken_down_once_and_only_while_it_is_public(funded, chair, au
     disclosure.refresh_from_db()
     assert disclosure.withdrawn_reason == "名单有误"
     later = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     with (
         time_machine.travel(later.window_ends_at + datetime.timedelta(minutes=1)),
@@ -643,17 +644,18 @@ def test_the_database_refuses_a_negative_balance(funded):
 def test_a_disclosure_masks_names_and_keeps_anonymous_donors_anonymous(
     funded, approved, chair, donate, worker
 ):
-    donate(funded, "300.00", donor_kind="anonymous")
-    donate(funded, "500.00", donor_kind="person", donor_name="王小明")
-    services.disbursement_pay(
-        payment_reference="SJ-0001",
-        actor=chair,
-        disbursement=approved(funded, "800.00"),
-        idempotency_key=key(),
-    )
-    today = timezone.localdate()
+    with days_ago(1):
+        donate(funded, "300.00", donor_kind="anonymous")
+        donate(funded, "500.00", donor_kind="person", donor_name="王小明")
+        services.disbursement_pay(
+            payment_reference="SJ-0001",
+            actor=chair,
+            disbursement=approved(funded, "800.00"),
+            idempotency_key=key(),
+        )
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     disclosure = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     names = set(disclosure.lines.values_list("name", flat=True))
     assert "王*明" in names
@@ -678,10 +680,11 @@ def test_working_days_skip_weekends_and_public_holidays(db):
     ).date() == datetime.date(2026, 2, 24)
 
 
-def test_an_objection_is_recorded_only_inside_the_window(funded, chair):
-    today = timezone.localdate()
+def test_an_objection_is_recorded_only_inside_the_window(funded, donate, chair):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
     disclosure = services.disclosure_publish(
-        actor=chair, fund=funded, period_start=today.replace(day=1), period_end=today
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     services.objection_record(actor=chair, disclosure=disclosure, content="金额有疑问")
     with pytest.raises(DomainError):
@@ -1178,15 +1181,45 @@ def test_an_advance_without_its_voucher_number_pays_nothing(tree, funded, emerge
     assert not funded.disbursements.exists() and not funded.entries.filter(kind="disbursement")
 
 
-def test_a_disclosure_covers_only_what_has_happened(tree, funded, chair):
+def test_a_disclosure_covers_only_a_period_that_is_over(tree, funded, chair):
     today = timezone.localdate()
+    for end in (today + datetime.timedelta(days=1), today):  # today's money is still coming in
+        with pytest.raises(DomainError) as refused:
+            services.disclosure_publish(
+                actor=chair, fund=funded, period_start=today - datetime.timedelta(days=3),
+                period_end=end,
+            )  # fmt: skip
+        assert refused.value.field == "period_end"
+        assert refused.value.code == "period_not_over"
+        assert str(refused.value) == (
+            "公示的期间须已结束：截止日期最晚为昨天（今天的支出和捐赠仍在发生）。"
+        )
+    assert not funded.disclosures.exists()
+
+
+def test_a_disclosure_of_a_period_with_nothing_paid_or_given_is_refused(
+    tree, funded, approved, chair, donate
+):
+    week_ago = timezone.localdate() - datetime.timedelta(days=7)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    # A payment requested and approved but not paid, and a donation reversed, publish nothing.
+    approved(funded, "300.00")
+    with days_ago(3):
+        gift = donate(funded, "50.00", donor_kind="anonymous")
+    services.entry_reverse(
+        actor=chair, entry=gift.entries.get(), reason="重复登记", idempotency_key=key()
+    )
     with pytest.raises(DomainError) as refused:
         services.disclosure_publish(
-            actor=chair, fund=funded, period_start=today,
-            period_end=today + datetime.timedelta(days=1),
-        )  # fmt: skip
-    assert refused.value.field == "period_end"
+            actor=chair, fund=funded, period_start=week_ago, period_end=yesterday
+        )
+    assert refused.value.code == "nothing_to_publish"
+    assert str(refused.value) == (
+        f"伟达五金员工扶助基金在{week_ago.isoformat()}至{yesterday.isoformat()}期间没有支出，"
+        "也没有收到捐赠，无可公示的内容。请选择有支出或捐赠的期间。"
+    )
     assert not funded.disclosures.exists()
+    assert not AuditEntry.objects.filter(action="funds.disclosure.published").exists()
 
 
 def unread(kind, *users) -> tuple[int, ...]:

@@ -1514,13 +1514,21 @@ def disclosure_publish(
     *, actor, fund: Fund, period_start: datetime.date, period_end: datetime.date, title: str = ""
 ) -> Disclosure:
     """Publish the period's beneficiaries (names masked) and donors (anonymous stays anonymous)
-    at a public link for the fund's window of working days. The list is frozen as published."""
+    at a public link for the fund's window of working days. The list is frozen as published.
+
+    Checks: ``actor`` manages the fund; the period is over (it ends yesterday at the latest, as
+    a period close does: today's payments and donations are still coming in); something was paid
+    or given in it."""
     require(actor, Cap.MANAGE_FUNDS, fund)
     _check_period(period_start, period_end)
-    if period_end > timezone.localdate():
+    if period_end >= timezone.localdate():
         raise DomainError(
-            _("A disclosure lists what has happened: end the period today or earlier."),
+            _(
+                "A disclosure lists a period that is over: end it yesterday at the latest "
+                "(today's payments and donations are still coming in)."
+            ),
             field="period_end",
+            code="period_not_over",
         )
     now = timezone.now()
     tz = timezone.get_current_timezone()
@@ -1538,6 +1546,19 @@ def disclosure_publish(
     donations = Donation.objects.filter(
         fund=fund, received_on__gte=period_start, received_on__lte=period_end
     ).exclude(entries__kind=Kind.REVERSAL)
+    if not paid.exists() and not donations.exists():
+        raise DomainError(
+            _(
+                "Nothing was paid from or given to %(fund)s from %(start)s to %(end)s: there is "
+                "nothing to publish. Choose a period with payments or donations."
+            )
+            % {
+                "fund": fund.name,
+                "start": period_start.isoformat(),
+                "end": period_end.isoformat(),
+            },
+            code="nothing_to_publish",
+        )
     # The notice is posted for the public in the district's language (the site's default),
     # whatever language the officer who publishes it works in.
     with translation.override(settings.LANGUAGE_CODE):
