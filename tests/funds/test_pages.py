@@ -656,8 +656,13 @@ def test_the_fund_list_offers_approvals_to_approvers_and_reviews_to_auditors(
 
 
 def test_reviews_refuse_a_missing_fund_and_junk_ids_with_a_message_not_an_error(
-    funded, auditor, login
+    funded, approved, chair, auditor, login
 ):
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 2, tzinfo=datetime.UTC)):
+        services.disbursement_pay(
+            payment_reference="SJ-0001", actor=chair, disbursement=approved(funded, "500.00"),
+            idempotency_key=key(),
+        )  # fmt: skip
     client = login(auditor)
     url = reverse("funds:audit-list")
     values = {"period_start": "2026-01-01", "period_end": "2026-06-30", "percent": "1"}
@@ -851,7 +856,13 @@ def test_dates_no_one_means_are_refused_not_crashed_on(tree, funded, chair, audi
     assert not Disclosure.objects.exists() and not FundAudit.objects.exists()
 
 
-def test_a_junk_finding_id_is_not_found(tree, funded, auditor, login):
+def test_a_junk_finding_id_is_not_found(tree, funded, approved, chair, auditor, login):
+    services.disbursement_pay(
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "500.00"),
+        idempotency_key=key(),
+    )
     today = timezone.localdate()
     review = services.audit_open(
         actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=7
@@ -1053,10 +1064,16 @@ def test_a_list_published_by_an_officer_working_in_english_is_posted_in_chinese(
 
 
 def test_an_address_a_form_posts_to_sends_a_get_back_to_the_forms_page(
-    tree, funded, request_payment, chair, auditor, case, login
+    tree, funded, request_payment, approved, chair, auditor, case, login
 ):
     """A reload or a language switch after a refused form asks the posted-to address by GET."""
     requested = request_payment(funded, "500.00", case=case)
+    services.disbursement_pay(
+        payment_reference="SJ-0001",
+        actor=chair,
+        disbursement=approved(funded, "300.00"),
+        idempotency_key=key(),
+    )
     today = timezone.localdate()
     review = services.audit_open(
         actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=1

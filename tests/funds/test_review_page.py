@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.funds.conftest import key
+from tests.funds.conftest import days_ago, key
 from unionhub.funds import services
 
 
@@ -91,9 +91,15 @@ def test_a_refused_finding_keeps_the_payment_it_was_about(
     )  # fmt: skip
     assert done.status_code == 302
     assert review.findings.get().item == item
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    with days_ago(1):
+        services.disbursement_pay(
+            payment_reference="SJ-0002", actor=chair, disbursement=approved(funded, "300.00"),
+            idempotency_key=key(),
+        )  # fmt: skip
     other = services.audit_open(
-        actor=auditor, fund=funded, period_start=timezone.localdate(),
-        period_end=timezone.localdate(), share="1", seed=8,
+        actor=auditor, fund=funded, period_start=yesterday, period_end=yesterday, share="1",
+        seed=8,
     )  # fmt: skip
     # A payment of another review is not one to choose here.
     stray = client.post(

@@ -75,8 +75,11 @@ def test_the_review_list_makes_the_same_number_of_queries_as_reviews_grow(
     client.get(url)
     with count_queries() as small:
         first = client.get(url)
-    for _ in range(8):
-        _review(auditor, chair, funded, today)
+    for days in range(1, 9):  # a review per day: a period is reviewed once
+        day = today - datetime.timedelta(days=days)
+        with time_machine.travel(datetime.datetime.combine(day, datetime.time(10, 0))):
+            _pay(chair, approved, funded, 1)
+        _review(auditor, chair, funded, day)
     with count_queries() as large:
         second = client.get(url)
     assert len(second.content) > len(first.content)

@@ -17,7 +17,7 @@ from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.models import AppendOnlyError, AuditEntry
 from unionhub.core.money import MoneySum
 from unionhub.funds import services
-from unionhub.funds.models import Disbursement, Donation, LedgerEntry
+from unionhub.funds.models import AuditItem, Disbursement, Donation, FundAudit, LedgerEntry
 from unionhub.notifications.models import Notification
 from unionhub.orgs.models import Membership
 
@@ -723,11 +723,10 @@ def test_a_review_samples_checks_finds_and_closes(funded, approved, chair, audit
     )
     assert review.population == 6
     assert review.items.count() == 3
-    again = services.audit_open(
-        actor=auditor, fund=funded, period_start=today, period_end=today, share="0.5", seed=42
-    )
-    assert list(review.items.values_list("disbursement", flat=True)) == list(
-        again.items.values_list("disbursement", flat=True)
+    # Anyone can redraw the same sample from the recorded seed.
+    population = services.audit_population(funded, today, today).values_list("pk", flat=True)
+    assert list(review.items.values_list("disbursement", flat=True)) == services.draw_sample(
+        list(population), review.share, review.seed
     )
     with pytest.raises(DomainError):
         services.audit_close(actor=auditor, review=review, conclusion="合规")
@@ -745,6 +744,72 @@ def test_a_review_samples_checks_finds_and_closes(funded, approved, chair, audit
     services.audit_close(actor=auditor, review=review, conclusion="资金使用规范。")
     review.refresh_from_db()
     assert review.status == "closed"
+
+
+def test_a_period_already_under_review_is_not_drawn_again_with_another_seed(
+    funded, approved, chair, auditor
+):
+    today = timezone.localdate()
+    with days_ago(10):
+        services.disbursement_pay(
+            payment_reference="SJ-0001", actor=chair, disbursement=approved(funded, "500.00"),
+            idempotency_key=key(),
+        )  # fmt: skip
+    start, end = today - datetime.timedelta(days=14), today - datetime.timedelta(days=7)
+    review = services.audit_open(
+        actor=auditor, fund=funded, period_start=start, period_end=end, share="1", seed=42
+    )
+    entries = AuditEntry.objects.filter(action="funds.audit.opened").count()
+    for closed in (False, True):
+        if closed:
+            for item in review.items.all():
+                services.audit_check(
+                    actor=auditor, item=item, checks=dict.fromkeys(AuditItem.CHECKS, True),
+                    evidence_note="审批单、回单齐全",
+                )  # fmt: skip
+            services.audit_close(actor=auditor, review=review, conclusion="资金使用规范。")
+        # Any shared day refuses, whatever the seed: the same period, or one overlapping it.
+        for overlap in ((start, end), (end, today), (start - datetime.timedelta(days=3), start)):
+            with pytest.raises(Conflict) as refused:
+                services.audit_open(
+                    actor=auditor, fund=funded, period_start=overlap[0], period_end=overlap[1],
+                    share="1", seed=7,
+                )  # fmt: skip
+            assert refused.value.field == "period_start"
+            assert refused.value.code == "period_reviewed"
+            status = "已关闭" if closed else "办理中"
+            assert str(refused.value) == (
+                f"伟达五金员工扶助基金{start.isoformat()}至{end.isoformat()}的支出已在"
+                f"{today.isoformat()}由顾明远开启的审查中（{status}）：同一期间只抽样一次。"
+                f"请选择{end.isoformat()}之后开始或{start.isoformat()}之前结束的期间。"
+            )
+    assert FundAudit.objects.count() == 1
+    assert AuditEntry.objects.filter(action="funds.audit.opened").count() == entries
+    # The days after it are open to review.
+    services.disbursement_pay(
+        payment_reference="SJ-0002", actor=chair, disbursement=approved(funded, "300.00"),
+        idempotency_key=key(),
+    )  # fmt: skip
+    assert services.audit_open(
+        actor=auditor, fund=funded, period_start=end + datetime.timedelta(days=1),
+        period_end=today, share="1",
+    ).population == 1  # fmt: skip
+
+
+def test_a_period_without_payments_has_nothing_to_sample(funded, approved, auditor):
+    approved(funded, "500.00")  # approved, not paid: not a payment to review
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=30)
+    with pytest.raises(DomainError) as refused:
+        services.audit_open(
+            actor=auditor, fund=funded, period_start=start, period_end=today, share="0.3"
+        )
+    assert refused.value.code == "nothing_to_sample"
+    assert str(refused.value) == (
+        f"伟达五金员工扶助基金在{start.isoformat()}至{today.isoformat()}期间没有支出，"
+        "无可抽样的款项。请选择有支出的期间。"
+    )
+    assert not FundAudit.objects.exists()
 
 
 def test_an_auditor_reads_but_never_writes_money(funded, approved, auditor, emergency_case):

@@ -1744,7 +1744,11 @@ def audit_open(
     seed: int | None = None,
 ) -> FundAudit:
     """Start a review of ``fund``'s payments in the period: draw ``share`` of them at random from a
-    recorded ``seed`` (a new one when not given), so anyone can redraw the same sample."""
+    recorded ``seed`` (a new one when not given), so anyone can redraw the same sample.
+
+    Checks: ``actor`` reviews the fund; the share; the period is over by today; it shares no day
+    with another review of the fund, open or closed (a sample is drawn once: drawing again with
+    another seed would let a reviewer pick the sample they like); it has payments to sample."""
     require(actor, Cap.AUDIT_FUNDS, fund)
     try:
         share = Decimal(str(share)).quantize(Decimal("0.01"))
@@ -1760,8 +1764,48 @@ def audit_open(
             _("A review covers payments already made: end the period today or earlier."),
             field="period_end",
         )
-    seed = seed if seed is not None else secrets.randbelow(2**31)
+    # The fund's row orders two reviews opened at once: the second sees the first.
+    Fund.objects.select_for_update(of=("self",)).filter(pk=fund.pk).exists()
+    earlier = (
+        fund.audits.filter(period_start__lte=period_end, period_end__gte=period_start)
+        .select_related("opened_by")
+        .order_by("period_start")
+        .first()
+    )
+    if earlier is not None:
+        raise Conflict(
+            _(
+                "%(fund)s's payments from %(start)s to %(end)s are already under the review "
+                "opened on %(opened)s by %(name)s (%(status)s): a period is sampled once. "
+                "Choose a period that starts after %(end)s or ends before %(start)s."
+            )
+            % {
+                "fund": fund.name,
+                "start": earlier.period_start.isoformat(),
+                "end": earlier.period_end.isoformat(),
+                "opened": timezone.localtime(earlier.opened_at).date().isoformat(),
+                "name": earlier.opened_by.get_full_name(),
+                "status": earlier.get_status_display(),
+            },
+            field="period_start",
+            code="period_reviewed",
+        )
     ids = list(audit_population(fund, period_start, period_end).values_list("pk", flat=True))
+    if not ids:
+        raise DomainError(
+            _(
+                "No payment was made from %(fund)s from %(start)s to %(end)s: there is nothing "
+                "to sample. Choose a period with payments."
+            )
+            % {
+                "fund": fund.name,
+                "start": period_start.isoformat(),
+                "end": period_end.isoformat(),
+            },
+            field="period_start",
+            code="nothing_to_sample",
+        )
+    seed = seed if seed is not None else secrets.randbelow(2**31)
     review = FundAudit.objects.create(
         fund=fund,
         period_start=period_start,
