@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,6 +51,64 @@ def test_a_rectification_past_its_deadline_is_marked_overdue_until_done(
         assert re.search(r"签收单缺少日期.*?已逾期 3 天", html, re.S)
         services.finding_rectify(actor=chair, finding=late, note="已补签日期")
         assert "已逾期" not in login(auditor).get(url).content.decode()
+
+
+def test_a_finding_open_at_closing_is_rectified_afterwards_and_stays_marked_late(
+    tree, funded, approved, chair, auditor, approver1, login
+):
+    from unionhub.core.models import AuditEntry
+
+    review = _review(auditor, chair, approved, funded, payments=1)
+    for item in review.items.all():
+        services.audit_check(
+            actor=auditor, item=item, checks=dict.fromkeys(item.CHECKS, True),
+            evidence_note="审批单、回单齐全",
+        )  # fmt: skip
+    finding = services.finding_add(
+        actor=auditor, review=review, description="银行回单未归档", severity="medium",
+        owner=chair, deadline=timezone.localdate() + datetime.timedelta(days=2),
+    )  # fmt: skip
+    services.audit_close(actor=auditor, review=review, conclusion="基本规范，一项待整改。")
+    listing = reverse("funds:audit-list")
+    assert login(auditor).get(listing).context["audits"][0].open_findings == 1
+    page = reverse("funds:audit-detail", args=[review.pk])
+    url = reverse("funds:audit-action", args=[review.pk, "rectify"])
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=5)):
+        # Closed, the review still offers the finding's owner and its reviewer the form.
+        for who in (chair, auditor):
+            assert f'action="{url}#finding-{finding.pk}"' in login(who).get(page).content.decode()
+        # Someone else on the fund may not rectify it, and nothing changes.
+        with pytest.raises(PermissionDenied):
+            services.finding_rectify(actor=approver1, finding=finding, note="已归档")
+        finding.refresh_from_db()
+        assert finding.rectified_at is None
+        done = login(chair).post(url, {"finding": finding.pk, "note": "回单已补充归档"})
+        assert done.status_code == 302
+        finding.refresh_from_db()
+        assert finding.rectification == "回单已补充归档" and finding.late_days == 3
+        for shown in (page, page + "?print=1"):
+            html = login(auditor).get(shown).content.decode()
+            row = html.split(f'id="finding-{finding.pk}"')[1].split("</tr>")[0]
+            assert "回单已补充归档" in row and timezone.localdate().isoformat() in row
+            assert "逾期 3 天整改" in row and "已逾期" not in row
+        assert login(auditor).get(listing).context["audits"][0].open_findings == 0
+    entry = AuditEntry.objects.get(action="funds.audit.finding_rectified")
+    assert entry.actor == chair
+    assert entry.data["days_late"] == 3 and entry.data["review_closed"] is True
+
+
+def test_a_finding_rectified_by_its_deadline_is_not_marked_late(
+    tree, funded, approved, chair, auditor, login
+):
+    review = _review(auditor, chair, approved, funded, payments=1)
+    finding = services.finding_add(
+        actor=auditor, review=review, description="签收单缺少日期", severity="low",
+        owner=chair, deadline=timezone.localdate() + datetime.timedelta(days=2),
+    )  # fmt: skip
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        services.finding_rectify(actor=chair, finding=finding, note="已补签日期")
+        html = login(auditor).get(reverse("funds:audit-detail", args=[review.pk])).content
+    assert "finding-late" not in html.decode()
 
 
 def test_the_rectify_button_stays_on_one_line_beside_a_labelled_note(

@@ -37,5 +37,6 @@ class FundsConfig(AppConfig):
                 "funds.audit.opened": _("opened a fund review"),
                 "funds.audit.check_corrected": _("corrected a review's check of a payment"),
                 "funds.audit.closed": _("closed a fund review"),
+                "funds.audit.finding_rectified": _("recorded a review finding's rectification"),
             }
         )

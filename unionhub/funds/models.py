@@ -801,3 +801,11 @@ class AuditFinding(models.Model):
         if self.rectified_at is not None:
             return 0
         return max((timezone.localdate() - self.deadline).days, 0)
+
+    @property
+    def late_days(self) -> int:
+        """Days past the deadline it was rectified on (0 when on time or not yet rectified): a
+        late rectification stays on the report as late."""
+        if self.rectified_at is None:
+            return 0
+        return max((timezone.localdate(self.rectified_at) - self.deadline).days, 0)

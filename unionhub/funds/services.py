@@ -1931,9 +1931,16 @@ def finding_add(
 
 @transaction.atomic
 def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
-    """The owner (or a reviewer) records what was done to rectify the finding."""
+    """The owner (or a reviewer) records what was done to rectify the finding, and when (now).
+    Rectification goes on after the review is closed: a finding left open at closing is
+    tracked until it is done, and one done after its deadline stays on record as late."""
     if actor.pk != finding.owner_id:
         require(actor, Cap.AUDIT_FUNDS, finding.audit.fund)
+    finding = (
+        AuditFinding.objects.select_for_update(of=("self",))
+        .select_related("audit__fund__organization")
+        .get(pk=finding.pk)
+    )
     if finding.rectified_at is not None:
         raise Conflict(_("This finding is already rectified."), code="already_rectified")
     note = (note or "").strip()
@@ -1942,6 +1949,18 @@ def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
     finding.rectification = note
     finding.rectified_at = timezone.now()
     finding.save(update_fields=["rectification", "rectified_at"])
+    audit.record(
+        actor=actor,
+        action="funds.audit.finding_rectified",
+        target=finding.audit,
+        organization=finding.audit.fund.organization,
+        data={
+            "finding": finding.pk,
+            "rectification": note,
+            "days_late": finding.late_days,
+            "review_closed": finding.audit.status == FundAudit.Status.CLOSED,
+        },
+    )
     return finding
 
 

@@ -950,6 +950,8 @@ def _audit_page(
             "findings": review.findings.select_related("owner", "item__disbursement__worker"),
             "checks": AuditItem.CHECKS,
             "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
+            # Findings are rectified after the review is closed too (by their owner as well).
+            "can_rectify": can_audit,
             "check_form": AuditCheckForm(),
             "failed_check": failed_check or {},
             "finding_form": finding_form or FindingForm(review=review),
