@@ -1295,6 +1295,29 @@ def test_a_paid_payment_is_one_item_on_the_worker_s_timeline(
     assert case.events.filter(kind="payment", data__disbursement=str(payment.public_id)).exists()
 
 
+def test_the_reversal_page_of_a_reversal_says_up_front_it_cannot_be_reversed(
+    tree, funded, donate, chair, login
+):
+    gift = donate(funded, "50.00", donor_kind="anonymous")
+    reversal = services.entry_reverse(
+        actor=chair, entry=gift.entries.get(), reason="重复登记", idempotency_key=key()
+    )
+    client = login(chair)
+    url = reverse("funds:entry-reverse", args=[reversal.pk])
+    page = client.get(url).content.decode()
+    assert "该分录本身是冲销，不能再冲销" in page
+    assert f"它冲销的是{timezone.localdate().isoformat()}登记的分录" in page
+    assert 'name="reason"' not in page
+    # The same rule answers a post sent anyway (an old tab): nothing is booked.
+    entries = LedgerEntry.objects.count()
+    refused = client.post(url, {"idempotency_key": uuid.uuid4(), "reason": "冲错了"})
+    assert refused.status_code == 200 and "该分录本身是冲销" in refused.content.decode()
+    assert LedgerEntry.objects.count() == entries
+    with pytest.raises(DomainError) as direct:
+        services.entry_reverse(actor=chair, entry=reversal, reason="x", idempotency_key=key())
+    assert direct.value.code == "reverse_reversal"
+
+
 def test_the_reversal_page_names_what_is_reversed_and_says_when_it_already_was(
     tree, funded, approved, chair, case, login
 ):

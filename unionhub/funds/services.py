@@ -1254,6 +1254,21 @@ def _cancel(disbursement: Disbursement, actor, reason) -> Disbursement:
 # Reversals, transfers, closing the books
 
 
+def check_reversible(entry: LedgerEntry) -> None:
+    """Raise unless ``entry`` may be reversed at all: not a reversal itself, not reversed yet.
+    The reversal page asks it before offering the form; ``entry_reverse`` asks it of each leg."""
+    if entry.kind == Kind.REVERSAL:
+        raise DomainError(
+            _(
+                "This entry is itself a reversal and cannot be reversed. To undo it, book the "
+                "original again (a new donation, payment or transfer)."
+            ),
+            code="reverse_reversal",
+        )
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise Conflict(_("This entry has already been reversed."), code="already_reversed")
+
+
 @transaction.atomic
 def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: str) -> LedgerEntry:
     """Correct a posted entry by posting its opposite today (the original stays). A transfer is
@@ -1278,10 +1293,7 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
         return earlier
     reversals = []
     for index, leg in enumerate(legs):
-        if leg.kind == Kind.REVERSAL:
-            raise DomainError(_("A reversal cannot itself be reversed."), code="reverse_reversal")
-        if LedgerEntry.objects.filter(reverses=leg).exists():
-            raise Conflict(_("This entry has already been reversed."), code="already_reversed")
+        check_reversible(leg)
         fund = locked[leg.fund_id]
         require(actor, Cap.MANAGE_FUNDS, fund)
         if leg.disbursement_id:

@@ -597,8 +597,14 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     )
     [entry] = services.with_counterparts([entry])  # a transfer names the other fund
     reversal = LedgerEntry.objects.filter(reverses=entry).first()
+    refusal = None
+    if reversal is None:  # the page says when it was reversed instead
+        try:
+            services.check_reversible(entry)
+        except DomainError as error:
+            refusal = error.message  # said up front, without the form
     form = ReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refusal is None and form.is_valid():
         try:
             services.entry_reverse(
                 actor=request.user,
@@ -611,7 +617,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The entry has been reversed."))
             return redirect("funds:fund-ledger", code=entry.fund.code)
-    context = {"entry": entry, "form": form, "reversal": reversal}
+    context = {"entry": entry, "form": form, "reversal": reversal, "refusal": refusal}
     return render(request, "funds/entry_reverse.html", context)
 
 
