@@ -1205,12 +1205,21 @@ def test_taking_a_list_down_early_needs_a_reason_and_the_page_says_who_did_it(
     disclosure.refresh_from_db()
     assert disclosure.withdrawn_at is None and disclosure.is_showing()
 
-    done = staff_client.post(
-        url, {"form": "withdraw", "withdraw-reason": "名单中一人姓名有误"}, follow=True
-    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        done = staff_client.post(
+            url, {"form": "withdraw", "withdraw-reason": "名单中一人姓名有误"}, follow=True
+        )
     page = done.content.decode()
     assert "提前撤回" in page and "尤国平" in page and "名单中一人姓名有误" in page
     disclosure.refresh_from_db()
+    # When it was taken down, not the end it was planned to have.
+    local = timezone.localtime
+    taken_down = local(disclosure.withdrawn_at).strftime("%Y-%m-%d %H:%M")
+    published = local(disclosure.published_at).strftime("%Y-%m-%d %H:%M")
+    assert f"自{published}起公示，已于{taken_down}撤下。" in page
+    assert local(disclosure.window_ends_at).strftime("%Y-%m-%d %H:%M") not in page
+    listing = staff_client.get(reverse("funds:disclosure-list", args=[funded.code]))
+    assert f"已于{taken_down}撤下" in listing.content.decode()
     assert disclosure.withdrawn_by == chair and not disclosure.is_showing()
 
 

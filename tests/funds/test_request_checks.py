@@ -5,10 +5,12 @@ fund for lately (as it stands now)."""
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,6 +106,16 @@ def test_approvers_see_the_funds_balance_and_the_shortfall_on_the_payment_page(
     # The same line and badge as the approvals queue's card.
     assert "基金余额 ¥10,000.00，其中已批待付¥8,000.00，可用¥2,000.00" in html
     assert "本笔申请超出基金可用金额¥1,000.00" in html
+    # In English too, what the fund holds and the shortfall read as two sentences.
+    client = login(approver1)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("funds:disbursement-detail", args=[asked.public_id]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", english.content.decode()).split())
+    assert (
+        "of which ¥8,000.00 is approved and not yet paid: ¥2,000.00 available. This request is "
+        "¥1,000.00 more than the fund has available." in text
+    )
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     # Beside the approve button: approving is allowed, paying waits for the money.
     assert page.context["can_approve"]
     actions = html.split('id="act-title"')[1]

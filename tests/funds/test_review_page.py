@@ -91,6 +91,8 @@ def test_a_finding_open_at_closing_is_rectified_afterwards_and_stays_marked_late
             row = html.split(f'id="finding-{finding.pk}"')[1].split("</tr>")[0]
             assert "回单已补充归档" in row and timezone.localdate().isoformat() in row
             assert "逾期 3 天整改" in row and "已逾期" not in row
+            # A checked payment's note is labelled neutrally, whatever it says was missing.
+            assert "凭证查验说明：审批单、回单齐全" in html and "已查验凭证" not in html
         assert login(auditor).get(listing).context["audits"][0].open_findings == 0
     entry = AuditEntry.objects.get(action="funds.audit.finding_rectified")
     assert entry.actor == chair

@@ -894,11 +894,11 @@ def test_a_statement_nets_each_reversal_against_what_it_corrects(
         statement = services.statement(funded, today, today)
     money_in, money_out = dict(statement["money_in"]), dict(statement["money_out"])
     # Each on the side of what it corrects, lowering it: a reversed donation is not money out.
-    assert money_in["Less: donations reversed"] == Decimal("-50.00")
-    assert money_in["Less: transfers from other funds reversed"] == Decimal("-70.00")
+    assert money_in["Less: Donations reversed"] == Decimal("-50.00")
+    assert money_in["Less: Transfers from other funds reversed"] == Decimal("-70.00")
     assert money_out["Hardship relief"] == Decimal("300.00")  # its reversal right under it
     assert money_out["Less: Hardship relief payments reversed"] == Decimal("-300.00")
-    assert money_out["Less: transfers to other funds reversed"] == Decimal("-200.00")
+    assert money_out["Less: Transfers to other funds reversed"] == Decimal("-200.00")
     # What truly came in and went out: the donation (10,000 + 50 − 50) and no net transfer.
     assert statement["total_in"] == Decimal("10000.00")
     assert statement["total_out"] == Decimal("0.00")
@@ -1206,7 +1206,10 @@ def test_the_advance_cap_holds_for_the_request_not_each_advance(tree, funded, ch
     with pytest.raises(DomainError) as refused:
         advance("14000.01")  # the fund's cap is 20,000.00
     assert refused.value.code == "above_advance_cap"
-    assert "未经审批垫付¥6,000.00" in str(refused.value.message)
+    assert str(refused.value.message) == (
+        "此诉求已有未经审批的垫付¥6,000.00，再加本次将超过伟达五金员工扶助基金的垫付上限"
+        "¥20,000.00。请改为提交审批。"
+    )
     advance("3000.00")
     assert funded.disbursements.filter(is_advance=True).count() == 2
 

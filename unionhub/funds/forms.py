@@ -297,7 +297,7 @@ class AuditOpenForm(StyledForm):
 
 class AuditCheckForm(StyledForm):
     evidence_note = forms.CharField(
-        label=_("Evidence seen"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes on the evidence"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -2031,12 +2031,12 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
         ),
     )
     if others["donations_back"]:
-        money_in.append((str(_("Less: donations reversed")), others["donations_back"]))
+        money_in.append((str(_("Less: Donations reversed")), others["donations_back"]))
     if others["transfers_in"]:
         money_in.append((str(_("Transfers from other funds")), others["transfers_in"]))
     if others["transfers_in_back"]:
         money_in.append(
-            (str(_("Less: transfers from other funds reversed")), others["transfers_in_back"])
+            (str(_("Less: Transfers from other funds reversed")), others["transfers_in_back"])
         )
 
     # Each category's payments, then (under it) its payments reversed in the period, so that
@@ -2062,7 +2062,7 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
         money_out.append((str(_("Transfers to other funds")), -others["transfers_out"]))
     if others["transfers_out_back"]:
         money_out.append(
-            (str(_("Less: transfers to other funds reversed")), -others["transfers_out_back"])
+            (str(_("Less: Transfers to other funds reversed")), -others["transfers_out_back"])
         )
     total_in = sum((amount for _label, amount in money_in), Decimal("0"))
     total_out = sum((amount for _label, amount in money_out), Decimal("0"))
