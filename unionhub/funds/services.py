@@ -156,10 +156,13 @@ def _post(
     return entry
 
 
-def _users_with(organization: Organization, roles) -> list:
-    """Active users holding one of ``roles`` on ``organization`` or an organisation above it."""
+def _users_with(organization: Organization, roles, *, above: bool = True) -> list:
+    """Active users holding one of ``roles`` on ``organization`` or (``above``) an organisation
+    above it."""
     User = get_user_model()
-    chain = [organization, *Organization.objects.get_ancestors(organization)]
+    chain = [organization]
+    if above:
+        chain += Organization.objects.get_ancestors(organization)
     return list(
         User.objects.filter(
             memberships__organization__in=chain, memberships__role__in=roles, is_active=True
@@ -171,12 +174,7 @@ def fund_managers(organization: Organization) -> list:
     """Active users who manage the funds of ``organization`` itself (its chair or
     administrators; not those of the organisations above it)."""
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if Cap.MANAGE_FUNDS in caps]
-    User = get_user_model()
-    return list(
-        User.objects.filter(
-            memberships__organization=organization, memberships__role__in=roles, is_active=True
-        ).distinct()
-    )
+    return _users_with(organization, roles, above=False)
 
 
 def approvers_of(fund: Fund) -> list:
