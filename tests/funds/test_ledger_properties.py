@@ -154,6 +154,11 @@ class LedgerMachine(RuleBasedStateMachine):
     def fund(self, index: int) -> Fund:
         return self.funds[index % len(self.funds)]
 
+    def committed(self, fund_pk: int) -> Decimal:
+        """What the fund's approved, unpaid payments wait for."""
+        waiting = (p for p in self.payments.values() if p.fund == fund_pk)
+        return sum((p.amount for p in waiting if p.status == "approved"), ZERO)
+
     def request(self, fund: Fund, amount: Decimal, requester) -> PaymentModel:
         disbursement = services.disbursement_request(
             actor=requester,
@@ -402,6 +407,10 @@ class LedgerMachine(RuleBasedStateMachine):
             if balances[leg.fund] < 0:
                 self.refused(call, error=Conflict, code="insufficient_balance")
                 return
+            # Taking a transfer back leaves what the fund's approved, unpaid payments need.
+            if leg.kind == "transfer" and balances[leg.fund] < self.committed(leg.fund):
+                self.refused(call, error=Conflict, code="insufficient_available")
+                return
         first = call()
         assert first.kind == "reversal" and first.reverses_id == legs[0].pk
         self.balances = balances
@@ -420,17 +429,9 @@ class LedgerMachine(RuleBasedStateMachine):
             idempotency_key=transfer_key,
         )  # fmt: skip
         # A transfer leaves what the fund's approved, unpaid payments need.
-        committed = sum(
-            (
-                p.amount
-                for p in self.payments.values()
-                if p.fund == source.pk and p.status == "approved"
-            ),
-            ZERO,
-        )
         if source.pk == target.pk:
             self.refused(call)
-        elif self.balances[source.pk] - committed < amount:
+        elif self.balances[source.pk] - self.committed(source.pk) < amount:
             self.refused(call, error=Conflict, code="insufficient_available")
         else:
             out, into = call()

@@ -528,6 +528,45 @@ def test_a_transfer_books_both_entries_or_neither(tree, funded, chair):
     assert (balance(funded), balance(other)) == (Decimal("10000.00"), Decimal("0.00"))
 
 
+def test_taking_a_transfer_back_never_takes_what_approved_payments_wait_for(
+    tree, funded, approved, chair
+):
+    other = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    into = services.fund_transfer(
+        actor=chair, source=funded, target=other, amount=Decimal("4000.00"), memo="调剂",
+        idempotency_key=key(),
+    )[1]  # fmt: skip
+    approved(other, "3000.00")  # the receiving fund has promised 3,000 of the 4,000
+    entries = LedgerEntry.objects.count()
+    with pytest.raises(Conflict) as refused:
+        services.entry_reverse(actor=chair, entry=into, reason="调错了", idempotency_key=key())
+    assert refused.value.code == "insufficient_available"
+    assert str(refused.value) == (
+        "伟达五金助学基金余额¥4,000.00，其中已批待付¥3,000.00：收回调入的¥4,000.00会使这些款项"
+        "无法支付。请先支付或取消已批准的款项，或调回不超过¥1,000.00。"
+    )
+    assert LedgerEntry.objects.count() == entries
+    assert (balance(funded), balance(other)) == (Decimal("6000.00"), Decimal("4000.00"))
+    assert services.verify(funded) == services.verify(other) == []
+
+
+def test_a_donation_spent_already_cannot_be_reversed_and_says_why(funded, approved, chair):
+    services.disbursement_pay(
+        payment_reference="SJ-0002",
+        actor=chair,
+        disbursement=approved(funded, "9500.00"),
+        idempotency_key=key(),
+    )
+    entry = LedgerEntry.objects.get(kind="donation")
+    with pytest.raises(Conflict) as refused:
+        services.entry_reverse(actor=chair, entry=entry, reason="退回捐款", idempotency_key=key())
+    assert refused.value.code == "insufficient_balance"
+    assert "支付" not in str(refused.value)  # not the words of a payment refused
+    assert str(refused.value).startswith(
+        "伟达五金员工扶助基金现有余额¥500.00，少于此笔入账的¥10,000.00"
+    )
+
+
 def test_a_transfer_needs_rights_over_both_funds(funded, fund_b, chair):
     with pytest.raises(PermissionDenied):
         services.fund_transfer(

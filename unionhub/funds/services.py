@@ -1267,6 +1267,42 @@ def check_reversible(entry: LedgerEntry) -> None:
         raise Conflict(_("This entry has already been reversed."), code="already_reversed")
 
 
+def _check_can_give_back(fund: Fund, leg: LedgerEntry) -> None:
+    """Reversing ``leg``, money that came into ``fund`` (locked), takes it out again: never more
+    than the fund holds, and for a transfer never what its approved, unpaid payments wait for
+    (as a transfer out would not). A donation booked in error is still corrected: its reversal
+    may leave approved payments short, which their fund's queue then shows."""
+    if leg.amount <= 0:
+        return
+    [fund] = with_commitments([fund])
+    figures = {
+        "fund": fund.name,
+        "balance": format_yuan(fund.balance),
+        "committed": format_yuan(fund.committed),
+        "available": format_yuan(max(fund.available, Decimal("0.00"))),
+        "amount": format_yuan(leg.amount),
+    }
+    if fund.balance < leg.amount:
+        raise Conflict(
+            _(
+                "%(fund)s now holds %(balance)s, less than the %(amount)s this entry brought in: "
+                "it can be reversed once the fund holds enough again (transfer money in first)."
+            )
+            % figures,
+            code="insufficient_balance",
+        )
+    if leg.kind == Kind.TRANSFER and fund.available < leg.amount:
+        raise Conflict(
+            _(
+                "%(fund)s holds %(balance)s, of which %(committed)s is approved and not yet paid: "
+                "taking back the %(amount)s it received would leave those payments unpaid. Pay or "
+                "cancel approved payments first, or transfer back at most %(available)s."
+            )
+            % figures,
+            code="insufficient_available",
+        )
+
+
 @transaction.atomic
 def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: str) -> LedgerEntry:
     """Correct a posted entry by posting its opposite today (the original stays). A transfer is
@@ -1296,6 +1332,7 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
         require(actor, Cap.MANAGE_FUNDS, fund)
         if leg.disbursement_id:
             _check_disbursement(leg.disbursement, actor, "reverse")
+        _check_can_give_back(fund, leg)
         reversals.append(
             _post(
                 fund=fund,
