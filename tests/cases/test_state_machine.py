@@ -147,6 +147,37 @@ def test_assigning_an_unaccepted_request_accepts_it(tree, case, officer):
     assert case.assignee == colleague
 
 
+def test_a_station_taking_over_an_enterprise_unions_request_tells_the_union(tree, case, officer):
+    from unionhub.notifications.models import Notification
+
+    assert case.organization == tree.union_a
+    chair = staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, full_name="钱卫东")
+    staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, full_name="孙美琴")
+    colleague = staff(tree.station_a, Membership.Role.STATION_STAFF, full_name="陶志刚")
+    case = services.case_assign(actor=chair, case=case, assignee=chair)
+    assert not Notification.objects.filter(recipient=chair).exists()  # chair did it themselves
+    done, refused = services.cases_bulk_assign(actor=officer, cases=[case], assignee=colleague)
+    assert (done, refused) == (1, [])
+    told = {
+        n.recipient.get_full_name(): n
+        for n in Notification.objects.select_related("recipient").exclude(kind="case_update")
+    }
+    assert sorted(told) == ["孙美琴", "钱卫东", "陶志刚"]
+    assert told["陶志刚"].kind == "case_assigned"
+    # The one it was taken from hears it once, as theirs; the union's other lead, as the union's.
+    assert told["钱卫东"].kind == "case_reassigned"
+    assert told["钱卫东"].title == f"诉求{case.reference}已由蒋丽华改派给陶志刚"
+    assert told["孙美琴"].kind == "case_taken_over"
+    assert told["孙美琴"].title == (
+        f"无锡伟达五金有限公司工会的诉求{case.reference}现由陶志刚办理（蒋丽华指派）"
+    )
+    assert told["孙美琴"].url == told["陶志刚"].url
+    # Passing it between the station's own people tells the union again; nobody hears their own.
+    services.case_assign(actor=colleague, case=case, assignee=officer)
+    assert not Notification.objects.filter(recipient=colleague, kind="case_reassigned").exists()
+    assert Notification.objects.filter(kind="case_taken_over").count() == 3
+
+
 def test_only_colleagues_who_handle_the_request_can_be_assigned(
     tree, case, officer, outsider, viewer
 ):

@@ -848,17 +848,61 @@ def case_assign(*, actor, case: Case, assignee) -> Case:
         body=lambda: _("Assigned to %(name)s.") % {"name": assignee.get_full_name()},
         data={"assignee": assignee.pk, "previous": previous.pk if previous else None},
     )
-    if assignee.pk != actor.pk:
-        from django.urls import reverse
+    _tell_of_assignment(case, actor=actor, assignee=assignee, previous=previous)
+    return case
 
+
+def _tell_of_assignment(case: Case, *, actor, assignee, previous) -> None:
+    """The new assignee learns the request is theirs; the one it was taken from learns it is no
+    longer theirs; and when someone from an organisation above gives it to one of their own, the
+    owning organisation's leads learn their request is handled from above (a station taking
+    over an enterprise union's request, one by one or in bulk). Nobody is told what they did."""
+    from django.urls import reverse
+
+    url = reverse("cases:case-detail", args=[case.public_id])
+    params = {
+        "reference": case.reference,
+        "summary": case.summary,
+        "name": assignee.get_full_name() or assignee.get_username(),
+        "who": actor.get_full_name() or actor.get_username(),
+        "owner": case.organization.name,
+    }
+    told = {actor.pk, assignee.pk}
+    if assignee.pk != actor.pk:
         notify(
             recipients=[assignee],
             kind="case_assigned",
             title=gettext_lazy("Request %(reference)s was assigned to you: %(summary)s"),
-            params={"reference": case.reference, "summary": case.summary},
-            url=reverse("cases:case-detail", args=[case.public_id]),
+            params=params,
+            url=url,
         )
-    return case
+    if previous is not None and previous.pk not in told:
+        told.add(previous.pk)
+        notify(
+            recipients=[previous],
+            kind="case_reassigned",
+            title=gettext_lazy(
+                "Request %(reference)s was reassigned by %(who)s from you to %(name)s"
+            ),
+            params=params,
+            url=url,
+        )
+    if not Membership.objects.filter(user=assignee, organization=case.organization).exists():
+        own_leads = get_user_model().objects.filter(
+            memberships__organization=case.organization,
+            memberships__role__in=LEAD_ROLES,
+            is_active=True,
+        )
+        notify(
+            recipients=[u for u in own_leads.distinct() if u.pk not in told],
+            kind="case_taken_over",
+            title=gettext_lazy(
+                "Request %(reference)s of %(owner)s is now handled by %(name)s (assigned by "
+                "%(who)s)"
+            ),
+            params=params,
+            url=url,
+        )
 
 
 def cases_bulk_assign(*, actor, cases, assignee) -> tuple[int, list[str]]:
