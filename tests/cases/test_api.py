@@ -187,3 +187,34 @@ def test_the_api_refers_only_where_the_page_offers(tree, officer, case, login):
     assert response.status_code == 400 and response.json()["field"] == "organization"
     case.refresh_from_db()
     assert case.organization != tree.union_b
+
+
+def test_requests_referred_on_are_followed_by_api_and_the_list_stays_flat(
+    tree, officer, outsider, worker, submit, login, count_queries
+):
+    def grow(count):
+        for i in range(Case.objects.count(), Case.objects.count() + count):
+            case = submit(summary=f"转办{i}", description=f"第{i}件：欠薪需区总工会协调。")
+            services.case_refer(
+                actor=officer, case=case, organization=tree.district, reason="需区总工会统筹"
+            )
+
+    url = reverse("api:case-referred-on")
+    client = login(officer)
+    grow(1)
+    body = client.get(url).json()
+    assert body["count"] == 1
+    [row] = body["results"]
+    assert (row["status"], row["organization"]) == ("referred", tree.district.pk)
+    assert client.get(reverse("api:case-list")).json()["count"] == 0  # no longer theirs
+    assert client.get(f"/api/v1/cases/{row['id']}/").status_code == 404  # nor its timeline
+    assert login(outsider).get(url).json()["count"] == 0
+    assert login(worker.user).get(url).json()["count"] == 0
+    client = login(officer)
+    with count_queries() as small:
+        client.get(url)
+    grow(30)
+    with count_queries() as large:
+        body = client.get(url, {"page_size": 25}).json()
+    assert (body["count"], len(body["results"])) == (31, 25)
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]

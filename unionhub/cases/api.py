@@ -338,6 +338,20 @@ class CaseViewSet(viewsets.GenericViewSet):
         data = CaseSerializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
 
+    @extend_schema(responses=CaseSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="referred-on")
+    def referred_on(self, request):
+        """The requests the caller's organisations referred on as a whole and no longer own, where
+        each stands now (status, owner, assignee), newest first: the staff page "Referred on".
+        Their timelines stay with their new owners."""
+        cases = (
+            Case.objects.referred_out_by(request.user)
+            .select_related("category", "organization", "assignee", "worker")
+            .order_by("-submitted_at", "-id")
+        )
+        page = self.paginate_queryset(cases)
+        return self.get_paginated_response(CaseSerializer(page, many=True).data)
+
     @extend_schema(responses=CaseDetailSerializer)
     def retrieve(self, request, id=None):
         return Response(self._detail(self.get_object()))
