@@ -311,3 +311,26 @@ def test_a_locked_worker_reads_in_plain_words_when_to_try_again(client, worker, 
         in response.content.decode()
     )
     assert "该账号或当前网络" not in response.content.decode()
+
+
+def test_a_worker_locked_out_by_others_on_the_wifi_is_not_told_they_mistyped(
+    client, worker, password
+):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
+        post_login(client, f"1380000{i:04d}", "wrong-password", url="portal:login")
+    response = post_login(client, worker.mobile, password, url="portal:login")
+    assert response.status_code == 429
+    page = response.content.decode()
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert (
+        f"当前网络（例如共用的无线网）登录失败次数太多，请{minutes}分钟后再试，或改用手机流量。"
+        in page
+    )
+    assert "密码输错次数太多" not in page
+    # Their own mistakes still read as their own.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(
+            client, worker.mobile, "wrong-password", url="portal:login", REMOTE_ADDR="10.1.1.1"
+        )
+    page = post_login(client, worker.mobile, password, url="portal:login", REMOTE_ADDR="10.1.1.1")
+    assert "密码输错次数太多" in page.content.decode()

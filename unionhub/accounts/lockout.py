@@ -55,3 +55,13 @@ class AccountOrBusyAddressHandler(AxesDatabaseHandler):
             names.add(mobile)
         count, _deleted = AccessAttempt.objects.filter(username__in=names).delete()
         return count
+
+
+def locked_as_account(request, credentials=None) -> bool:
+    """Whether a refused sign-in is refused because its account reached its own limit; if not,
+    its address did (others' failures on a shared network)."""
+    handler = AccountOrBusyAddressHandler()
+    attempts = handler.get_user_attempts(request, credentials)
+    if len(attempts) != 2:
+        return True
+    return _failures(attempts[0]) >= settings.AXES_FAILURE_LIMIT

@@ -19,13 +19,19 @@ from unionhub.accounts.forms import (
     StyledPasswordChangeForm,
     WorkerLoginForm,
 )
+from unionhub.accounts.lockout import locked_as_account
 from unionhub.accounts.services import user_change_password, user_set_language
 from unionhub.core.access import access_for
 
 
-def _lockout_message(*, worker: bool = False) -> str:
+def _lockout_message(*, worker: bool = False, by_address: bool = False) -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    if worker:  # in the words of someone on a phone at the factory gate
+    if worker and by_address:  # others on the same Wi-Fi failed, not this worker
+        said = _(
+            "Too many failed sign-ins from this network (a shared Wi-Fi, say). Please try again "
+            "in %(minutes)d minutes, or switch to mobile data."
+        )
+    elif worker:  # in the words of someone on a phone at the factory gate
         said = _(
             "Too many wrong passwords. Please try again in %(minutes)d minutes; if you forgot "
             "your password, call your union."
@@ -92,7 +98,8 @@ worker_login = login_not_required(WorkerLoginView.as_view())
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """django-axes calls this when a sign-in is refused because of a lockout."""
     is_portal = request.path_info.startswith("/portal/")
-    message = _lockout_message(worker=is_portal)
+    by_address = not locked_as_account(request, credentials)
+    message = _lockout_message(worker=is_portal, by_address=by_address)
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "detail": message}, status=429)
     form_class = WorkerLoginForm if is_portal else LoginForm
