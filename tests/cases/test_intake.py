@@ -179,6 +179,33 @@ def test_an_enterprise_chair_registers_a_colleague_of_the_enterprise_at_intake(
     assert case.reference in str(told) and "已经登记" in str(told)
 
 
+def test_a_new_worker_request_sent_again_with_a_photo_keeps_the_photo(
+    tree, officer, hardship, login
+):
+    """Registered on the spot, sent, then Back with the hospital's note photographed and Send
+    again: one worker, one request, and the photo on it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases.test_attachments import png_bytes
+
+    client = login(officer)
+    key, id_number = uuid.uuid4(), make_id_number()
+    register_at_intake(client, tree, hardship, submission_key=key, new_id_number=id_number)
+    case = Case.objects.get()
+    assert not case.attachments.exists()
+    photo = SimpleUploadedFile("住院证明.png", png_bytes(), content_type="image/png")
+    again = register_at_intake(
+        client, tree, hardship, submission_key=key, new_id_number=id_number, attachments=[photo]
+    )
+    assert again.url == reverse("cases:case-detail", args=[case.public_id])
+    assert Case.objects.count() == 1 and Worker.objects.filter(name="陆海峰").count() == 1
+    assert case.attachments.count() == 1
+    told = [str(m) for m in client.get(again.url).context["messages"]]
+    assert (
+        told[-1] == f"该诉求已经登记为{case.reference}，本次没有重复登记，新文件已加到这个诉求里。"
+    )
+
+
 def register_at_intake(client, tree, hardship, **changes):
     """Post the intake form registering 陆海峰 on the spot, with ``changes``."""
     data = {

@@ -769,10 +769,13 @@ def _intake(user, data) -> Case:
         worker = Worker.objects.visible_to(user).filter(public_id=data["worker"]).first()
         if worker is None:
             raise DomainError(_("Find the worker again: that record is not available."))
+    elif (
+        already := services.submitted_already(actor=user, submission_key=data["submission_key"])
+    ) is not None:
+        # The same form sent twice: the worker was registered then, and ``case_submit`` answers
+        # with the request opened then (adding the photos it lacks).
+        worker = already.worker
     else:
-        already = services.submitted_already(actor=user, submission_key=data["submission_key"])
-        if already is not None:  # the same form sent twice: the worker was registered then
-            return already
         organization = data.get("organization")
         if organization is None:
             raise DomainError(
