@@ -1103,11 +1103,11 @@ def test_an_address_a_form_posts_to_sends_a_get_back_to_the_forms_page(
 
 
 def test_approvers_see_what_is_already_promised_before_they_promise_more(
-    tree, funded, approved, request_payment, approver1, chair, worker_b, login
+    tree, funded, approved, request_payment, approver1, chair, workmate, login
 ):
     """10,000 held, 8,000 approved and not yet paid: a new 3,000 is more than is available."""
     approved(funded, "8000.00")
-    request_payment(funded, "3000.00", worker=worker_b)
+    request_payment(funded, "3000.00", worker=workmate)
     html = login(approver1).get(reverse("funds:approval-queue")).content.decode()
     assert "其中已批待付¥8,000.00，可用¥2,000.00" in html
     assert "超出基金可用金额" in html

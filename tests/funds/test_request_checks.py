@@ -206,7 +206,7 @@ def test_a_resent_form_is_not_reported_as_a_duplicate_of_itself(tree, funded, ch
 
 
 def test_the_recent_total_leaves_out_requests_since_rejected_or_cancelled(
-    funded, request_payment, approver1, chair, worker_b
+    funded, request_payment, approver1, chair, workmate
 ):
     first = request_payment(funded, "2000.00")
     second = request_payment(funded, "1500.00")
@@ -219,7 +219,7 @@ def test_the_recent_total_leaves_out_requests_since_rejected_or_cancelled(
     assert recent.get(pk=third.pk).recent_total == Decimal("1000.00")
     # Each counts what came before it, not after; a cancelled one still counts itself.
     assert recent.get(pk=second.pk).recent_total == Decimal("1500.00")
-    request_payment(funded, "800.00", worker=worker_b)  # another worker's
+    request_payment(funded, "800.00", worker=workmate)  # another worker's
     assert recent.get(pk=third.pk).recent_total == Decimal("1000.00")
     with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
         later = request_payment(funded, "300.00")
@@ -252,7 +252,7 @@ def test_approvers_read_the_recent_total_as_it_stands_now(
 
 
 def test_the_approvals_queue_makes_the_same_number_of_queries_as_requests_grow(
-    tree, funded, request_payment, approver1, worker_b, login, count_queries
+    tree, funded, request_payment, approver1, workmate, login, count_queries
 ):
     for _ in range(2):
         request_payment(funded, "100.00")
@@ -262,7 +262,7 @@ def test_the_approvals_queue_makes_the_same_number_of_queries_as_requests_grow(
     with count_queries() as small:
         first = client.get(url)
     for index in range(15):
-        request_payment(funded, "100.00", **({"worker": worker_b} if index % 2 else {}))
+        request_payment(funded, "100.00", **({"worker": workmate} if index % 2 else {}))
     with count_queries() as large:
         second = client.get(url)
     assert second.content.decode().count("本基金的申请合计") > first.content.decode().count(

@@ -164,7 +164,7 @@ def test_above_the_threshold_two_different_approvers_are_needed(
 
 
 def test_a_payment_split_into_small_ones_still_needs_two_approvers(
-    funded, request_payment, approver1, approver2, chair, worker_b, login
+    funded, request_payment, approver1, approver2, chair, workmate, login
 ):
     first = services.disbursement_approve(
         actor=approver1, disbursement=request_payment(funded, "2000.00")
@@ -185,7 +185,7 @@ def test_a_payment_split_into_small_ones_still_needs_two_approvers(
     with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
         later = request_payment(funded, "1000.00")
         assert later.approvals_required == 1
-    other = request_payment(funded, "1000.00", worker=worker_b)
+    other = request_payment(funded, "1000.00", worker=workmate)
     assert other.approvals_required == 1
 
 
@@ -565,6 +565,34 @@ def test_a_donation_spent_already_cannot_be_reversed_and_says_why(funded, approv
     assert str(refused.value).startswith(
         "伟达五金员工扶助基金现有余额¥500.00，少于此笔入账的¥10,000.00"
     )
+
+
+def test_a_fund_pays_only_workers_of_its_own_organisation_and_below(
+    tree, funded, worker, worker_b, district_admin, request_payment, officer
+):
+    from unionhub.funds.models import Fund
+
+    entries = (Disbursement.objects.count(), LedgerEntry.objects.count())
+    with pytest.raises(DomainError) as refused:
+        request_payment(funded, "500.00", actor=district_admin, worker=worker_b)
+    assert (refused.value.code, refused.value.field) == ("worker_outside_fund", "fund")
+    assert str(refused.value) == (
+        "伟达五金员工扶助基金只为无锡伟达五金有限公司工会及其下属组织的职工付款；李娜属于"
+        f"{tree.union_b.name}。请向其所在组织的基金申请，或将诉求转给基金能覆盖双方的上级组织。"
+    )
+    assert (Disbursement.objects.count(), LedgerEntry.objects.count()) == entries
+    # The fund's own worker, and a district fund for anyone in the district, are asked as before.
+    assert request_payment(funded, "500.00", worker=worker).status == "requested"
+    district_fund = make_fund(tree.district, code="hs-kn", name="惠山区困难职工帮扶资金")
+    paid_for_b = request_payment(district_fund, "500.00", actor=district_admin, worker=worker_b)
+    assert paid_for_b.status == "requested"
+    # The page's fund list for worker B's request offers the district's fund, not union A's.
+    case_b = case_services.case_submit(
+        actor=district_admin, worker=worker_b,
+        category=ServiceCategory.objects.get(code="hardship_relief"), channel="phone",
+        summary="家庭困难", description="丈夫病重，申请帮扶。",
+    )  # fmt: skip
+    assert list(Fund.objects.to_ask_for(district_admin, case_b)) == [district_fund]
 
 
 def test_a_transfer_needs_rights_over_both_funds(funded, fund_b, chair):
@@ -1136,7 +1164,7 @@ def _succeeds(action: str, actor, disbursement) -> bool:
 
 def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
     funded, request_payment, emergency_case, chair, officer, approver1, approver2, auditor,
-    worker_b,
+    workmate,
 ):  # fmt: skip
     people = {
         "chair": chair, "officer": officer, "approver1": approver1, "approver2": approver2,
@@ -1151,7 +1179,7 @@ def test_what_a_payment_page_offers_is_exactly_what_the_services_allow(
     )
     approved = services.disbursement_approve(actor=approver2, disbursement=approved)
     paid = services.disbursement_approve(  # another worker's: one approver is enough
-        actor=approver1, disbursement=request_payment(funded, "500.00", worker=worker_b)
+        actor=approver1, disbursement=request_payment(funded, "500.00", worker=workmate)
     )
     paid = services.disbursement_pay(
         payment_reference="SJ-0001", actor=chair, disbursement=paid, idempotency_key=key()

@@ -40,12 +40,16 @@ class FundQuerySet(models.QuerySet):
 
     def to_ask_for(self, user, case) -> FundQuerySet:
         """The funds ``user`` may ask to pay for ``case``: active, of their own organisations
-        (an ancestor's fund is asked through a referral), paying for its category."""
+        (an ancestor's fund is asked through a referral), paying for its category, and serving
+        the worker (a fund of the worker's organisation or of one above it)."""
         from unionhub.core.access import Cap
+        from unionhub.orgs.models import Organization
 
+        path, step = case.worker.organization.path, Organization.steplen
+        serving = [path[:end] for end in range(step, len(path) + 1, step)]
         return (
             self.visible_to(user, Cap.REQUEST_FUNDS)
-            .filter(is_active=True)
+            .filter(is_active=True, organization__path__in=serving)
             .paying_for(case.category)
             .order_by("name")
         )

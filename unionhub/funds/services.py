@@ -436,6 +436,28 @@ def _asked_lately(fund: Fund, worker) -> Decimal:
     return total or Decimal("0.00")
 
 
+def _check_fund_serves(fund: Fund, worker) -> None:
+    """A fund pays the workers of its own organisation and of those under it: an enterprise
+    union's fund its own employees, the district's fund anyone in the district. A worker of
+    another enterprise is helped through their own union, or a referral to one above both."""
+    if not worker.organization.path.startswith(fund.organization.path):
+        raise DomainError(
+            _(
+                "%(fund)s pays only workers of %(organization)s and of the organisations under "
+                "it; %(name)s belongs to %(theirs)s. Ask a fund of theirs, or refer the request "
+                "to an organisation whose fund covers both."
+            )
+            % {
+                "fund": fund.name,
+                "organization": fund.organization.name,
+                "name": worker.name,
+                "theirs": worker.organization.name,
+            },
+            field="fund",
+            code="worker_outside_fund",
+        )
+
+
 @transaction.atomic
 def disbursement_request(
     *,
@@ -467,6 +489,7 @@ def disbursement_request(
             return _replay(existing, **same)
     if not fund.is_active:
         raise DomainError(_("This fund is closed."), field="fund")
+    _check_fund_serves(fund, worker)
     if case is not None:
         _check_case_takes_aid(case, actor)
         if case.worker_id != worker.pk:
@@ -972,6 +995,7 @@ def emergency_advance(
         return earlier
     if not fund.is_active:
         raise DomainError(_("This fund is closed."), field="fund")
+    _check_fund_serves(fund, case.worker)
     _check_case_takes_aid(case, actor)
     if case.urgency != Case.Urgency.EMERGENCY:
         raise DomainError(
