@@ -8,6 +8,7 @@ from unionhub.cases.api import CaseViewSet, ServiceCategoryViewSet
 from unionhub.core.api_views import MeView
 from unionhub.enterprises.api import EnterpriseViewSet
 from unionhub.funds.api import DisbursementViewSet, DonationViewSet, FundViewSet
+from unionhub.notifications.api import NotificationViewSet
 from unionhub.orgs.api import OrganizationViewSet
 from unionhub.workers.api import WorkerViewSet
 
@@ -20,6 +21,7 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("funds", FundViewSet, basename="fund")
 router.register("donations", DonationViewSet, basename="donation")
 router.register("disbursements", DisbursementViewSet, basename="disbursement")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
