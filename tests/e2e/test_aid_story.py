@@ -79,6 +79,12 @@ def test_request_two_approvals_payment_and_the_worker_sees_it(story, live_server
         assert "¥300,000.00" in card.inner_text()
         assert card.locator("a.tap-link").bounding_box()["height"] >= 43  # the request, tappable
         shot(phone, f"aid-2-{username}-phone")
+        # Enter in the comment starts a new line; it never sends the first button (Approve).
+        comment = card.get_by_label(f"审批意见：{worker.name} ¥300,000.00")
+        comment.fill("已电话核实火情")
+        comment.press("Enter")
+        phone.wait_for_timeout(300)
+        assert Disbursement.objects.get().approvals.count() == (username == "hz_approver2")
         card.get_by_role("button", name="同意", exact=True).click()
         phone.wait_for_load_state("networkidle")
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
