@@ -44,12 +44,15 @@ window.addEventListener("load", () => {
 const drafts = new Map();
 const TICKED = "\u0000";  // joins a ticked box's name and value in a draft's keys
 let caseSwapped = false;
+let sentFrom = null;  // the id of the action (its <details>) whose form was sent
 document.addEventListener("htmx:beforeSwap", (event) => {
   const part = document.getElementById("case-main");
   if (!part || event.detail.target !== part || !event.detail.shouldSwap) return;
   caseSwapped = true;
   const sent = event.detail.requestConfig && event.detail.requestConfig.elt;
   const sentForm = sent && sent.closest ? sent.closest("form") : null;
+  const sentDetails = sentForm && sentForm.closest("details[id]");
+  sentFrom = sentDetails ? sentDetails.id : null;
   drafts.clear();
   part.querySelectorAll("details.action[open] form").forEach((form) => {
     if (form === sentForm) return;
@@ -93,9 +96,25 @@ document.addEventListener("htmx:afterSettle", () => {
   caseSwapped = false;
   const part = document.getElementById("case-main");
   const field = part && part.querySelector('details[open] .is-invalid, details[open] [aria-invalid="true"]');
-  if (field && document.activeElement !== field) {
-    field.scrollIntoView({ block: "center" });
-    field.focus({ preventScroll: true });
+  if (field) {
+    if (document.activeElement !== field) {
+      field.scrollIntoView({ block: "center" });
+      field.focus({ preventScroll: true });
+    }
+    return;
+  }
+  // Done: the page part came back new, so the cursor would fall to the top of the page. It goes
+  // back to the action just used (or, gone with the status it belonged to, to what was said),
+  // and what was said is read out from a region that was there all along.
+  const said = part && part.querySelector(".messages .alert");
+  const live = document.getElementById("live-status");
+  if (live && said) live.textContent = said.textContent.trim();
+  const again = sentFrom && document.getElementById(sentFrom);
+  const summary = again && again.querySelector("summary");
+  const landing = summary || said;
+  if (landing && landing.isConnected && document.activeElement === document.body) {
+    if (landing === said) said.setAttribute("tabindex", "-1");
+    landing.focus({ preventScroll: true });
   }
 });
 

@@ -217,6 +217,9 @@ def test_what_is_typed_in_one_action_survives_sending_another(people, live_serve
     desk.locator("#action-note").get_by_label("内部备注").fill("已联系企业人事核实。")
     desk.locator("#action-note").get_by_role("button", name="添加内部备注").click()
     desk.locator("#case-main").get_by_text("已联系企业人事核实。").first.wait_for()
+    # Done in place: the cursor is back on the action used, and what was said is read out.
+    expect(desk.locator("#action-note > summary")).to_be_focused()
+    expect(desk.locator("#live-status")).to_have_text("备注已记入时间线，职工看不到。")
     # The note went; the resolution still being written stays open with its text.
     expect(desk.get_by_label("办理结果")).to_have_value("已发放困难帮扶金2,000元（草稿）")
     assert desk.locator("#action-resolve").get_attribute("open") is not None

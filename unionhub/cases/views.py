@@ -571,8 +571,9 @@ def upload_from(uploaded, *, field: str = "file") -> services.Upload:
     return services.Upload(name=uploaded.name, content=uploaded.read(limit + 1))
 
 
-# What the officer is told after each action (a note shows itself on the timeline).
+# What the officer is told after each action.
 DONE_MESSAGES = {
+    "note": gettext_lazy("The note is on the timeline; the worker does not see it."),
     "accept": gettext_lazy("Accepted: the worker has been told."),
     "start": gettext_lazy("Marked as in progress."),
     "assign": gettext_lazy("Assigned."),
@@ -627,7 +628,11 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
                 response["HX-Redirect"] = follow
                 return response
             return redirect(follow)
-        if action == "refer_part":
+        if action == "refer":  # to an organisation in the user's own scope
+            messages.success(
+                request, _("The request was referred to %(org)s.") % {"org": result.organization}
+            )
+        elif action == "refer_part":
             messages.success(
                 request,
                 _("Part referred to %(org)s as %(reference)s.")
