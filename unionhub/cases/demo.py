@@ -168,6 +168,15 @@ class History:
                    frm=frm, to=to)  # fmt: skip
 
 
+def _fill(event: CaseEvent, placeholder: str, value: str) -> None:
+    event.body = event.body.replace(placeholder, value)
+    if event.body_translations:
+        event.body_translations = {
+            language: text.replace(placeholder, value)
+            for language, text in event.body_translations.items()
+        }
+
+
 class CaseSeeder:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
@@ -207,9 +216,16 @@ class CaseSeeder:
             case.search_text = _search_text(
                 case.reference, case.worker, case.summary, case.description
             )
-            if case.parent is not None:
-                for event in history.events:
-                    event.body = event.body.replace("{parent}", case.parent.reference)
+        # A part referred on names its request, and the request names the part, in every
+        # language its lines were written in.
+        parts = {id(h.case.parent): h.case for h in histories if h.case.parent is not None}
+        for history in histories:
+            case, part = history.case, parts.get(id(history.case))
+            for event in history.events:
+                if case.parent is not None:
+                    _fill(event, "{parent}", case.parent.reference)
+                if part is not None:
+                    _fill(event, "{part}", part.reference)
 
     def new_case(self, *, worker, category, at, channel, summary, description, created_by, owner=None,
                  urgency=None, key) -> History:  # fmt: skip
@@ -584,9 +600,17 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
         description="企业工会已先行救助，申请区总工会困难职工帮扶资金及员工扶助基金共同救助。",
     )  # fmt: skip
     child.case.parent = h.case
-    child.events[0].body = f"由{union.name}转来（{{parent}}的一部分）。"
+    # The lines the referral writes (``case_refer_part``), the references filled in once numbered.
+    asked = "申请区总工会困难职工帮扶资金50,000元。"
+    first = system_line(lambda: _("Referred from %(reference)s by %(organization)s: %(reason)s")
+                        % {"reference": "{parent}", "organization": union, "reason": asked})  # fmt: skip
+    child.events[0].body, child.events[0].body_translations = (
+        first["body"],
+        first["body_translations"],
+    )
     h.event(night + datetime.timedelta(minutes=115), Kind.REFERRAL, chair,
-            body="部分转区总工会：申请大额救助。",
+            body=lambda: _("Part referred to %(organization)s as %(reference)s: %(reason)s")
+            % {"organization": seeder.district, "reference": "{part}", "reason": asked},
             public=PUBLIC_MESSAGES["part_referred"], params={"organization": seeder.district.name})  # fmt: skip
     morning = night + datetime.timedelta(hours=10, minutes=30)
     seeder.accept(child, morning, district_admin)
