@@ -160,6 +160,15 @@ def test_the_queue_on_a_phone_says_which_time_is_the_submission(demo, live_serve
     assert page.get_by_label("紧急程度").is_visible()  # a filter that is set stays in view
     page.goto(live_server.url + "/cases/?q=&status=&sort=newest")  # a search's own address
     assert not page.get_by_label("紧急程度").is_visible()
+    # In English, longer words: the card still fits, nothing hidden past its right edge.
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(live_server.url + "/cases/")
+    assert page.locator(".q-when").first.inner_text().startswith("Submitted at")
+    table = page.locator(".queue-table").first
+    assert table.evaluate(
+        "t => t.closest('.table-card').scrollWidth <= t.closest('.table-card').clientWidth"
+    )
+    shot(page, "staff-queue-phone-en")
 
 
 @pytest.mark.parametrize("path", ["/cases/", "/workers/"])
