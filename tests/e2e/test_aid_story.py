@@ -168,6 +168,7 @@ def test_a_fund_review_reads_on_a_phone_without_scrolling_sideways(
     [
         "/cases/follow-ups/", "/workers/", "/funds/", "/funds/payments/",
         "/funds/{fund}/ledger/", "/funds/{fund}/donations/", "/enterprises/", "/orgs/",
+        "/cases/categories/",
     ],
 )  # fmt: skip
 def test_the_desk_s_lists_read_on_a_phone_one_card_per_row(story, live_server, open_page, path):

@@ -48,6 +48,15 @@ def colon() -> str:
     return "：" if (get_language() or "").startswith("zh") else ": "
 
 
+@register.simple_tag
+def between_sentences() -> str:
+    """Between two sentences: nothing in Chinese (its full stop "。" spaces them), a space in
+    English."""
+    from django.utils.translation import get_language
+
+    return "" if (get_language() or "").startswith("zh") else " "
+
+
 @register.filter
 def stars(value, out_of: int = 5) -> str:
     """``4|stars`` → "★★★★☆": a rating drawn, for the eye only (mark it aria-hidden)."""
