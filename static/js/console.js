@@ -139,3 +139,14 @@ document.addEventListener("click", (event) => {
   const open = form.classList.toggle("show-more");
   button.setAttribute("aria-expanded", String(open));
 });
+
+// Escape closes the in-place action (or other fold-out) the cursor is in, and puts the cursor on
+// its heading, as closing a dialog would.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || event.defaultPrevented) return;
+  const details = event.target.closest && event.target.closest("details[open]");
+  if (!details) return;
+  details.open = false;
+  const summary = details.querySelector("summary");
+  if (summary) summary.focus();
+});

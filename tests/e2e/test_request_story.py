@@ -219,6 +219,13 @@ def test_what_is_typed_in_one_action_survives_sending_another(people, live_serve
     desk.locator("#case-main").get_by_text("已联系企业人事核实。").first.wait_for()
     # Done in place: the cursor is back on the action used, and what was said is read out.
     expect(desk.locator("#action-note > summary")).to_be_focused()
+    # Escape folds an open action away and leaves the cursor on its heading.
+    desk.keyboard.press("Enter")
+    expect(desk.locator("#action-note")).to_have_attribute("open", "")
+    desk.locator("#action-note").get_by_label("内部备注").focus()
+    desk.keyboard.press("Escape")
+    assert desk.locator("#action-note").get_attribute("open") is None
+    expect(desk.locator("#action-note > summary")).to_be_focused()
     expect(desk.locator("#live-status")).to_have_text("备注已记入时间线，职工看不到。")
     # The note went; the resolution still being written stays open with its text.
     expect(desk.get_by_label("办理结果")).to_have_value("已发放困难帮扶金2,000元（草稿）")
