@@ -72,7 +72,7 @@ def test_search_finds_a_worker_by_pinyin_and_id_tail_and_follows_a_correction(
 
     client = login(officer)
     worker_update(actor=officer, worker=case.worker, name="吕晓燕")
-    for term in ("lvxiaoyan", "LXY", "xiaoyan", "吕晓燕", case.worker.id_tail):
+    for term in ("lvxiaoyan", "LXY", "xiaoyan", "Lv Xiaoyan", "吕晓燕", case.worker.id_tail):
         assert refs(queue(client, q=term)) == {case.reference}, term
     assert refs(queue(client, q="wxm")) == set()
     # A corrected ID number: the queue finds the request by the new tail.

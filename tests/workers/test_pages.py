@@ -21,7 +21,7 @@ def test_the_list_shows_the_subtree_with_numbers_masked(tree, officer, worker, w
     assert worker.mobile_masked in html
 
 
-@pytest.mark.parametrize("term", ["王小", "wxm", "wangxiao"])
+@pytest.mark.parametrize("term", ["王小", "wxm", "wangxiao", "Wang Xiaoming", "wang xiao"])
 def test_search_finds_by_name_or_pinyin(tree, officer, worker, login, term):
     response = login(officer).get(reverse("workers:worker-list"), {"q": term})
     assert [w.name for w in response.context["page"]] == ["王小明"]

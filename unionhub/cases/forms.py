@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
+from unionhub.core.pinyin import compact_pinyin
 from unionhub.core.validators import validate_mobile
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
@@ -231,7 +232,7 @@ class QueueFilterForm(StyledForm):
             return f"{prefix}-{int(number):06d}"
         if sum(ch.isdigit() for ch in term) > 6:
             raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
-        return term
+        return compact_pinyin(term)  # "Wang Xiaoming" as the search text holds it
 
     def clean(self):
         data = super().clean()

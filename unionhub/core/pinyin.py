@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pypinyin import lazy_pinyin
 
 # Surnames read otherwise than the character's everyday reading (曾 is "zeng" as a surname, not
@@ -42,3 +44,12 @@ def pinyin_key(text: str, *, person: bool = False) -> str:
 
 def is_pinyin_query(term: str) -> bool:
     return len(term) >= 2 and term.isascii() and term.isalpha()
+
+
+def compact_pinyin(term: str) -> str:
+    """A name typed in pinyin with spaces or apostrophes, as people write it ("Wang Xiaoming",
+    "xi'an"), as the keys hold it ("wangxiaoming"); any other term as it was."""
+    parts = [part for part in re.split(r"[\s'’·.-]+", term or "") if part]
+    if len(parts) > 1 and all(part.isascii() and part.isalpha() for part in parts):
+        return "".join(parts).lower()
+    return term

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.fields import EncryptedTextField, lookup_hash
 from unionhub.core.masking import mask_id_number, mask_mobile
-from unionhub.core.pinyin import is_pinyin_query
+from unionhub.core.pinyin import compact_pinyin, is_pinyin_query
 
 
 def id_number_hash(id_number: str) -> str:
@@ -34,7 +34,7 @@ class WorkerQuerySet(models.QuerySet):
     def search(self, term: str) -> WorkerQuerySet:
         """By name (substring), or by the last 4–6 digits of the mobile or ID number. Longer
         numbers are refused by the search form: they would travel in the URL."""
-        term = (term or "").strip().upper()
+        term = compact_pinyin((term or "").strip()).upper()
         if not term:
             return self
         if is_number_tail(term):
