@@ -115,7 +115,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.payments: dict[int, PaymentModel] = {}
         self.entries: dict[int, EntryModel] = {}
         # (key, fund pk, donation pk, amount)
-        self.donations: list[tuple[str, int, int, Decimal]] = []
+        self.donations: list[tuple[str, int, int, Decimal, datetime.date]] = []
         self.transfers: list[tuple[str, int, int, Decimal, tuple[int, int]]] = []
 
     # ---- helpers --------------------------------------------------------------------------
@@ -252,6 +252,7 @@ class LedgerMachine(RuleBasedStateMachine):
         """A donation, booked for today or (found late in a bank statement) an earlier day."""
         fund = self.fund(index)
         donation_key = key()
+        received_on = datetime.date.today() - datetime.timedelta(days=days_late)
         donation = services.donation_record(
             actor=self.people.chair,
             fund=fund,
@@ -259,20 +260,22 @@ class LedgerMachine(RuleBasedStateMachine):
             donor_name="许国华",
             amount=amount,
             channel="wechat",
-            received_on=datetime.date.today() - datetime.timedelta(days=days_late),
+            received_on=received_on,
             idempotency_key=donation_key,
         )
         assert is_fen(donation.amount) and donation.amount == amount
         self.balances[fund.pk] += amount
         self.record_entry(LedgerEntry.objects.get(donation=donation, kind="donation"))
-        self.donations.append((donation_key, fund.pk, donation.pk, amount))
+        self.donations.append((donation_key, fund.pk, donation.pk, amount, received_on))
 
     @precondition(lambda self: self.donations)
     @rule(data=st.data())
     def retry_a_donation(self, data):
         """The same donation sent again books nothing more; its key reused for another amount
         is refused and changes nothing."""
-        donation_key, fund_pk, donation_pk, amount = data.draw(st.sampled_from(self.donations))
+        donation_key, fund_pk, donation_pk, amount, received_on = data.draw(
+            st.sampled_from(self.donations)
+        )
         other = data.draw(st.sampled_from([amount, amount + Decimal("1.00")]))
         before = self.snapshot()
         retry = functools.partial(
@@ -283,7 +286,7 @@ class LedgerMachine(RuleBasedStateMachine):
             donor_name="许国华",
             amount=other,
             channel="wechat",
-            received_on=datetime.date.today(),
+            received_on=received_on,
             idempotency_key=donation_key,
         )
         if other == amount:

@@ -1114,6 +1114,109 @@ def test_an_advance_sent_twice_is_paid_once_and_its_key_cannot_pay_another(
     assert balance(funded) == Decimal("9000.00")
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"amount": "201.00"},
+        {"donor_name": "李四"},
+        {"donor_kind": "person"},
+        {"donor_kind": "anonymous"},
+        {"channel": "cash"},
+        {"received_on": datetime.date.today() - datetime.timedelta(days=1)},
+        {"collection": "2026年“送温暖”募捐"},
+        {"note": "现金"},
+    ],
+)
+def test_a_donation_key_reused_with_anything_else_different_is_refused(fund, donate, change):
+    same = key()
+    first = donate(fund, "200.00", idempotency_key=same)
+    with pytest.raises(Conflict) as error:
+        donate(fund, **{"amount": "200.00", **change}, idempotency_key=same)
+    assert error.value.code == "idempotency_key_reused"
+    assert list(Donation.objects.all()) == [first]
+    assert balance(fund) == Decimal("200.00")
+
+
+def test_a_donation_sent_again_as_typed_is_the_same_donation(fund, donate):
+    same = key()
+    typed = {"donor_name": " 张三 ", "donor_kind": "person", "note": "现金 ", "collection": ""}
+    first = donate(fund, "200.00", idempotency_key=same, **typed)
+    assert donate(fund, "200.00", idempotency_key=same, **typed).pk == first.pk
+    assert Donation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"method": "bank_transfer"},
+        {"reason": "另一个理由"},
+        {"urgent": True},
+        {"category": "medical_aid"},
+    ],
+)
+def test_a_payment_request_key_reused_with_anything_else_different_is_refused(
+    funded, request_payment, change
+):
+    same = key()
+    first = request_payment(funded, "800.00", idempotency_key=same)
+    if "category" in change:
+        change = {"category": ServiceCategory.objects.get(code=change["category"])}
+    with pytest.raises(Conflict) as error:
+        request_payment(funded, "800.00", idempotency_key=same, **change)
+    assert error.value.code == "idempotency_key_reused"
+    assert list(Disbursement.objects.all()) == [first]
+
+
+def test_a_payment_request_on_a_request_sent_again_is_the_same_payment(
+    funded, request_payment, case
+):
+    same = key()
+    first = request_payment(funded, idempotency_key=same, case=case, category=None)
+    again = request_payment(funded, idempotency_key=same, case=case, category=None)
+    assert again.pk == first.pk
+    with pytest.raises(Conflict):
+        request_payment(funded, idempotency_key=same, category=None, case=None)
+
+
+def test_a_pay_key_reused_with_another_voucher_or_payment_is_refused(funded, approved, chair):
+    first, second = approved(funded, "600.00"), approved(funded, "400.00")
+    pay = services.disbursement_pay
+    pay(payment_reference="SJ-0001", actor=chair, disbursement=first, idempotency_key="pay-1")
+    # The same voucher sent again, spaces and all, is the same payment.
+    pay(payment_reference=" SJ-0001 ", actor=chair, disbursement=first, idempotency_key="pay-1")
+    for disbursement, reference in ((first, "SJ-0002"), (second, "SJ-0001")):
+        with pytest.raises(Conflict) as error:
+            pay(
+                payment_reference=reference,
+                actor=chair,
+                disbursement=disbursement,
+                idempotency_key="pay-1",
+            )
+        assert error.value.code == "idempotency_key_reused"
+    assert Disbursement.objects.get(pk=first.pk).payment_reference == "SJ-0001"
+    assert Disbursement.objects.get(pk=second.pk).status == "approved"
+    assert balance(funded) == Decimal("9400.00")
+
+
+def test_an_advance_transfer_or_reversal_key_reused_with_other_words_is_refused(
+    tree, funded, emergency_case, chair
+):
+    same = key()
+    advance(funded, emergency_case, chair, "1000.00", idempotency_key=same)
+    with pytest.raises(Conflict):
+        advance(funded, emergency_case, chair, "1000.00", idempotency_key=same, reason="另一理由")
+    second = make_fund(tree.union_a, code="wd-zx", name="伟达五金助学基金")
+    move = {"actor": chair, "source": funded, "target": second, "amount": Decimal("10.00")}
+    out, _into = services.fund_transfer(**move, memo="调剂", idempotency_key="t-1")
+    with pytest.raises(Conflict):
+        services.fund_transfer(**move, memo="另一笔调剂", idempotency_key="t-1")
+    services.entry_reverse(actor=chair, entry=out, reason="调错了", idempotency_key="r-1")
+    with pytest.raises(Conflict):
+        services.entry_reverse(actor=chair, entry=out, reason="别的原因", idempotency_key="r-1")
+    assert balance(funded) == Decimal("9000.00")
+    assert balance(second) == Decimal("0.00")
+
+
 # ---- who may act on a payment -------------------------------------------------------------------
 
 

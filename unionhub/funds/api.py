@@ -1,6 +1,7 @@
 """Funds over the API. Every POST that moves money takes an ``Idempotency-Key`` header: the same
-key posts once, and a retry gets the first answer back; the key reused for a different request
-(another amount, fund or payment) is refused with 409."""
+key posts once, and a retry with the same body gets the first answer back; the key reused for a
+different request (anything it carries that is stored differs: the amount, fund, donor, date,
+method, reason, voucher…) is refused with 409 ``idempotency_key_reused``."""
 
 from __future__ import annotations
 
@@ -27,8 +28,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     OpenApiParameter.HEADER,
     required=True,
     description=(
-        "A unique key per intended posting; repeating it never posts twice. Reused for a "
-        "different request (another amount, fund or payment), it is refused with 409."
+        "A unique key per intended posting; repeating it with the same body never posts twice "
+        "and answers what the first answered. Reused with a different body (any value that is "
+        "stored differs: amount, fund, donor, date, channel, method, reason, voucher…), it is "
+        "refused with 409 `idempotency_key_reused`."
     ),
 )
 

@@ -84,7 +84,9 @@ def _amount(value, field: str = "amount") -> Decimal:
 
 def _replay(existing, **expected):
     """A request repeated with its idempotency key gets its first answer back; a different
-    request that reuses the key is refused (so a client's bug never pays the wrong person)."""
+    request that reuses the key is refused (so a client's bug never pays the wrong person).
+    ``expected`` is everything the request carries that is stored, as it would be stored: a
+    retry that differs in any of it (another donor, date, reason, voucher…) is another request."""
     for field, value in expected.items():
         if getattr(existing, field) != value:
             raise Conflict(
@@ -263,7 +265,8 @@ def donation_record(
     is not in the future, not before the fund was opened, not in a closed period and not in a
     period already published in a disclosure list (公示) that still stands: what the public was
     shown does not change afterwards. The same ``idempotency_key`` returns the donation already
-    booked.
+    booked; with anything else different (fund, donor, amount, channel, date, collection, note) it
+    raises ``Conflict`` (``idempotency_key_reused``).
     """
     require(actor, Cap.MANAGE_FUNDS, fund)
     amount = _amount(amount)
@@ -281,10 +284,20 @@ def donation_record(
     if received_on is None or received_on > timezone.localdate():
         raise DomainError(_("The date cannot be in the future."), field="received_on")
     _check_plausible(received_on, "received_on")
+    stored = {
+        "donor_kind": donor_kind,
+        "donor_name": donor_name[:100],
+        "donor_enterprise_id": donor_enterprise.pk if donor_enterprise is not None else None,
+        "amount": amount,
+        "channel": channel,
+        "received_on": received_on,
+        "collection": (collection or "").strip()[:100],
+        "note": (note or "").strip()[:200],
+    }
     fund = _lock(fund)
     existing = Donation.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return _replay(existing, fund_id=fund.pk, amount=amount)
+        return _replay(existing, fund_id=fund.pk, **stored)
     _check_open_period(fund, received_on)
     _check_donation_date(fund, received_on)
     prefix = f"{fund.code.upper()}-{received_on.year}-"
@@ -292,16 +305,9 @@ def donation_record(
     donation = Donation.objects.create(
         fund=fund,
         receipt_number=f"{prefix}{number:06d}",
-        donor_kind=donor_kind,
-        donor_name=donor_name[:100],
-        donor_enterprise=donor_enterprise,
-        amount=amount,
-        channel=channel,
-        received_on=received_on,
-        collection=(collection or "").strip()[:100],
-        note=(note or "").strip()[:200],
         recorded_by=actor,
         idempotency_key=idempotency_key,
+        **stored,
     )
     _post(
         fund=fund,
@@ -477,12 +483,26 @@ def disbursement_request(
     Checks: ``actor`` may request payments from the fund; the request (if any) is theirs to see
     and is the worker's; the category allows payment and the fund pays for it; the amount; a
     reason. An urgent request goes to the top of the approvers' queues and they are told at once
-    (by text message too).
+    (by text message too). The same ``idempotency_key`` returns the payment already asked for;
+    with anything else different (fund, request, worker, category, amount, method, reason,
+    urgency) it raises ``Conflict`` (``idempotency_key_reused``).
     """
     require(actor, Cap.REQUEST_FUNDS, fund)
     lock_unerased(worker)  # a record kept after its data was deleted takes no new money
     amount = _amount(amount)
-    same = {"fund_id": fund.pk, "worker_id": worker.pk, "amount": amount}
+    if case is not None:
+        category = category or case.category
+    # Everything the request stores, as stored: a retry must match all of it.
+    same = {
+        "fund_id": fund.pk,
+        "case_id": case.pk if case is not None else None,
+        "worker_id": worker.pk,
+        "category_id": category.pk if category is not None else None,
+        "amount": amount,
+        "method": method,
+        "reason": (reason or "").strip(),
+        "urgent": bool(urgent),
+    }
     if idempotency_key:
         existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -494,7 +514,6 @@ def disbursement_request(
         _check_case_takes_aid(case, actor)
         if case.worker_id != worker.pk:
             raise DomainError(_("The request is not this worker's."), field="worker")
-        category = category or case.category
     if category is None:
         raise DomainError(_("Choose what the money is for."), field="category")
     _check_category(fund, category)
@@ -934,7 +953,8 @@ def disbursement_pay(
     *, actor, disbursement: Disbursement, idempotency_key: str, payment_reference: str = ""
 ) -> Disbursement:
     """Record that an approved payment was made: locks the fund, posts the entry and refuses an
-    overdraw. The same ``idempotency_key`` never pays twice."""
+    overdraw. The same ``idempotency_key`` never pays twice; used for another payment or with
+    another ``payment_reference`` it raises ``Conflict`` (``idempotency_key_reused``)."""
     require(actor, Cap.MANAGE_FUNDS, disbursement.fund)
     fund = _lock(disbursement.fund)
     # The request first, then the payment: the order a request's withdrawal takes them in (it
@@ -945,7 +965,7 @@ def disbursement_pay(
     existing = LedgerEntry.objects.filter(idempotency_key=key).first()
     if existing is not None:
         _replay(existing, disbursement_id=disbursement.pk)
-        return disbursement
+        return _replay(disbursement, payment_reference=(payment_reference or "").strip()[:60])
     _check_disbursement(disbursement, actor, "pay")
     _check_reference(disbursement.method, payment_reference)
     _pay(disbursement, fund, actor, key, payment_reference)
@@ -983,7 +1003,14 @@ def emergency_advance(
         entry = entry.first()
         if entry is None:
             return None
-        same = {"fund_id": fund.pk, "case_id": case.pk, "amount": _amount(amount)}
+        same = {
+            "fund_id": fund.pk,
+            "case_id": case.pk,
+            "amount": _amount(amount),
+            "method": method,
+            "reason": (reason or "").strip(),
+            "payment_reference": (payment_reference or "").strip()[:60],
+        }
         return _replay(entry.disbursement, **same)
 
     # Named by the fund, and still holding a role that may ask this fund for money.
@@ -1342,7 +1369,9 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
 
     def replayed():
         earlier = LedgerEntry.objects.filter(idempotency_key=key).first()
-        return None if earlier is None else _replay(earlier, reverses_id=legs[0].pk)
+        if earlier is None:
+            return None
+        return _replay(earlier, reverses_id=legs[0].pk, memo=reason[:200])
 
     if (earlier := replayed()) is not None:
         return earlier
@@ -1429,8 +1458,8 @@ def fund_transfer(
     existing = LedgerEntry.objects.filter(idempotency_key__in=[out_key, in_key]).order_by("amount")
     if len(existing := list(existing)) == 2:
         out, into = existing
-        _replay(out, fund_id=source.pk, amount=-amount)
-        _replay(into, fund_id=target.pk, amount=amount)
+        _replay(out, fund_id=source.pk, amount=-amount, memo=memo[:200])
+        _replay(into, fund_id=target.pk, amount=amount, memo=memo[:200])
         return out, into
     source = locked[source.pk]
     _check_transferable(source, amount)

@@ -1,0 +1,81 @@
+"""The funds API: idempotency keys, look-ups and refusals, in the shape clients rely on."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from unionhub.funds.models import Disbursement, Donation, LedgerEntry
+
+
+def gift(fund, **change) -> dict:
+    return {
+        "fund": fund.code,
+        "donor_kind": "person",
+        "donor_name": "张三",
+        "amount": "500.00",
+        "channel": "cash",
+        "received_on": (timezone.localdate() - datetime.timedelta(days=5)).isoformat(),
+        **change,
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"donor_name": "李四"},
+        {"received_on": (timezone.localdate() - datetime.timedelta(days=4)).isoformat()},
+        {"channel": "wechat"},
+        {"donor_kind": "enterprise"},
+        {"note": "另一笔"},
+    ],
+)
+def test_a_donation_key_reused_for_another_donation_answers_409(tree, fund, chair, login, change):
+    client = login(chair)
+    url = reverse("api:donation-list")
+    first = client.post(url, gift(fund), HTTP_IDEMPOTENCY_KEY="K")
+    assert first.status_code == 201
+    again = client.post(url, gift(fund), HTTP_IDEMPOTENCY_KEY="K")
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    reused = client.post(
+        url, gift(fund, **change), HTTP_IDEMPOTENCY_KEY="K", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert "幂等" in reused.json()["detail"]
+    assert Donation.objects.count() == 1
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_a_payment_request_key_reused_for_another_request_answers_409(
+    tree, funded, case, chair, login
+):
+    client = login(chair)
+    url = reverse("api:disbursement-list")
+    asked = {"fund": funded.code, "case": str(case.public_id), "amount": "300.00",
+             "method": "cash", "reason": "生活困难"}  # fmt: skip
+    first = client.post(url, asked, HTTP_IDEMPOTENCY_KEY="D")
+    assert first.status_code == 201
+    again = client.post(url, asked, HTTP_IDEMPOTENCY_KEY="D")
+    assert again.json()["id"] == first.json()["id"]
+    for change in ({"method": "bank_transfer"}, {"reason": "医药费"}, {"urgent": True}):
+        reused = client.post(url, {**asked, **change}, HTTP_IDEMPOTENCY_KEY="D")
+        assert reused.status_code == 409, change
+        assert reused.json()["code"] == "idempotency_key_reused"
+    assert Disbursement.objects.count() == 1
+
+
+def test_a_pay_key_reused_with_another_voucher_answers_409(tree, funded, approved, chair, login):
+    disbursement = approved(funded, "700.00")
+    client = login(chair)
+    url = reverse("api:disbursement-pay", args=[disbursement.public_id])
+    first = client.post(url, {"payment_reference": "SJ-1"}, HTTP_IDEMPOTENCY_KEY="P")
+    again = client.post(url, {"payment_reference": "SJ-1"}, HTTP_IDEMPOTENCY_KEY="P")
+    assert first.status_code == again.status_code == 200
+    reused = client.post(url, {"payment_reference": "SJ-2"}, HTTP_IDEMPOTENCY_KEY="P")
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
+    assert Disbursement.objects.get(pk=disbursement.pk).payment_reference == "SJ-1"
