@@ -46,6 +46,25 @@ def test_staff_create_with_an_idempotency_key(tree, officer, worker, login):
     assert Case.objects.count() == 1
 
 
+def test_two_long_keys_differing_only_after_200_characters_open_two_requests(
+    tree, officer, worker, login
+):
+    client = login(officer)
+    payload = {
+        "worker": str(worker.public_id),
+        "category": "legal_aid",
+        "summary": "被拖欠工资",
+        "description": "老板拖欠两个月工资，共一万二千元。",
+    }
+    stem = "k" * 200
+    first = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY=stem + "1")
+    other = {**payload, "summary": "加班费未付", "description": "连续三个月加班没有加班费。"}
+    second = client.post(reverse("api:case-list"), other, HTTP_IDEMPOTENCY_KEY=stem + "2")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] != second.json()["id"]
+    assert Case.objects.count() == 2
+
+
 def test_bad_input_answers_400_with_the_field(tree, officer, worker, login):
     response = login(officer).post(
         reverse("api:case-list"),

@@ -79,3 +79,20 @@ def test_a_pay_key_reused_with_another_voucher_answers_409(tree, funded, approve
     assert reused.json()["code"] == "idempotency_key_reused"
     assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
     assert Disbursement.objects.get(pk=disbursement.pk).payment_reference == "SJ-1"
+
+
+def test_two_long_keys_differing_only_after_80_characters_are_two_donations(
+    tree, fund, chair, login
+):
+    client = login(chair)
+    url = reverse("api:donation-list")
+    stem = "k" * 80
+    first = client.post(url, gift(fund), HTTP_IDEMPOTENCY_KEY=stem + "-1")
+    second = client.post(url, gift(fund, amount="600.00"), HTTP_IDEMPOTENCY_KEY=stem + "-2")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["receipt_number"] != second.json()["receipt_number"]
+    # The whole long key counts for a retry too.
+    again = client.post(url, gift(fund, amount="600.00"), HTTP_IDEMPOTENCY_KEY=stem + "-2")
+    assert again.json()["receipt_number"] == second.json()["receipt_number"]
+    assert Donation.objects.count() == 2
+    assert all(len(d.idempotency_key) <= 120 for d in Donation.objects.all())

@@ -274,13 +274,14 @@ class RateSerializer(serializers.Serializer):
 
 
 def _idempotency_key(request) -> uuid.UUID | None:
+    """A UUID key as sent; any other key (of any length, all of it) as its name-based UUID."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         return None
     try:
         return uuid.UUID(key)
     except ValueError:
-        return uuid.uuid5(IDEMPOTENCY_NAMESPACE, key[:200])
+        return uuid.uuid5(IDEMPOTENCY_NAMESPACE, key)
 
 
 QUEUE_PARAMETERS = [
@@ -374,7 +375,10 @@ class CaseViewSet(viewsets.GenericViewSet):
                 "Idempotency-Key",
                 str,
                 OpenApiParameter.HEADER,
-                description="Repeat a key to get the same request back, not a new one.",
+                description=(
+                    "Repeat a key to get the same request back, not a new one. Any length: the "
+                    "whole key counts, so keys that differ anywhere are different requests."
+                ),
             )
         ],
     )

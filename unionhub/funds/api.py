@@ -5,6 +5,8 @@ method, reason, voucher…) is refused with 409 ``idempotency_key_reused``."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -31,16 +33,27 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
         "A unique key per intended posting; repeating it with the same body never posts twice "
         "and answers what the first answered. Reused with a different body (any value that is "
         "stored differs: amount, fund, donor, date, channel, method, reason, voucher…), it is "
-        "refused with 409 `idempotency_key_reused`."
+        "refused with 409 `idempotency_key_reused`. Any length: the whole key counts (keys "
+        "over 80 characters are kept as their SHA-256 digest), so keys that differ anywhere "
+        "are different requests."
     ),
 )
 
 
+# Keys up to this length are stored as sent (with the caller's id); a longer one by its digest.
+KEY_KEPT_AS_SENT = 80
+
+
 def idempotency_key(request) -> str:
+    """The stored form of the caller's key: two keys that differ anywhere, however long, are
+    two requests (a key is never cut short)."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         raise ValidationError({"Idempotency-Key": [_("This header is required for money moves.")]})
-    return f"api:{request.user.pk}:{key[:80]}"
+    if len(key) <= KEY_KEPT_AS_SENT:
+        return f"api:{request.user.pk}:{key}"
+    # "#" where a key sent as is has ":": a digest never equals a key stored as sent.
+    return f"api:{request.user.pk}#{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 class FundSerializer(serializers.ModelSerializer):
