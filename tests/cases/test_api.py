@@ -3,8 +3,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from tests.conftest import staff
 from unionhub.cases import services
 from unionhub.cases.models import Case
+from unionhub.orgs.models import Membership
 
 
 def detail(case, action=None):
@@ -237,3 +239,23 @@ def test_requests_referred_on_are_followed_by_api_and_the_list_stays_flat(
         body = client.get(url, {"page_size": 25}).json()
     assert (body["count"], len(body["results"])) == (31, 25)
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+@pytest.fixture
+def reported(submit):
+    """A request a workmate phoned in, leaving their own mobile number."""
+    return submit(
+        reporter=services.Reporter(name="周国强", relation="同班组工友", phone="13961708852")
+    )
+
+
+def test_a_reporters_mobile_is_masked_for_roles_that_may_not_handle_the_request(
+    tree, officer, viewer, reported, login
+):
+    approver = staff(tree.station_a, Membership.Role.FUND_APPROVER, username="approver")
+    assert login(officer).get(detail(reported)).json()["reporter_phone"] == "13961708852"
+    for reader in (viewer, approver):  # a fund auditor, a fund approver
+        body = login(reader).get(detail(reported)).json()
+        assert body["reporter_phone"] == "139****8852"
+        assert body["reporter_name"] == "周国强"
+        assert "13961708852" not in str(body)

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.conftest import staff
 from tests.factories import WorkerFactory, make_id_number
 from unionhub.cases import services
 from unionhub.cases.models import Case
+from unionhub.orgs.models import Membership
 
 
 @pytest.fixture
@@ -129,6 +131,22 @@ def test_a_read_only_role_sees_the_request_but_no_actions(tree, viewer, case, lo
     assert case.worker.mobile not in response.content.decode()
     refused = login(viewer).post(reverse("cases:case-action", args=[case.public_id, "accept"]))
     assert refused.status_code == 403
+
+
+def test_a_reporters_mobile_is_shown_in_full_only_to_those_who_may_handle_the_request(
+    tree, officer, viewer, submit, login
+):
+    case = submit(
+        reporter=services.Reporter(name="周国强", relation="同班组工友", phone="13961708852")
+    )
+    url = reverse("cases:case-detail", args=[case.public_id])
+    page = login(officer).get(url).content.decode()
+    assert 'href="tel:13961708852"' in page
+    approver = staff(tree.station_a, Membership.Role.FUND_APPROVER, username="approver")
+    for reader in (viewer, approver):  # a fund auditor, a fund approver
+        page = login(reader).get(url).content.decode()
+        assert "周国强" in page and "139****8852" in page
+        assert "13961708852" not in page
 
 
 def test_actions_happen_in_place_with_htmx(tree, officer, case, login):

@@ -165,6 +165,10 @@ class CaseDetailSerializer(CaseSerializer):
         if self.context.get("as_worker"):  # who told the union is the staff's to know
             for name in self.STAFF_ONLY:
                 data.pop(name, None)
+        elif "reporter_phone" in data:
+            # A third party's number: in full only for those who may handle the request.
+            user = getattr(self.context.get("request"), "user", None)
+            data["reporter_phone"] = services.reporter_phone_for(case, user)
         return data
 
     @extend_schema_field(EventSerializer(many=True))

@@ -38,6 +38,7 @@ from unionhub.core import audit
 from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.i18n import system_line
+from unionhub.core.masking import mask_mobile
 from unionhub.core.services import district_of, require_district_wide
 from unionhub.core.validators import TEXT_LIMIT, implausible_date, validate_plausible_date
 from unionhub.notifications.services import notifications_settled, notify
@@ -119,6 +120,15 @@ def allowed_actions(case: Case, user) -> list[str]:
             continue
         actions.append(action)
     return actions
+
+
+def reporter_phone_for(case: Case, user) -> str:
+    """The number of whoever reported ``case`` (a workmate, a relative: a third party) as
+    ``user`` may read it: in full for those who may handle the request and call back, masked for
+    everyone else (read-only roles such as fund approvers and auditors)."""
+    if access_for(user).can(Cap.HANDLE_CASES, case.owner_path):
+        return case.reporter_phone
+    return mask_mobile(case.reporter_phone)
 
 
 def _is_workers_own(case: Case, user) -> bool:

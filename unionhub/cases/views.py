@@ -384,6 +384,7 @@ def _detail_context(
             filter(None, [_open_parts_warning(referrals), _unpaid_warning(disbursements)])
         ),
         "actions": actions,
+        "reporter_phone": services.reporter_phone_for(case, user),
         # The request a part came from is linked only for those who may open it.
         "parent_visible": case.parent_id is not None
         and Case.objects.visible_to(user).filter(pk=case.parent_id).exists(),

@@ -13,10 +13,11 @@ def mask_id_number(value: str | None) -> str:
 
 
 def mask_mobile(value: str | None) -> str:
-    """``13812345678`` → ``138****5678``."""
+    """``13812345678`` → ``138****5678``; a landline ``0510-83001234`` → ``051******1234``. A
+    number too short to hide anything between its first three and last four is all stars."""
     if not value:
         return ""
-    if len(value) < 7:
+    if len(value) < 8:
         return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
