@@ -43,9 +43,63 @@ def test_staff_create_with_an_idempotency_key(tree, officer, worker, login):
     }
     first = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="abc-123")
     again = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="abc-123")
-    assert first.status_code == again.status_code == 201
-    assert first.json()["id"] == again.json()["id"]
+    # A replay says so: 200 with the request as it stands, not 201.
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
     assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"summary": "加班费未付"},
+        {"description": "老板拖欠三个月工资，共一万八千元。"},
+        {"category": "housing"},
+        {"worker": "other"},
+        {"reporter_name": "周国强"},
+        {"urgency": "urgent"},
+    ],
+)
+def test_a_case_key_reused_for_another_request_answers_409(
+    tree, officer, worker, workmate, login, change
+):
+    client = login(officer)
+    payload = {
+        "worker": str(worker.public_id),
+        "category": "legal_aid",
+        "summary": "被拖欠工资",
+        "description": "老板拖欠两个月工资，共一万二千元。",
+    }
+    first = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="abc-123")
+    assert first.status_code == 201
+    if change.get("worker") == "other":
+        change = {"worker": str(workmate.public_id)}
+    reused = client.post(
+        reverse("api:case-list"),
+        {**payload, **change},
+        HTTP_IDEMPOTENCY_KEY="abc-123",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert reused.status_code == 409
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert "幂等" in reused.json()["detail"]
+    assert Case.objects.count() == 1
+
+
+def test_the_same_words_sent_again_under_a_new_key_are_the_request_already_opened(
+    tree, officer, worker, login
+):
+    client = login(officer)
+    payload = {
+        "worker": str(worker.public_id),
+        "category": "legal_aid",
+        "summary": "被拖欠工资",
+        "description": "老板拖欠两个月工资，共一万二千元。",
+    }
+    first = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="one")
+    again = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="two")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
 
 
 def test_two_long_keys_differing_only_after_200_characters_open_two_requests(

@@ -11,7 +11,7 @@ from tests.conftest import staff
 from tests.factories import make_id_number
 from unionhub.cases import services
 from unionhub.cases.models import Case
-from unionhub.core.errors import DomainError
+from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.forms import UPLOAD_END
 from unionhub.notifications.models import Notification
 from unionhub.workers.models import Worker
@@ -33,6 +33,28 @@ def test_the_same_submission_twice_opens_one_request(tree, submit):
     assert first.pk == again.pk
     assert Case.objects.count() == 1
     assert submit(submission_key=uuid.uuid4(), summary="另一件事").pk != first.pk
+
+
+def test_a_key_reused_for_other_words_is_refused_when_asked_and_answered_by_the_page_otherwise(
+    tree, submit
+):
+    key = uuid.uuid4()
+    reporter = services.Reporter(name="周国强", phone="139 6170 8852")
+    first = submit(submission_key=key, reporter=reporter)
+    # The same content, typed the same way, is the same request.
+    again = submit(submission_key=key, reporter=reporter, refuse_key_reuse=True)
+    assert again.pk == first.pk and again.sent_again is not None
+    for change in (
+        {"summary": "另一件事"},
+        {"reporter": services.Reporter(name="周国强", phone="13900000000")},
+        {"urgency": "urgent"},
+    ):
+        with pytest.raises(Conflict) as error:
+            submit(**{"reporter": reporter, **change}, submission_key=key, refuse_key_reuse=True)
+        assert error.value.code == "idempotency_key_reused"
+    # The pages keep answering with the request already opened.
+    assert submit(submission_key=key, summary="另一件事").pk == first.pk
+    assert Case.objects.count() == 1
 
 
 def test_the_same_request_sent_again_with_a_fresh_form_opens_one(tree, submit, worker):

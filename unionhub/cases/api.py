@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -373,14 +374,28 @@ class CaseViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=CaseCreateSerializer,
-        responses={201: CaseDetailSerializer},
+        responses={
+            201: OpenApiResponse(CaseDetailSerializer, description="The request was opened."),
+            200: OpenApiResponse(
+                CaseDetailSerializer,
+                description=(
+                    "Nothing new was opened: the caller opened this request already, with the "
+                    "same `Idempotency-Key` and content, or with the same worker, category, "
+                    "summary and description in the last 30 minutes. The body is the request "
+                    "as it stands."
+                ),
+            ),
+        },
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
                 str,
                 OpenApiParameter.HEADER,
                 description=(
-                    "Repeat a key to get the same request back, not a new one. Any length: the "
+                    "Repeat a key with the same content to get the same request back (200), "
+                    "not a new one. The key reused with other content (worker, category, "
+                    "summary, description, channel, urgency, contact time, reporter, when it "
+                    "happened) is refused with 409 `idempotency_key_reused`. Any length: the "
                     "whole key counts, so keys that differ anywhere are different requests."
                 ),
             )
@@ -424,8 +439,14 @@ class CaseViewSet(viewsets.GenericViewSet):
                 phone=values["reporter_phone"],
             ),
             occurred_at=values["occurred_at"],
+            refuse_key_reuse=True,
         )
-        return Response(self._detail(case), status=status.HTTP_201_CREATED)
+        # A request opened already (the same key, or the same words a moment ago) is answered
+        # as it stands, with 200: nothing new was created.
+        opened = getattr(case, "sent_again", None) is None
+        return Response(
+            self._detail(case), status=status.HTTP_201_CREATED if opened else status.HTTP_200_OK
+        )
 
     def _act(self, request, serializer_class, run):
         case = self.get_object()

@@ -353,6 +353,7 @@ def case_submit(
     submitted_at: datetime.datetime | None = None,
     reporter: Reporter | None = None,
     occurred_at: datetime.datetime | None = None,
+    refuse_key_reuse: bool = False,
 ) -> Case:
     """Open a request for ``worker``: by the worker themselves (from the phone) or by staff who
     may handle cases over the owning organisation (the worker's by default).
@@ -363,10 +364,25 @@ def case_submit(
     retries do not open a second one), and so does the same text sent again within
     ``RESUBMISSION_WINDOW``. The case answered then carries ``sent_again`` (a ``SentAgain``): the
     photos it lacked are added to it (see ``_add_files_sent_again``), or it says why they were not.
+    With ``refuse_key_reuse`` (the API, whose clients choose their keys), the same
+    ``submission_key`` with other content raises ``Conflict`` (``idempotency_key_reused``): the
+    client reused a key for another request, and answering with the first would hide it.
     """
     from unionhub.workers.services import refuse_erased
 
     refuse_erased(worker)
+    sent = {
+        "actor": actor,
+        "worker": worker,
+        "category": category,
+        "channel": channel,
+        "summary": summary,
+        "description": description,
+        "urgency": urgency,
+        "preferred_contact_time": preferred_contact_time,
+        "reporter": reporter,
+        "occurred_at": occurred_at,
+    }
     existing = submitted_already(
         actor=actor,
         submission_key=submission_key,
@@ -376,6 +392,8 @@ def case_submit(
         description=description,
     )
     if existing is not None:
+        if refuse_key_reuse:
+            _check_key_not_reused(existing, submission_key, **sent)
         existing.sent_again = _add_files_sent_again(
             actor=actor, case=existing, attachments=attachments
         )
@@ -404,8 +422,62 @@ def case_submit(
         # The same submission raced us to the unique constraint: answer with the one that won
         # (it carries the same files).
         existing = Case.objects.get(created_by=actor, submission_key=submission_key)
+        if refuse_key_reuse:
+            _check_key_not_reused(existing, submission_key, **sent)
         existing.sent_again = SentAgain()
         return existing
+
+
+def _check_key_not_reused(
+    case: Case,
+    submission_key,
+    *,
+    actor,
+    worker,
+    category,
+    channel,
+    summary,
+    description,
+    urgency,
+    preferred_contact_time,
+    reporter,
+    occurred_at,
+) -> None:
+    """Raise ``Conflict`` when ``case`` was opened with ``submission_key`` and differs from what
+    is sent now in what a request keeps as it came in: the worker, the category, the words, the
+    channel and urgency, the time to call, who reported it and when it happened (as
+    ``_case_submit`` would store them). A request matched by its words under another key is the
+    same request, not a reused key."""
+    if submission_key is None or case.submission_key != submission_key:
+        return
+    by_worker = worker.user_id is not None and worker.user_id == actor.pk
+    if by_worker:
+        channel, reporter = Case.Channel.MOBILE, Reporter()
+    else:
+        try:
+            reporter = _check_reporter(reporter)
+        except DomainError:
+            reporter = None  # not what was stored, whatever it is
+    if category.is_emergency:
+        urgency = Case.Urgency.EMERGENCY
+    same = (
+        case.worker_id == worker.pk
+        and case.category_id == category.pk
+        and case.channel == channel
+        and case.urgency == urgency
+        and case.summary == (summary or "").strip()[:100]
+        and case.description == (description or "").strip()
+        and case.preferred_contact_time == (preferred_contact_time or "").strip()[:50]
+        and reporter is not None
+        and (case.reporter_name, case.reporter_relation, case.reporter_phone)
+        == (reporter.name, reporter.relation, reporter.phone)
+        and case.occurred_at == occurred_at
+    )
+    if not same:
+        raise Conflict(
+            _("This idempotency key was already used for a different request."),
+            code="idempotency_key_reused",
+        )
 
 
 # An identical request from the same person within this time is the same request sent again
