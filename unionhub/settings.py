@@ -211,7 +211,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "unionhub API",
-    "DESCRIPTION": "工会服务枢纽 REST API. Lists paginate with `page` and `page_size` (≤ 200).",
+    "DESCRIPTION": (
+        "工会服务枢纽 REST API. Lists paginate with `page` (from 1) and `page_size` (1 to 200, "
+        "25 by default); a value out of range, or a filter value a list does not know, is "
+        "refused with 400 naming the parameter."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

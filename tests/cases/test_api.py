@@ -30,6 +30,12 @@ def test_the_list_is_scoped_bounded_and_filtered(tree, officer, outsider, case, 
     assert login(outsider).get(detail(case)).status_code == 404
     bad = login(officer).get(reverse("api:case-list"), {"organization": tree.station_b.pk})
     assert bad.status_code == 400
+    # A program's filters are what it means: an unknown value is refused, not dropped.
+    for params in ({"sort": "bad"}, {"status": "bad"}, {"sla": "later"}, {"since": "today"}):
+        refused = login(officer).get(reverse("api:case-list"), params)
+        assert refused.status_code == 400, params
+        assert list(refused.json()) == list(params)
+    assert login(officer).get(reverse("api:case-list"), {"sort": "due"}).status_code == 200
 
 
 def test_staff_create_with_an_idempotency_key(tree, officer, worker, login):

@@ -147,6 +147,19 @@ def test_the_api_is_scoped(tree, officer, outsider, login):
     assert login(outsider).get(url).status_code == 404
 
 
+def test_has_union_filters_by_true_or_false_and_refuses_anything_else(tree, district_admin, login):
+    EnterpriseFactory(name="无锡无工会小厂", street=tree.street_a, union=None)
+    client = login(district_admin)
+    url = reverse("api:enterprise-list")
+    with_union = {row["name"] for row in client.get(url, {"has_union": "true"}).json()["results"]}
+    without = {row["name"] for row in client.get(url, {"has_union": "false"}).json()["results"]}
+    assert with_union == {tree.enterprise_a.name, tree.enterprise_b.name}
+    assert without == {"无锡无工会小厂"}
+    refused = client.get(url, {"has_union": "maybe"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 400
+    assert refused.json() == {"has_union": ["请填写 true 或 false。"]}
+
+
 @pytest.mark.parametrize("url_name", ["enterprises:enterprise-list", "api:enterprise-list"])
 def test_lists_make_the_same_number_of_queries_as_rows_grow(
     tree, district_admin, login, count_queries, url_name

@@ -96,3 +96,18 @@ def test_two_long_keys_differing_only_after_80_characters_are_two_donations(
     assert again.json()["receipt_number"] == second.json()["receipt_number"]
     assert Donation.objects.count() == 2
     assert all(len(d.idempotency_key) <= 120 for d in Donation.objects.all())
+
+
+def test_payments_filter_by_status_and_an_unknown_status_is_refused(
+    tree, funded, request_payment, approved, chair, login
+):
+    asked, ready = request_payment(funded, "100.00"), approved(funded, "200.00")
+    client = login(chair)
+    url = reverse("api:disbursement-list")
+    listed = client.get(url, {"status": "approved"}).json()["results"]
+    assert [row["id"] for row in listed] == [str(ready.public_id)]
+    assert client.get(url).json()["count"] == 2
+    refused = client.get(url, {"status": "bad"})
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["status"]
+    assert asked.status == "requested"

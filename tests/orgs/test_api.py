@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -36,12 +37,17 @@ def test_workers_cannot_list_organisations(tree, worker, login):
     assert login(worker.user).get(reverse("api:organization-list")).status_code == 403
 
 
-def test_page_size_is_capped_at_200(tree, district_admin, login):
+def test_page_size_is_at_most_200_and_more_is_refused(tree, district_admin, login):
     for i in range(205):
         OrganizationFactory(
             parent=tree.station_a, kind=Organization.Kind.ENTERPRISE_UNION, name=f"工会{i}"
         )
-    response = login(district_admin).get(reverse("api:organization-list"), {"page_size": 500})
+    refused = login(district_admin).get(
+        reverse("api:organization-list"), {"page_size": 500}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"page_size": ["请填写每页条数：1 到 200 之间的整数。"]}
+    response = login(district_admin).get(reverse("api:organization-list"), {"page_size": 200})
     body = response.json()
     assert len(body["results"]) == 200
     assert body["count"] == Organization.objects.count()
@@ -49,6 +55,22 @@ def test_page_size_is_capped_at_200(tree, district_admin, login):
         reverse("api:organization-list"), {"page_size": 200, "page": 2}
     )
     assert len(second.json()["results"]) == Organization.objects.count() - 200
+
+
+@pytest.mark.parametrize(("value", "active"), [("true", True), ("false", False), ("1", True)])
+def test_is_active_filters_by_true_or_false(tree, district_admin, login, value, active):
+    tree.union_b.is_active = False
+    tree.union_b.save(update_fields=["is_active"])
+    body = login(district_admin).get(reverse("api:organization-list"), {"is_active": value}).json()
+    assert body["results"] and all(row["is_active"] is active for row in body["results"])
+
+
+def test_a_yes_or_no_filter_that_is_neither_is_refused_not_ignored(tree, district_admin, login):
+    response = login(district_admin).get(
+        reverse("api:organization-list"), {"is_active": "maybe"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"is_active": ["请填写 true 或 false。"]}
 
 
 def test_within_filters_to_a_visible_subtree_only(tree, district_admin, officer, login):

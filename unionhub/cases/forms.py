@@ -202,6 +202,10 @@ class QueueFilterForm(StyledForm):
         else:
             self.fields["organization"] = forms.IntegerField(required=False)
             self.fields["assignee"] = forms.CharField(required=False)
+            # A program sends what it means: an unknown order is refused, not quietly replaced.
+            self.fields["sort"] = forms.ChoiceField(
+                required=False, choices=[("", ""), *self.fields["sort"].choices]
+            )
 
     def clean_organization(self):
         value = self.cleaned_data.get("organization")

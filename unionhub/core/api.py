@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +17,107 @@ from unionhub.core.errors import DomainError
 from unionhub.core.validators import implausible_date, validate_plausible_date
 
 
+def _whole_number(value: str) -> int | None:
+    """``value`` as a whole number from 1 (ASCII digits only), else ``None``."""
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
+        return None
+    return int(value)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
-    """``?page=N&page_size=M`` (M ≤ 200); every answer reports ``count``."""
+    """``?page=N&page_size=M`` (1 ≤ M ≤ 200); every answer reports ``count``.
+
+    A page or page size that is not a whole number in range is refused with 400 naming the
+    parameter (not read as page 1, nor cut down to 200, which would hide a client's mistake); a
+    page past the last answers 404."""
 
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
     invalid_page_message = _("That page does not exist.")
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param, "").strip()
+        if not value:
+            return 1
+        if value in self.last_page_strings:
+            return paginator.num_pages
+        number = _whole_number(value)
+        if number is None:
+            raise exceptions.ValidationError(
+                {self.page_query_param: [_("Give a page number: a whole number from 1.")]}
+            )
+        return number
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param, "").strip()
+        if not value:
+            return self.page_size
+        size = _whole_number(value)
+        if size is None or size > self.max_page_size:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a page size: a whole number from 1 to %(most)d.")
+                        % {"most": self.max_page_size}
+                    ]
+                }
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "The page, from 1. Not a whole number from 1: 400. Past the last page: 404."
+                ),
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Results per page, {self.page_size} by default, at most "
+                    f"{self.max_page_size}: a larger or non-numeric value is refused with 400."
+                ),
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                },
+            },
+        ]
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """``true`` or ``false`` (also ``1`` or ``0``), or nothing; any other value is refused."""
+
+    widget = forms.TextInput  # the value as sent, for ``to_python`` to judge
+
+    def to_python(self, value):
+        text = str(value if value is not None else "").strip().lower()
+        if not text:
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value) -> None:
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses ``?is_active=maybe`` with 400 instead of ignoring it (and so
+    answering with everything, as if the filter had been applied)."""
+
+    field_class = StrictNullBooleanField
 
 
 class DateTimeField(serializers.DateTimeField):

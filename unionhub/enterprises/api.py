@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers, viewsets
 
+from unionhub.core.api import BooleanFilter
 from unionhub.enterprises.models import Enterprise
 from unionhub.orgs.models import Organization
 
@@ -41,7 +42,7 @@ def _visible_organizations(request):
 
 class EnterpriseFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    has_union = django_filters.BooleanFilter(field_name="union", lookup_expr="isnull", exclude=True)
+    has_union = BooleanFilter(field_name="union", lookup_expr="isnull", exclude=True)
     # Only organisations in the caller's scope are valid choices (outside looks like unknown).
     street = django_filters.ModelChoiceFilter(queryset=_visible_organizations)
     station = django_filters.ModelChoiceFilter(queryset=_visible_organizations)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
+import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -342,10 +343,20 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class DisbursementFilter(django_filters.FilterSet):
+    # An unknown status is refused (400), not ignored: ignored, it would list every payment.
+    status = django_filters.ChoiceFilter(choices=Disbursement.Status.choices)
+
+    class Meta:
+        model = Disbursement
+        fields = ["status"]
+
+
 class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
     """Payments of the caller's funds; POST actions decide, pay and cancel."""
 
     serializer_class = DisbursementSerializer
+    filterset_class = DisbursementFilter
     lookup_field = "public_id"
     lookup_url_kwarg = "id"
     pagination_class = BoundedPageNumberPagination
@@ -357,18 +368,7 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("approvals__approver")
             .with_recent_total()
         )
-        status_filter = self.request.query_params.get("status")
-        if status_filter in Disbursement.Status.values:
-            disbursements = disbursements.filter(status=status_filter)
         return disbursements.order_by("-urgent", "-requested_at", "-id")
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=Disbursement.Status.values),
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

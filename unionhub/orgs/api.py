@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from unionhub.core.api import BooleanFilter
 from unionhub.orgs.models import Organization
 
 
@@ -29,6 +30,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class OrganizationFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    is_active = BooleanFilter()
     within = django_filters.NumberFilter(
         method="filter_within", label=_("Only this organisation (id) and what lies below it")
     )
