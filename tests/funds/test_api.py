@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from unionhub.funds import services
 from unionhub.funds.models import Disbursement, Donation, LedgerEntry
 
 
@@ -111,3 +112,33 @@ def test_payments_filter_by_status_and_an_unknown_status_is_refused(
     assert refused.status_code == 400
     assert list(refused.json()) == ["status"]
     assert asked.status == "requested"
+
+
+def test_ledger_entries_name_their_donation_and_payment_by_the_ids_the_api_looks_up(
+    tree, fund, donate, approved, chair, login
+):
+    donation = donate(fund, "5000.00")
+    paid = approved(fund, "300.00")
+    services.disbursement_pay(
+        actor=chair, disbursement=paid, payment_reference="SJ-1", idempotency_key="p"
+    )
+    entry = LedgerEntry.objects.get(disbursement=paid)
+    services.entry_reverse(actor=chair, entry=entry, reason="重复支付", idempotency_key="r")
+    client = login(chair)
+    rows = client.get(reverse("api:fund-ledger", args=[fund.pk])).json()["results"]
+    by_kind = {row["kind"]: row for row in rows}
+    assert by_kind["donation"]["donation"] == str(donation.public_id)
+    assert by_kind["donation"]["disbursement"] is None
+    assert by_kind["disbursement"]["disbursement"] == str(paid.public_id)
+    assert by_kind["reversal"]["disbursement"] == str(paid.public_id)
+    assert by_kind["reversal"]["reverses"] == by_kind["disbursement"]["id"]
+    # Each links to something: the ids open the donation and the payment.
+    assert (
+        client.get(reverse("api:donation-detail", args=[by_kind["donation"]["donation"]])).json()[
+            "receipt_number"
+        ]
+        == donation.receipt_number
+    )
+    assert client.get(
+        reverse("api:disbursement-detail", args=[by_kind["disbursement"]["disbursement"]])
+    ).json()["id"] == str(paid.public_id)

@@ -105,6 +105,26 @@ class EntrySerializer(serializers.ModelSerializer):
             "reverses; else the memo."
         ),
     )
+    donation = serializers.UUIDField(
+        source="donation.public_id",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The donation booked (or reversed), as `/donations/{public_id}/` knows it.",
+    )
+    disbursement = serializers.UUIDField(
+        source="disbursement.public_id",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The payment made (or reversed), as `/disbursements/{id}/` knows it.",
+    )
+    reverses = serializers.IntegerField(
+        source="reverses_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The `id` of the entry of this ledger that this reversal reverses.",
+    )
 
     class Meta:
         model = LedgerEntry
