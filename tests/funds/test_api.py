@@ -142,3 +142,13 @@ def test_ledger_entries_name_their_donation_and_payment_by_the_ids_the_api_looks
     assert client.get(
         reverse("api:disbursement-detail", args=[by_kind["disbursement"]["disbursement"]])
     ).json()["id"] == str(paid.public_id)
+
+
+def test_a_fund_s_approval_tiers_read_as_amounts_and_approvers(tree, fund, chair, login):
+    fund.approval_tiers = [{"up_to": 2000, "approvers": 1}, {"up_to": None, "approvers": "2"}]
+    fund.save(update_fields=["approval_tiers"])
+    body = login(chair).get(reverse("api:fund-detail", args=[fund.pk])).json()
+    assert body["approval_tiers"] == [
+        {"up_to": "2000.00", "approvers": 1},
+        {"up_to": None, "approvers": 2},
+    ]

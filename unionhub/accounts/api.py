@@ -11,9 +11,12 @@ from unionhub.core.validators import is_mobile, normalize_mobile
 
 
 class TokenSerializer(serializers.Serializer):
-    username = serializers.CharField(label=_("Username or mobile number"))
+    username = serializers.CharField(label=_("Username or mobile number"), write_only=True)
     password = serializers.CharField(
-        label=_("Password"), style={"input_type": "password"}, trim_whitespace=False
+        label=_("Password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
     )
     token = serializers.CharField(read_only=True)
 

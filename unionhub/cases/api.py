@@ -36,6 +36,17 @@ from unionhub.workers.models import Worker
 
 IDEMPOTENCY_NAMESPACE = uuid.UUID("9b0d5b1e-7f3c-4e7a-9a53-3c2f0a6b8e11")
 
+# What a referral answers when the request left the caller's organisations: no more than that.
+REFERRED_AWAY = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "status": {"type": "string", "enum": [Case.Status.REFERRED.value]},
+    },
+    "required": ["id", "status"],
+    "additionalProperties": False,
+}
+
 
 class ServiceCategorySerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
@@ -65,10 +76,27 @@ class ServiceCategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = ServiceCategory.objects.filter(is_active=True)
 
 
+STAFF_ONLY_NOTE = "Staff only: absent when a worker reads their own request."
+
+
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_full_name", default=None)
-    body = serializers.CharField(source="body_text", help_text="In the caller's language.")
-    public_message = serializers.CharField(source="public_text")
+    """A step on the request's timeline. A worker reading their own request gets the steps shown
+    to them, each with ``created_at``, ``kind`` and ``public_message`` only."""
+
+    actor = serializers.CharField(
+        source="actor.get_full_name",
+        default=None,
+        allow_null=True,
+        help_text=f"Who took the step; null for the system. {STAFF_ONLY_NOTE}",
+    )
+    body = serializers.CharField(
+        source="body_text",
+        required=False,
+        help_text=f"What staff see, in the caller's language. {STAFF_ONLY_NOTE}",
+    )
+    public_message = serializers.CharField(
+        source="public_text", help_text="What the worker is told, in the caller's language."
+    )
 
     class Meta:
         model = CaseEvent
@@ -81,6 +109,10 @@ class EventSerializer(serializers.ModelSerializer):
             "body",
             "public_message",
         ]
+        extra_kwargs = {
+            "from_status": {"help_text": STAFF_ONLY_NOTE},
+            "to_status": {"help_text": STAFF_ONLY_NOTE},
+        }
 
 
 class PublicEventSerializer(serializers.ModelSerializer):
@@ -104,7 +136,9 @@ class CaseSerializer(serializers.ModelSerializer):
     worker = serializers.UUIDField(source="worker.public_id")
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization.name")
-    assignee_name = serializers.CharField(source="assignee.get_full_name", default=None)
+    assignee_name = serializers.CharField(
+        source="assignee.get_full_name", default=None, allow_null=True
+    )
     sla_state = serializers.SerializerMethodField()
 
     class Meta:
@@ -134,8 +168,15 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    events = serializers.SerializerMethodField()
-    followups = serializers.SerializerMethodField()
+    """A request with its timeline and follow-ups. A worker reading their own request gets no
+    ``reporter_*`` fields, an empty ``followups`` and the timeline steps shown to them (``events``
+    items with ``created_at``, ``kind`` and ``public_message`` only). The reporter's phone is
+    masked (``139****8852``) for staff who may not handle the request."""
+
+    events = serializers.SerializerMethodField(
+        help_text="The timeline, oldest first; a worker gets the steps shown to them only."
+    )
+    followups = serializers.SerializerMethodField(help_text="Empty for a worker.")
 
     class Meta(CaseSerializer.Meta):
         fields = [
@@ -158,6 +199,15 @@ class CaseDetailSerializer(CaseSerializer):
             "events",
             "followups",
         ]
+        extra_kwargs = {
+            "reporter_name": {
+                "help_text": f"Who reported it, if not the worker. {STAFF_ONLY_NOTE}"
+            },
+            "reporter_relation": {"help_text": STAFF_ONLY_NOTE},
+            "reporter_phone": {
+                "help_text": ("Masked unless the caller may handle the request. " + STAFF_ONLY_NOTE)
+            },
+        }
 
     STAFF_ONLY = ("reporter_name", "reporter_relation", "reporter_phone")
 
@@ -532,7 +582,17 @@ class CaseViewSet(viewsets.GenericViewSet):
             raise ValidationError({"organization": [_("Unknown organisation.")]})
         return organization
 
-    @extend_schema(request=ReferSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=ReferSerializer,
+        responses=OpenApiResponse(
+            {"oneOf": [{"$ref": "#/components/schemas/CaseDetail"}, REFERRED_AWAY]},
+            description=(
+                "The request as it stands; or, when the referral took it out of the caller's "
+                "organisations, only its id and status (`referred`): it is followed under "
+                "`referred-on/`."
+            ),
+        ),
+    )
     @action(detail=True, methods=["post"])
     def refer(self, request, id=None):
         return self._act(
@@ -543,7 +603,16 @@ class CaseViewSet(viewsets.GenericViewSet):
             ),
         )
 
-    @extend_schema(request=ReferPartSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=ReferPartSerializer,
+        responses=OpenApiResponse(
+            CaseDetailSerializer,
+            description=(
+                "The request the part was referred from, which stays with the caller; the part "
+                "is a new request owned by the organisation it went to."
+            ),
+        ),
+    )
     @action(detail=True, methods=["post"], url_path="refer-part")
     def refer_part(self, request, id=None):
         return self._act(

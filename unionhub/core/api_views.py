@@ -25,7 +25,7 @@ class MeWorkerSerializer(serializers.Serializer):
     id_number = serializers.CharField(source="id_number_masked")
     mobile = serializers.CharField(source="mobile_masked")
     organization_name = serializers.CharField(source="organization.name")
-    enterprise_name = serializers.CharField(source="enterprise.name", default=None)
+    enterprise_name = serializers.CharField(source="enterprise.name", default=None, allow_null=True)
 
 
 class MeSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ import hashlib
 
 import django_filters
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -57,8 +57,44 @@ def idempotency_key(request) -> str:
     return f"api:{request.user.pk}#{hashlib.sha256(key.encode()).hexdigest()}"
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "up_to": {
+                    "type": "string",
+                    "format": "decimal",
+                    "nullable": True,
+                    "description": "Up to this amount in yuan; null: any amount above.",
+                },
+                "approvers": {"type": "integer", "minimum": 1},
+            },
+            "required": ["up_to", "approvers"],
+        },
+        "description": (
+            "Approvers a payment needs, by amount (together with the worker's other requests "
+            "from the fund in the last 30 days); rising limits, the last open-ended."
+        ),
+    }
+)
+class ApprovalTiersField(serializers.Field):
+    """A fund's tiers as the rules apply them: ``up_to`` a two-decimal yuan string or null."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="approval_rules", read_only=True, **kwargs)
+
+    def to_representation(self, rules) -> list[dict]:
+        return [
+            {"up_to": None if limit is None else f"{limit:.2f}", "approvers": approvers}
+            for limit, approvers in rules
+        ]
+
+
 class FundSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name")
+    approval_tiers = ApprovalTiersField()
     unratified_advances = serializers.IntegerField(source="unratified", read_only=True)
     committed = serializers.DecimalField(
         max_digits=14, decimal_places=2, read_only=True, help_text="Approved, not yet paid."
@@ -211,7 +247,8 @@ class DonationSerializer(serializers.ModelSerializer):
     reversed_at = serializers.DateTimeField(
         read_only=True,
         default=None,
-        help_text="When the donation was reversed: its receipt is void.",
+        allow_null=True,
+        help_text="When the donation was reversed: its receipt is void. Null while it stands.",
     )
     fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.none())
     donor_enterprise = serializers.PrimaryKeyRelatedField(

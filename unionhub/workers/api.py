@@ -26,7 +26,7 @@ class WorkerSerializer(serializers.ModelSerializer):
     age = serializers.IntegerField(read_only=True)
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    enterprise = serializers.PrimaryKeyRelatedField(read_only=True)
+    enterprise = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     enterprise_name = serializers.CharField(
         source="enterprise.name", read_only=True, allow_null=True, default=None
     )
