@@ -319,3 +319,11 @@ def test_a_reporters_mobile_is_masked_for_roles_that_may_not_handle_the_request(
         assert body["reporter_phone"] == "139****8852"
         assert body["reporter_name"] == "周国强"
         assert "13961708852" not in str(body)
+
+
+def test_withdrawing_with_an_empty_reason_is_like_giving_none(tree, worker, case, login):
+    response = login(worker.user).post(
+        detail(case, "withdraw"), {"reason": ""}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "withdrawn"

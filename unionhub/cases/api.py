@@ -270,7 +270,7 @@ class TextSerializer(serializers.Serializer):
 
 class ContactSerializer(serializers.Serializer):
     summary = serializers.CharField()
-    counselling = serializers.CharField(required=False, default="")
+    counselling = serializers.CharField(required=False, default="", allow_blank=True)
     happened_at = DateTimeField(required=False, default=None)
     followup = serializers.IntegerField(required=False, default=None)
 
@@ -292,8 +292,15 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, default="")
 
 
+class WithdrawSerializer(serializers.Serializer):
+    # Optional: an empty reason is the same as none (the worker need not say why).
+    reason = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Optional: why, in a few words."
+    )
+
+
 class CloseSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, default="")
+    note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class ScheduleFollowUpSerializer(serializers.Serializer):
@@ -656,12 +663,12 @@ class CaseViewSet(viewsets.GenericViewSet):
             lambda c, v: services.case_reject(actor=request.user, case=c, reason=v["reason"]),
         )
 
-    @extend_schema(request=ReasonSerializer, responses=CaseDetailSerializer)
+    @extend_schema(request=WithdrawSerializer, responses=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, id=None):
         return self._act(
             request,
-            ReasonSerializer,
+            WithdrawSerializer,
             lambda c, v: services.case_withdraw(actor=request.user, case=c, reason=v["reason"]),
         )
 
