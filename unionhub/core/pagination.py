@@ -64,8 +64,9 @@ def bounded_count(rows, limit: int | None = None) -> int:
 
 class BoundedPageNumberPagination(PageNumberPagination):
     """API pagination for big tables: ``count`` is exact up to ``count_limit``; above it the
-    answer says ``count_is_capped: true`` and ``count`` is the bound. Use filters (e.g.
-    ``updated_since``) to walk a large set."""
+    answer says ``count_is_capped: true`` and ``count`` is the bound, and the pages stop there.
+    Narrow the list with its filters to reach the rest (requests: ``since``/``until``, status,
+    organisation and the queue's others; payments: ``status``)."""
 
     django_paginator_class = BoundedPaginator
     count_limit = 1_000
