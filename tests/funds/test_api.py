@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from unionhub.core.validators import TEXT_LIMIT
 from unionhub.funds import services
 from unionhub.funds.models import Disbursement, Donation, LedgerEntry
 
@@ -152,3 +153,75 @@ def test_a_fund_s_approval_tiers_read_as_amounts_and_approvers(tree, fund, chair
         {"up_to": "2000.00", "approvers": 1},
         {"up_to": None, "approvers": 2},
     ]
+
+
+def test_paying_a_payment_outside_the_scope_answers_404_with_or_without_a_key(
+    tree, funded, approved, outsider, login
+):
+    disbursement = approved(funded, "100.00")
+    url = reverse("api:disbursement-pay", args=[disbursement.public_id])
+    client = login(outsider)
+    assert client.post(url, {"payment_reference": "SJ-1"}).status_code == 404
+    assert client.post(url, {}, HTTP_IDEMPOTENCY_KEY="k").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["approver1", "auditor"])
+def test_booking_a_donation_without_the_role_answers_403_like_asking_for_money(
+    tree, fund, case, request, login, role
+):
+    user = request.getfixturevalue(role)
+    client = login(user)
+    donation = client.post(reverse("api:donation-list"), gift(fund), HTTP_IDEMPOTENCY_KEY="g")
+    payment = client.post(
+        reverse("api:disbursement-list"),
+        {"fund": fund.code, "case": str(case.public_id), "amount": "10.00", "method": "cash",
+         "reason": "困难"},
+        HTTP_IDEMPOTENCY_KEY="d",
+    )  # fmt: skip
+    assert donation.status_code == payment.status_code == 403
+    assert donation.json()["code"] == "permission_denied"
+    assert not Donation.objects.exists()
+
+
+def test_a_fund_or_enterprise_outside_the_scope_is_unknown(tree, fund, fund_b, chair, login):
+    client = login(chair)
+    refused = client.post(
+        reverse("api:donation-list"),
+        gift(fund_b, donor_kind="enterprise", donor_enterprise=tree.enterprise_b.pk),
+        HTTP_IDEMPOTENCY_KEY="g",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"fund": ["找不到该基金。"], "donor_enterprise": ["找不到该企业。"]}
+
+
+@pytest.mark.parametrize("amount", ["1e400", "1" * 40, "1000000000"])
+def test_an_amount_far_too_large_gets_the_usual_message(tree, fund, chair, login, amount):
+    response = login(chair).post(
+        reverse("api:donation-list"),
+        gift(fund, amount=amount),
+        HTTP_IDEMPOTENCY_KEY="g",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    [message] = response.json()["amount"]
+    assert message.startswith("单笔金额最多为")
+    assert not Donation.objects.exists()
+
+
+def test_a_payment_reason_is_capped_at_the_text_limit(tree, funded, case, chair, login):
+    client = login(chair)
+    asked = {"fund": funded.code, "case": str(case.public_id), "amount": "10.00",
+             "method": "cash"}  # fmt: skip
+    refused = client.post(
+        reverse("api:disbursement-list"),
+        {**asked, "reason": "困" * (TEXT_LIMIT + 1)},
+        HTTP_IDEMPOTENCY_KEY="d1",
+    )
+    assert refused.status_code == 400 and list(refused.json()) == ["reason"]
+    taken = client.post(
+        reverse("api:disbursement-list"), {**asked, "reason": "困" * TEXT_LIMIT},
+        HTTP_IDEMPOTENCY_KEY="d2",
+    )  # fmt: skip
+    assert taken.status_code == 201
+    assert Disbursement.objects.count() == 1

@@ -46,7 +46,7 @@ def test_the_api_is_scoped_and_an_auditor_cannot_write(
          "received_on": timezone.localdate().isoformat()},
         HTTP_IDEMPOTENCY_KEY="k2",
     )  # fmt: skip
-    assert donation.status_code == 400  # the fund is not one they may book on
+    assert donation.status_code == 403  # the fund is not one they may book on
     assert LedgerEntry.objects.count() == 1
 
 

@@ -16,6 +16,7 @@ from unionhub.core.access import access_for
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.models import AppendOnlyError, AuditEntry
 from unionhub.core.money import MoneySum
+from unionhub.core.validators import TEXT_LIMIT
 from unionhub.funds import services
 from unionhub.funds.models import AuditItem, Disbursement, Donation, FundAudit, LedgerEntry
 from unionhub.notifications.models import Notification
@@ -239,6 +240,13 @@ def test_an_urgent_request_tells_the_approvers_at_once(funded, request_payment, 
     request_payment(funded, "5000.00", urgent=True)
     note = Notification.objects.get(recipient=approver1)
     assert note.kind == "disbursement_requested"
+
+
+def test_a_reason_longer_than_the_text_limit_is_refused(funded, request_payment):
+    with pytest.raises(DomainError) as error:
+        request_payment(funded, reason="困" * (TEXT_LIMIT + 1))
+    assert (error.value.field, error.value.code) == ("reason", "too_long")
+    assert not Disbursement.objects.exists()
 
 
 def test_a_category_the_fund_does_not_pay_is_refused(funded, request_payment):

@@ -9,6 +9,7 @@ import hashlib
 
 import django_filters
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -16,10 +17,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from unionhub.cases.models import Case, ServiceCategory
-from unionhub.core.access import Cap
 from unionhub.core.money import MAX_AMOUNT, MAX_DIGITS, amount_too_large_message
 from unionhub.core.pagination import BoundedPageNumberPagination
-from unionhub.core.validators import validate_plausible_date
+from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
 from unionhub.enterprises.models import Enterprise
 from unionhub.funds import services
 from unionhub.funds.models import Approval, Disbursement, Donation, Fund, LedgerEntry
@@ -40,6 +40,9 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     ),
 )
 
+
+# What an approver's comment or a cancellation's reason keeps (the longest the payment stores).
+COMMENT_LIMIT = 300
 
 # Keys up to this length are stored as sent (with the caller's id); a longer one by its digest.
 KEY_KEPT_AS_SENT = 80
@@ -236,7 +239,14 @@ class AmountField(serializers.DecimalField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            # "1e400" has too many digits for any field: it is an amount far too large.
+            too_many = {"max_digits", "max_whole_digits", "max_string_length"}
+            if too_many & set(error.get_codes()) and not str(data).strip().startswith("-"):
+                raise serializers.ValidationError(amount_too_large_message()) from None
+            raise
         if value > MAX_AMOUNT:
             raise serializers.ValidationError(amount_too_large_message())
         return value
@@ -250,9 +260,20 @@ class DonationSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="When the donation was reversed: its receipt is void. Null while it stands.",
     )
-    fund = serializers.SlugRelatedField(slug_field="code", queryset=Fund.objects.none())
+    fund = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Fund.objects.none(),
+        error_messages={"does_not_exist": gettext_lazy("Unknown fund.")},
+        help_text="The fund's code.",
+    )
     donor_enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.none(), required=False, allow_null=True
+        queryset=Enterprise.objects.none(),
+        required=False,
+        allow_null=True,
+        error_messages={
+            "does_not_exist": gettext_lazy("Unknown enterprise."),
+            "incorrect_type": gettext_lazy("Unknown enterprise."),
+        },
     )
 
     class Meta:
@@ -278,7 +299,9 @@ class DonationSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["fund"].queryset = Fund.objects.visible_to(request.user, Cap.MANAGE_FUNDS)
+            # Any fund the caller sees: one they may not book on is refused (403) by the
+            # service, as a payment request is; one outside their scope is unknown.
+            self.fields["fund"].queryset = Fund.objects.visible_to(request.user)
             self.fields["donor_enterprise"].queryset = Enterprise.objects.visible_to(request.user)
 
 
@@ -377,12 +400,14 @@ class DisbursementCreateSerializer(serializers.Serializer):
     category = serializers.CharField(required=False, help_text="Category code (no request).")
     amount = AmountField()
     method = serializers.ChoiceField(choices=Disbursement.Method.choices)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_LIMIT)
     urgent = serializers.BooleanField(default=False)
 
 
 class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, default="", allow_blank=True)
+    comment = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=COMMENT_LIMIT
+    )
 
 
 class PaySerializer(serializers.Serializer):
@@ -391,13 +416,14 @@ class PaySerializer(serializers.Serializer):
         required=False,
         default="",
         allow_blank=True,
+        max_length=60,
         help_text="The bank slip number of a transfer, or the number of the receipt or delivery "
         "note the recipient signed.",
     )
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=COMMENT_LIMIT)
 
 
 class DisbursementFilter(django_filters.FilterSet):
@@ -483,8 +509,8 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
         [fresh] = services.with_shortfalls([self.get_queryset().get(pk=disbursement.pk)])
         return DisbursementSerializer(fresh).data
 
-    def _act(self, request, serializer_class, run):
-        disbursement = self.get_object()
+    def _act(self, request, serializer_class, run, disbursement=None):
+        disbursement = disbursement or self.get_object()
         data = serializer_class(data=request.data)
         data.is_valid(raise_exception=True)
         run(disbursement, data.validated_data)
@@ -517,6 +543,8 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["post"])
     def pay(self, request, id=None):
+        # A payment outside the caller's scope answers 404 before the request itself is judged.
+        disbursement = self.get_object()
         key = idempotency_key(request)
         return self._act(
             request,
@@ -527,6 +555,7 @@ class DisbursementViewSet(viewsets.ReadOnlyModelViewSet):
                 payment_reference=v["payment_reference"],
                 idempotency_key=key,
             ),
+            disbursement,
         )
 
     @extend_schema(request=CancelSerializer, responses=DisbursementSerializer)

@@ -40,7 +40,7 @@ from unionhub.core.money import (
     format_yuan,
     to_money,
 )
-from unionhub.core.validators import validate_plausible_date
+from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
 from unionhub.funds.models import (
     RELATED_DAYS,
     Approval,
@@ -918,12 +918,20 @@ def _pay(disbursement: Disbursement, fund: Fund, actor, key: str, reference: str
 
 
 def _check_method_and_reason(method: str, reason: str) -> str:
-    """A known payment method and a reason; returns the reason, trimmed."""
+    """A known payment method and a reason of at most ``TEXT_LIMIT`` characters; returns the
+    reason, trimmed."""
     if method not in Disbursement.Method.values:
         raise DomainError(_("Choose how the money will be paid."), field="method")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Say why the money is needed."), field="reason")
+    if len(reason) > TEXT_LIMIT:
+        raise DomainError(
+            _("Keep it within %(limit)d characters (this has %(length)d).")
+            % {"limit": TEXT_LIMIT, "length": len(reason)},
+            field="reason",
+            code="too_long",
+        )
     return reason
 
 
