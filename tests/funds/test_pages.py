@@ -102,6 +102,11 @@ def test_paying_from_the_page_twice_pays_once(tree, funded, approved, chair, log
     assert first.status_code == again.status_code == 302
     assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
     assert Disbursement.objects.get(pk=disbursement.pk).status == "paid"
+    changed = client.post(url, {"idempotency_key": form_key, "payment_reference": "SJ-0002"})
+    assert changed.status_code == 400
+    told = [str(m) for m in changed.context["messages"]]
+    assert told[-1].startswith("该表单已提交过（内容不同），那一次已经登记。")
+    assert Disbursement.objects.get(pk=disbursement.pk).payment_reference == "现金"
 
 
 def test_an_overdraw_from_the_page_shows_the_message_and_changes_nothing(
@@ -159,6 +164,24 @@ def test_a_donation_from_the_page_issues_a_printable_receipt(tree, fund, chair, 
     assert response.url == reverse("funds:donation-receipt", args=[donation.public_id])
     receipt = client.get(response.url).content.decode()
     assert donation.receipt_number in receipt and "¥100,000.00" in receipt
+
+
+def test_a_donation_form_sent_again_with_other_values_says_it_was_recorded_already(
+    tree, fund, chair, login
+):
+    client = login(chair)
+    form = {"idempotency_key": uuid.uuid4(), "donor_kind": "person", "donor_name": "许国华",
+            "amount": "100.00", "channel": "cash",
+            "received_on": timezone.localdate().isoformat()}  # fmt: skip
+    url = reverse("funds:donation-create", args=[fund.code])
+    assert client.post(url, form).status_code == 302
+    assert client.post(url, form).status_code == 302  # the same form again: the same receipt
+    changed = client.post(url, {**form, "amount": "200.00"})
+    assert changed.status_code == 200
+    assert changed.context["form"].non_field_errors() == [
+        "该表单已提交过（内容不同），那一次已经登记。如需再登记一笔，请重新打开表单。"
+    ]
+    assert Donation.objects.count() == 1
 
 
 def test_a_donation_booked_into_a_reviewed_period_warns_it_is_not_in_the_report(

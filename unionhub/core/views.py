@@ -140,6 +140,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def add_domain_error(form, error: DomainError) -> None:
     """Show a service's refusal next to its field (or above the form)."""
+    if error.code == "idempotency_key_reused":
+        # A form sent, then changed (Back) and sent again: its key says it is the same form.
+        form.add_error(
+            None,
+            _(
+                "This form was already sent, with other values, and that was recorded. To record "
+                "another, open the form anew."
+            ),
+        )
+        return
     field = error.field if error.field in form.fields else None
     form.add_error(field, str(error.message))
 

@@ -540,7 +540,7 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
     context["open_action"] = action
     if refusal is not None and not context[f"can_{action}"]:
         # The form is no longer offered (e.g. approved already): say why at the top instead.
-        messages.error(request, str(refusal.message))
+        messages.error(request, " ".join(form.non_field_errors()) or str(refusal.message))
     return render(request, "funds/disbursement_detail.html", context, status=400)
 
 
