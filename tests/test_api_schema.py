@@ -160,6 +160,16 @@ def test_every_answer_is_in_the_shape_the_schema_declares(
         ("/api/v1/disbursements/{id}/", f"/api/v1/disbursements/{paid_id}/"),
     ]:
         check(chair, "get", template, url)
+    from unionhub.notifications.services import notify
+
+    notify(recipients=[chair], kind="case_update", title="诉求已受理。", url="/cases/")
+    inbox = "/api/v1/notifications/"
+    mine = check(chair, "get", inbox, inbox).json()["results"][0]["id"]
+    check(chair, "get", inbox + "{id}/", f"{inbox}{mine}/")
+    check(chair, "post", inbox + "{id}/read/", f"{inbox}{mine}/read/")
+    check(chair, "post", inbox + "read-all/", inbox + "read-all/")
+    check(chair, "get", inbox, inbox, {"unread": "maybe"})  # 400
+    check(outsider, "get", inbox + "{id}/", f"{inbox}{mine}/")  # 404
     detail = "/api/v1/cases/{id}/"
     assert check(viewer, "get", detail, f"/api/v1/cases/{case_id}/").json()["assignee_name"] is None
     own = check(worker.user, "get", detail, f"/api/v1/cases/{case_id}/").json()
