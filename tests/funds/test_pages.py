@@ -1380,3 +1380,35 @@ def test_the_reversal_page_names_what_is_reversed_and_says_when_it_already_was(
         == "为您登记的帮扶款¥1,200.00已撤销，工会将向您说明情况；如有疑问请联系工会。"
     )
     assert "银行退回" not in line.public_text
+
+
+def test_an_objection_received_in_the_future_is_refused_beside_its_time(
+    tree, funded, donate, chair, login
+):
+    before = timezone.localdate() - datetime.timedelta(days=2)
+    donate(funded, "500.00", received_on=before)
+    with days_ago(1):  # published yesterday, public for days yet
+        disclosure = services.disclosure_publish(
+            actor=chair, fund=funded, period_start=before, period_end=before
+        )
+    url = reverse("funds:disclosure-detail", args=[disclosure.pk])
+    client = login(chair)
+    later = timezone.localtime() + datetime.timedelta(days=3)
+    refused = client.post(
+        url,
+        {"form": "objection", "received_at": later.strftime("%Y-%m-%dT%H:%M"),
+         "raised_by": "职工", "content": "金额有疑问"},
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["received_at"] == [
+        "异议收到后才能登记：收到时间不能晚于现在。"
+    ]
+    assert not disclosure.objections.exists()
+    now = timezone.localtime()
+    saved = client.post(
+        url,
+        {"form": "objection", "received_at": now.strftime("%Y-%m-%dT%H:%M"),
+         "content": "金额有疑问"},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    assert disclosure.objections.count() == 1

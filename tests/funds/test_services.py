@@ -771,6 +771,30 @@ def test_an_objection_is_recorded_only_inside_the_window(funded, donate, chair):
         )
 
 
+def test_an_objection_is_not_recorded_as_received_in_the_future(funded, donate, chair):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
+    disclosure = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
+    )
+    later = timezone.now() + datetime.timedelta(hours=2)  # still inside the window
+    assert later < disclosure.window_ends_at
+    with pytest.raises(DomainError) as refused:
+        services.objection_record(
+            actor=chair, disclosure=disclosure, content="金额有疑问", received_at=later
+        )
+    assert (refused.value.code, refused.value.field) == ("received_in_future", "received_at")
+    with pytest.raises(DomainError) as early:
+        services.objection_record(
+            actor=chair,
+            disclosure=disclosure,
+            content="金额有疑问",
+            received_at=disclosure.published_at - datetime.timedelta(minutes=5),
+        )
+    assert early.value.field == "received_at"
+    assert not disclosure.objections.exists()
+
+
 # ---- fund review --------------------------------------------------------------------------------
 
 

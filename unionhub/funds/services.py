@@ -1758,9 +1758,21 @@ def objection_record(
     raised_by: str = "",
     received_at: datetime.datetime | None = None,
 ) -> DisclosureObjection:
-    """Record an objection received while the list was public."""
+    """Record an objection received while the list was public.
+
+    Checks: ``actor`` manages the fund; ``received_at`` (now when not given) has already come,
+    and falls inside the window the list was public; there is something written down."""
     require(actor, Cap.MANAGE_FUNDS, disclosure.fund)
     received_at = received_at or timezone.now()
+    if received_at > timezone.now():
+        raise DomainError(
+            _(
+                "An objection is recorded once it is received: the time received cannot be "
+                "later than now."
+            ),
+            field="received_at",
+            code="received_in_future",
+        )
     if not (disclosure.published_at <= received_at < disclosure.window_ends_at):
         raise DomainError(
             _("Objections are recorded for the time the list was public (%(start)s to %(end)s).")
