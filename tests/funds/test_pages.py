@@ -1412,3 +1412,22 @@ def test_an_objection_received_in_the_future_is_refused_beside_its_time(
     )  # fmt: skip
     assert saved.status_code == 302
     assert disclosure.objections.count() == 1
+
+
+def test_only_an_on_duty_officer_gets_past_the_advance_endpoint(
+    tree, funded, chair, auditor, approver1, officer, outsider, emergency_case, login
+):
+    url = reverse("funds:advance-create", args=[emergency_case.public_id])
+    data = {"idempotency_key": uuid.uuid4(), "fund": funded.pk, "amount": "6000",
+            "method": "cash", "reason": "垫付住院押金",
+            "payment_reference": "收据 0001"}  # fmt: skip
+    for who in (auditor, approver1, officer):  # officer: may ask, but no fund names them
+        refused = login(who).post(url, data)
+        assert refused.status_code == 403
+        assert "advance_form" not in (refused.context or {})
+        assert b"id_advance_amount" not in refused.content
+    assert login(outsider).post(url, data).status_code == 404
+    assert not Disbursement.objects.exists()
+    paid = login(chair).post(url, data)
+    assert paid.status_code == 302
+    assert Disbursement.objects.get().is_advance

@@ -381,7 +381,13 @@ def _shortfall_message(disbursement: Disbursement) -> str:
 @staff_required
 @posted_here(lambda request, case_id: reverse("cases:case-detail", args=[case_id]))
 def advance_create(request: HttpRequest, case_id) -> HttpResponse:
+    """Pay an emergency advance from the request's page. Only those who may ask for money on
+    the request and are named by a fund as on-duty officers get as far as the form: anyone
+    else (a fund auditor, an approver) is refused before it is read or shown again."""
     case = _case_for(request, case_id)
+    require(request.user, Cap.REQUEST_FUNDS, case)
+    if not request.user.advance_funds.exists():
+        raise PermissionDenied
     form = AdvanceForm(request.POST, user=request.user, case=case)
     if form.is_valid():
         data = form.cleaned_data
