@@ -1431,3 +1431,23 @@ def test_only_an_on_duty_officer_gets_past_the_advance_endpoint(
     paid = login(chair).post(url, data)
     assert paid.status_code == 302
     assert Disbursement.objects.get().is_advance
+
+
+def test_a_period_ending_after_today_is_refused_and_this_year_shown(tree, funded, chair, login):
+    today = timezone.localdate()
+    later = today + datetime.timedelta(days=400)
+    client = login(chair)
+    for name in ("funds:fund-detail", "funds:fund-ledger"):
+        response = client.get(
+            reverse(name, args=[funded.code]),
+            {"start": today.replace(month=1, day=1).isoformat(), "end": later.isoformat()},
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert f"期间最晚截至今天（{today.isoformat()}）：{later.isoformat()}还没有到。" in page
+        assert "改为显示今年的数据" in page
+        assert later.isoformat() not in page.split("改为显示今年的数据")[1]  # no balance "as at"
+    statement = client.get(
+        reverse("funds:fund-detail", args=[funded.code]), {"end": later.isoformat()}
+    ).context["statement"]
+    assert statement["end"] == today

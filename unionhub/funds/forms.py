@@ -92,6 +92,18 @@ class PeriodForm(StyledForm):
     start = DateField(label=_("From"), widget=DateInput())
     end = DateField(label=_("To"), widget=DateInput())
 
+    def clean_end(self):
+        # A closing balance "as at" a day still to come would read as a figure known today.
+        end = self.cleaned_data["end"]
+        today = timezone.localdate()
+        if end > today:
+            raise forms.ValidationError(
+                _("A period ends today (%(today)s) at the latest: %(date)s has not come yet."),
+                code="future",
+                params={"today": today.isoformat(), "date": end.isoformat()},
+            )
+        return end
+
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:

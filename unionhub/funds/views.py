@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -132,7 +133,8 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_manage": access.can(Cap.MANAGE_FUNDS, fund.scope_path),
         "can_transfer": Fund.objects.transfer_targets(request.user, fund).exists(),
         "can_audit": access.can(Cap.AUDIT_FUNDS, fund.scope_path),
-        "query": request.GET.urlencode(),
+        # The ledger and the exports follow the period shown (this year after a refused one).
+        "query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
     }
     return render(request, "funds/fund_detail.html", context)
 
