@@ -1451,3 +1451,28 @@ def test_a_period_ending_after_today_is_refused_and_this_year_shown(tree, funded
         reverse("funds:fund-detail", args=[funded.code]), {"end": later.isoformat()}
     ).context["statement"]
     assert statement["end"] == today
+
+
+def test_the_books_are_not_closed_through_a_day_before_the_fund_was_opened(
+    tree, fund, chair, login
+):
+    opened = timezone.localdate(fund.created_at)
+    with pytest.raises(DomainError) as refused:
+        services.period_close_preview(
+            actor=chair, fund=fund, through=opened - datetime.timedelta(days=1)
+        )
+    assert (refused.value.code, refused.value.field) == ("before_fund_opened", "through")
+    url = reverse("funds:fund-close", args=[fund.code])
+    page = login(chair).post(url, {"through": "1999-01-01"})
+    assert page.context["preview"] is None  # no "seal 0 entries" to confirm
+    assert page.context["form"].errors["through"] == [
+        f"{fund.name}于{opened.isoformat()}设立，此前没有账目可结。请结账至"
+        f"{opened.isoformat()}或之后的日期。"
+    ]
+    fund.refresh_from_db()
+    assert fund.closed_through is None
+    assert login(chair).post(url, {"through": "1999-01-01", "confirm": "1"}).status_code == 200
+    fund.refresh_from_db()
+    assert fund.closed_through is None
+    # The opening day itself may be closed.
+    assert services.period_close_preview(actor=chair, fund=fund, through=opened)["entries"] == 0

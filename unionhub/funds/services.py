@@ -1533,8 +1533,21 @@ def _check_transferable(source: Fund, amount: Decimal) -> None:
 
 
 def _check_close(fund: Fund, through: datetime.date | None) -> None:
+    """A close seals a period of the fund's own books: one that has ended (through yesterday at
+    the latest), from the day the fund was opened on, and beyond the last close."""
     if through is None or through >= timezone.localdate():
         raise DomainError(_("Close a period that has ended (up to yesterday)."), field="through")
+    opened = timezone.localdate(fund.created_at)
+    if through < opened:
+        raise DomainError(
+            _(
+                "%(fund)s was opened on %(opened)s: there are no books before that day to close. "
+                "Close them through %(opened)s or a later day."
+            )
+            % {"fund": fund.name, "opened": opened.isoformat()},
+            field="through",
+            code="before_fund_opened",
+        )
     if fund.closed_through and through <= fund.closed_through:
         raise DomainError(
             _("The books are already closed through %(date)s.")
