@@ -562,12 +562,18 @@ def test_the_workers_data_page_and_download_cost_the_same_however_much_they_hold
         assert len(many) == len(few[url]), [q["sql"][:90] for q in many.captured_queries]
 
 
-def test_beneficiary_exports_are_masked_unless_asked_and_allowed(
-    tree, funded, approved, chair, officer, worker, login
-):
+def _sheet(response):
     import io
 
     from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+
+
+def test_beneficiary_exports_are_masked_and_full_names_need_a_logged_reason(
+    tree, funded, approved, chair, auditor, officer, outsider, worker, login
+):
+    from unionhub.core.models import AuditEntry
 
     services.disbursement_pay(
         payment_reference="SJ-0001",
@@ -575,16 +581,79 @@ def test_beneficiary_exports_are_masked_unless_asked_and_allowed(
         disbursement=approved(funded, "2000.00"),
         idempotency_key=key(),
     )
+    today = timezone.localdate()
+    period = {"start": today.replace(month=1, day=1).isoformat(), "end": today.isoformat()}
     url = reverse("funds:fund-export", args=[funded.code, "beneficiaries"])
 
-    def names(client, **params):
-        response = client.get(url, params)
-        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-        return [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    def names(sheet):  # the rows between the header (row 3) and the total
+        return [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)][:-1]
 
-    assert names(login(officer)) == ["王*明"]
-    assert names(login(officer), names="full") == ["王*明"]  # station staff may not unmask
-    assert names(login(chair), names="full") == [worker.name]
+    # The default stays masked, for everyone, whatever the address asks for.
+    assert names(_sheet(login(officer).get(url, period))) == ["王*明"]
+    assert names(_sheet(login(chair).get(url, {**period, "names": "full"}))) == ["王*明"]
+    assert not AuditEntry.objects.filter(action="funds.beneficiaries.names_revealed").exists()
+
+    full = reverse("funds:beneficiary-names", args=[funded.code])
+    assert login(officer).get(full, period).status_code == 403  # may not see full names
+    assert login(officer).post(full, {**period, "reason": "核对名单"}).status_code == 403
+    assert login(outsider).post(full, {**period, "reason": "核对名单"}).status_code == 404
+    form = login(chair).get(full, period)
+    assert form.status_code == 200 and form.context["form"]["end"].value() == today
+    no_reason = login(chair).post(full, period)
+    assert no_reason.status_code == 400
+    assert no_reason.context["form"].errors["reason"]
+    short = login(chair).post(full, {**period, "reason": "查"})
+    assert short.status_code == 400
+    assert short.context["form"].errors["reason"] == ["请填写需要完整姓名的理由（至少4个字）。"]
+    assert not AuditEntry.objects.filter(action="funds.beneficiaries.names_revealed").exists()
+
+    for who, reason in ((chair, "发放慰问品核对名单"), (auditor, "经审抽查核对受助人")):
+        sheet = _sheet(login(who).post(full, {**period, "reason": reason}))
+        assert names(sheet) == [worker.name]
+        entry = AuditEntry.objects.filter(action="funds.beneficiaries.names_revealed").latest("id")
+        assert entry.actor == who and entry.target_label == funded.name
+        assert entry.data == {
+            "period_start": period["start"], "period_end": period["end"], "reason": reason,
+        }  # fmt: skip
+    details = dict(entry.detail_rows)
+    assert details["期间"] == f"{period['start']} 至 {period['end']}"
+    assert details["理由"] == "经审抽查核对受助人"
+    fund_page = login(chair).get(reverse("funds:fund-detail", args=[funded.code])).content
+    assert full.encode() in fund_page and "受助人完整姓名".encode() in fund_page
+    assert (
+        full.encode()
+        not in login(officer).get(reverse("funds:fund-detail", args=[funded.code])).content
+    )
+
+
+def test_the_beneficiaries_sheet_has_a_title_a_total_and_a_header_that_stays(
+    tree, funded, approved, chair, login
+):
+    for amount in ("2000.00", "500.00"):
+        services.disbursement_pay(
+            payment_reference="SJ-0001", actor=chair, disbursement=approved(funded, amount),
+            idempotency_key=key(),
+        )  # fmt: skip
+    today = timezone.localdate()
+    sheet = _sheet(
+        login(chair).get(
+            reverse("funds:fund-export", args=[funded.code, "beneficiaries"]),
+            {"start": today.replace(day=1).isoformat(), "end": today.isoformat()},
+        )
+    )
+    assert [sheet["A1"].value, sheet["C1"].value] == [funded.name, "姓名已隐去部分"]
+    assert today.isoformat() in sheet["B1"].value
+    assert [c.value for c in sheet[3]] == [
+        "支付时间",
+        "受助人",
+        "服务类别",
+        "金额（元）",
+        "支付方式",
+    ]
+    assert sheet.freeze_panes == "A4"
+    last = [c.value for c in sheet[sheet.max_row]]
+    assert last[:2] == ["合计", "2 笔支付"] and last[3] == Decimal("2500")
+    assert sheet.cell(sheet.max_row, 4).number_format == "#,##0.00"
 
 
 def test_the_admin_shows_the_books_but_cannot_change_them(funded, approved, client):

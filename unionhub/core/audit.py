@@ -105,6 +105,14 @@ def describe_details(entry: AuditEntry) -> list[tuple[str, str]]:
         rows.append((str(_("Urgent")), str(_("yes"))))
     if "approvals" in data and "needed" in data:
         rows.append((str(_("Approvals")), f"{data['approvals']} / {data['needed']}"))
+    if data.get("period_start") and data.get("period_end"):
+        rows.append(
+            (
+                str(pgettext_lazy("audit log", "Period")),
+                _("%(start)s to %(end)s")
+                % {"start": data["period_start"], "end": data["period_end"]},
+            )
+        )
     for key, (label, show) in _DETAILS.items():
         value = data.get(key)
         if value not in (None, ""):

@@ -54,9 +54,11 @@ def xlsx_response(
     title_rows: Sequence[Sequence] = (),
 ) -> FileResponse:
     """Stream ``rows`` under ``headers`` (after any ``title_rows``, e.g. the fund and period).
-    Columns are as wide as ``widths`` says, else as their header needs (at least 12)."""
+    Columns are as wide as ``widths`` says, else as their header needs (at least 12). The rows
+    down to the headers stay in view while the rest scrolls."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.freeze_panes = f"A{len(title_rows) + 2}"
     for index, title in enumerate(headers):
         width = widths[index] if index < len(widths) else max(12, display_width(title) + 4)
         sheet.column_dimensions[get_column_letter(index + 1)].width = width

@@ -30,6 +30,9 @@ class FundsConfig(AppConfig):
                 "funds.entry.reversed": _("reversed a ledger entry"),
                 "funds.transfer.posted": _("transferred between funds"),
                 "funds.period.closed": _("closed the books"),
+                "funds.beneficiaries.names_revealed": _(
+                    "exported the beneficiaries with their full names"
+                ),
                 "funds.disclosure.published": _("published a disclosure"),
                 "funds.disclosure.withdrawn": _("took a disclosure down"),
                 "funds.disclosure.objection": _("recorded an objection"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from unionhub.core.masking import mask_name
 from unionhub.core.xlsx import xlsx_response
@@ -110,13 +112,20 @@ def beneficiaries_xlsx(fund: Fund, start: datetime.date, end: datetime.date, *, 
     )
 
     def rows():
+        count, total = 0, Decimal("0.00")
         for d in paid.iterator(chunk_size=2000):
             name = mask_name(d.worker.name) if masked else d.worker.name
+            count, total = count + 1, total + d.amount
             yield [d.paid_at, name, d.category.label, d.amount, d.get_method_display()]
+        payments = ngettext("%(count)d payment", "%(count)d payments", count) % {"count": count}
+        yield [_("Total"), payments, "", total, ""]
 
+    period = _("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
+    names = _("names masked") if masked else _("full names")
     return xlsx_response(
         filename=f"{fund.code}-beneficiaries-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
         sheet_title=_("Beneficiaries"),
+        title_rows=[[fund.name, period, names], []],
         headers=[_("Paid at"), _("Beneficiary"), _("Category"), _("Amount (yuan)"), _("Method")],
         rows=rows(),
         widths=[17, 14, 14, 16, 12],

@@ -116,6 +116,18 @@ class PeriodForm(StyledForm):
         return {"start": today.replace(month=1, day=1), "end": today}
 
 
+class FullNamesForm(PeriodForm):
+    """The period's beneficiaries under their full names: only with a reason, kept in the audit
+    log (as a full ID number is shown)."""
+
+    reason = forms.CharField(
+        label=_("Why you need the full names"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Your name, the fund, the period and this reason are kept in the audit log."),
+    )
+
+
 class DonationForm(IdempotentForm):
     donor_kind = forms.ChoiceField(label=_("Donor"), choices=Donation.DonorKind.choices)
     donor_name = forms.CharField(label=_("Donor's name"), max_length=100, required=False)

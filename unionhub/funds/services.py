@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
 from unionhub.core import audit
-from unionhub.core.access import ROLE_CAPABILITIES, Cap, require
+from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.calendar import add_working_days
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.masking import mask_name
@@ -2117,6 +2117,53 @@ def audit_close(*, actor, review: FundAudit, conclusion: str) -> FundAudit:
         organization=review.fund.organization,
     )
     return review
+
+
+# ---------------------------------------------------------------------------------------------
+# Beneficiaries' full names
+
+
+def may_see_beneficiary_names(user, fund: Fund) -> bool:
+    """Whether ``user`` may have the fund's beneficiaries under their full names (with a
+    reason): those who manage the fund or review it."""
+    access, path = access_for(user), fund.scope_path
+    return access.can(Cap.MANAGE_FUNDS, path) or access.can(Cap.AUDIT_FUNDS, path)
+
+
+@transaction.atomic
+def beneficiary_names_reveal(
+    *, actor, fund: Fund, start: datetime.date, end: datetime.date, reason: str
+) -> None:
+    """Allow ``actor`` the period's beneficiaries under their full names (an export is masked
+    otherwise), writing to the audit log who, for which fund and period, and why.
+
+    Raises ``PermissionDenied`` unless ``actor`` manages or reviews the fund, and
+    ``DomainError`` without a reason (as long as a full ID number's reveal asks for)."""
+    access = access_for(actor)
+    if not (
+        access.can(Cap.MANAGE_FUNDS, fund.scope_path)
+        or access.can(Cap.AUDIT_FUNDS, fund.scope_path)
+    ):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    least = settings.UNIONHUB["REVEAL_REASON_MIN_LENGTH"]
+    if len(reason) < least:
+        raise DomainError(
+            _("Say why you need the full names (at least %(n)d characters).") % {"n": least},
+            field="reason",
+            code="reason_required",
+        )
+    audit.record(
+        actor=actor,
+        action="funds.beneficiaries.names_revealed",
+        target=fund,
+        organization=fund.organization,
+        data={
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+            "reason": reason[:200],
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,6 +26,11 @@ urlpatterns = [
     path("<slug:code>/", views.fund_detail, name="fund-detail"),
     path("<slug:code>/ledger/", views.fund_ledger, name="fund-ledger"),
     path("<slug:code>/export/<slug:what>.xlsx", views.fund_export, name="fund-export"),
+    path(
+        "<slug:code>/export/beneficiaries-full-names/",
+        views.beneficiary_names,
+        name="beneficiary-names",
+    ),
     path("<slug:code>/donations/", views.donation_list, name="donation-list"),
     path("<slug:code>/donations/new/", views.donation_create, name="donation-create"),
     path("<slug:code>/transfer/", views.fund_transfer, name="fund-transfer"),

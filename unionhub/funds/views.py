@@ -38,6 +38,7 @@ from unionhub.funds.forms import (
     DisclosureForm,
     DonationForm,
     FindingForm,
+    FullNamesForm,
     HandlingForm,
     ObjectionForm,
     PayForm,
@@ -133,6 +134,8 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_manage": access.can(Cap.MANAGE_FUNDS, fund.scope_path),
         "can_transfer": Fund.objects.transfer_targets(request.user, fund).exists(),
         "can_audit": access.can(Cap.AUDIT_FUNDS, fund.scope_path),
+        "can_see_names": services.may_see_beneficiary_names(request.user, fund),
+        "names_form": FullNamesForm(auto_id="id_names_%s"),
         # The ledger and the exports follow the period shown (this year after a refused one).
         "query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
     }
@@ -182,13 +185,44 @@ def fund_export(request: HttpRequest, code: str, what: str) -> HttpResponse:
     if what == "ledger":
         return exports.ledger_xlsx(fund, start, end)
     if what == "beneficiaries":
-        # Full names only for those who manage or review the fund, and only when asked for.
-        full = request.GET.get("names") == "full" and (
-            access_for(request.user).can(Cap.MANAGE_FUNDS, fund.scope_path)
-            or access_for(request.user).can(Cap.AUDIT_FUNDS, fund.scope_path)
-        )
-        return exports.beneficiaries_xlsx(fund, start, end, masked=not full)
+        # Names masked: full names come only through ``beneficiary_names``, with a reason.
+        return exports.beneficiaries_xlsx(fund, start, end, masked=True)
     raise Http404
+
+
+@staff_required
+def beneficiary_names(request: HttpRequest, code: str) -> HttpResponse:
+    """The period's beneficiaries under their full names, for those who manage or review the
+    fund and say why (the audit log keeps who, which fund and period, and the reason). A GET
+    shows the form; a valid POST answers the spreadsheet."""
+    fund = _fund(request, code)
+    if not services.may_see_beneficiary_names(request.user, fund):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = FullNamesForm(request.POST)
+    else:
+        _shown, start, end = _period(request)
+        form = FullNamesForm(initial={"start": start, "end": end})
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.beneficiary_names_reveal(
+                actor=request.user,
+                fund=fund,
+                start=data["start"],
+                end=data["end"],
+                reason=data["reason"],
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            return exports.beneficiaries_xlsx(fund, data["start"], data["end"], masked=False)
+    return render(
+        request,
+        "funds/beneficiary_names.html",
+        {"fund": fund, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
