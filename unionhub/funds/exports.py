@@ -15,6 +15,48 @@ from unionhub.funds.models import Disbursement, Fund
 from unionhub.funds.services import balance_before, ledger_entries, with_counterparts
 
 
+def advance_flag(disbursement: Disbursement) -> str:
+    """What an export says of an emergency advance two approvers have not ratified (as the
+    fund's page does); empty for any other payment."""
+    if not disbursement.is_unratified:
+        return ""
+    if disbursement.ratification_refused_at:
+        return _("Emergency advance: ratification refused")
+    return _("Emergency advance, unratified: ratify by %(date)s") % {
+        "date": timezone.localtime(disbursement.ratify_due_at).strftime("%Y-%m-%d %H:%M")
+    }
+
+
+def _unratified_rows(fund: Fund, end: datetime.date) -> list[list]:
+    """The advances paid by ``end`` that stand unratified now, each flagged under the
+    statement, with a note that they count in its money out."""
+    tz = timezone.get_current_timezone()
+    advances = (
+        fund.disbursements.unratified_advances()
+        .filter(
+            paid_at__lt=datetime.datetime.combine(
+                end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+            )
+        )
+        .select_related("worker", "case")
+        .order_by("paid_at", "id")
+    )
+    rows = []
+    for d in advances:
+        what = [timezone.localtime(d.paid_at).strftime("%Y-%m-%d"), mask_name(d.worker.name)]
+        if d.case_id:
+            what.append(d.case.reference)
+        what.append(advance_flag(d))
+        rows.append([_("Unratified advance"), " · ".join(what), d.amount])
+    if rows:
+        note = _(
+            "Emergency advances are paid at once by the on-duty officer and counted in the "
+            "money out above; two approvers have not ratified these."
+        )
+        rows = [[], [_("Unratified emergency advances"), "", ""], *rows, [_("Note"), note, ""]]
+    return rows
+
+
 def statement_xlsx(statement: dict):
     fund = statement["fund"]
     rows = [
@@ -24,6 +66,7 @@ def statement_xlsx(statement: dict):
         *([_("Money out"), label, amount] for label, amount in statement["money_out"]),
         [_("Total out"), "", statement["total_out"]],
         [_("Closing balance"), "", statement["closing"]],
+        *_unratified_rows(fund, statement["end"]),
     ]
     name = f"{fund.code}-statement-{statement['start']:%Y%m%d}-{statement['end']:%Y%m%d}.xlsx"
     period = _("%(start)s to %(end)s") % {
@@ -57,13 +100,17 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
 
     def rows():
         running = opening
-        yield [start, None, _("Opening balance"), "", "", None, opening, ""]
+        flagged = False
+        yield [start, None, _("Opening balance"), "", "", None, opening, "", ""]
         for entry in in_batches():
-            who = ""
+            who, flag = "", ""
             if entry.donation_id:
                 who = entry.donation.public_donor
             elif entry.disbursement_id:
                 who = mask_name(entry.disbursement.worker.name)
+                if entry.kind == entry.Kind.DISBURSEMENT:
+                    flag = advance_flag(entry.disbursement)
+                    flagged = flagged or bool(flag)
             running += entry.amount
             yield [
                 entry.entry_date,
@@ -74,8 +121,20 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
                 entry.amount,
                 running,
                 entry.created_by.get_full_name(),
+                flag,
             ]
-        yield [end, None, _("Closing balance"), "", "", None, running, ""]
+        yield [end, None, _("Closing balance"), "", "", None, running, "", ""]
+        if flagged:
+            yield []
+            yield [
+                None,
+                None,
+                _("Note"),
+                _(
+                    "An unratified emergency advance was paid at once by the on-duty officer; "
+                    "two approvers have not ratified it."
+                ),
+            ]
 
     return xlsx_response(
         filename=f"{fund.code}-ledger-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
@@ -90,9 +149,10 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             _("Amount (yuan)"),
             _("Balance after"),
             _("By"),
+            _("Flag"),
         ],
         rows=rows(),
-        widths=[12, 17, 12, 22, 30, 16, 16, 12],
+        widths=[12, 17, 12, 22, 30, 16, 16, 12, 34],
     )
 
 
