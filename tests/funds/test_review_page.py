@@ -326,3 +326,39 @@ def test_a_reviewer_is_not_given_their_own_finding_to_rectify_through_the_servic
             owner=auditor, deadline=timezone.localdate(),
         )  # fmt: skip
     assert refused.value.field == "owner" and not review.findings.exists()
+
+
+def test_a_payment_asked_for_and_paid_by_one_person_is_flagged_for_the_review(
+    tree, funded, request_payment, approver1, chair, officer, auditor, login
+):
+    # The chair asks and pays one; station staff ask for another, which the chair pays.
+    for asker in (chair, officer):
+        asked = request_payment(funded, "500.00", actor=asker)
+        asked = services.disbursement_approve(actor=approver1, disbursement=asked)
+        services.disbursement_pay(
+            payment_reference=f"SJ-{asker.pk}", actor=chair, disbursement=asked,
+            idempotency_key=key(),
+        )  # fmt: skip
+    today = timezone.localdate()
+    review = services.audit_open(
+        actor=auditor, fund=funded, period_start=today, period_end=today, share="1", seed=7
+    )
+    html = login(auditor).get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+    assert "1 笔抽查的支付由同一人申请并登记支付。" in html
+
+    def card(item) -> str:
+        return html.split(f'id="item-{item.pk}"')[1].split("</article>")[0]
+
+    items = review.items.select_related("disbursement")
+    cards = {item.disbursement.requested_by_id: card(item) for item in items}
+    assert "申请人亦为支付人" in cards[chair.pk] and "尤国平申请了这笔支付" in cards[chair.pk]
+    assert "申请人亦为支付人" not in cards[officer.pk]
+    # Each card shows the voucher's number, and the trail's times carry the year.
+    assert f"SJ-{chair.pk}" in cards[chair.pk] and f"SJ-{officer.pk}" in cards[officer.pk]
+    approved_at = review.items.get(disbursement__requested_by=chair).disbursement.approved_at
+    assert f"审批同意 陆文斌 {timezone.localtime(approved_at):%Y-%m-%d %H:%M}" in cards[chair.pk]
+    # The payment's own trail says it too; it is a flag, not a refusal.
+    same = review.items.get(disbursement__requested_by=chair).disbursement
+    page = login(auditor).get(reverse("funds:disbursement-detail", args=[same.public_id]))
+    assert "申请人亦为支付人" in page.content.decode()
+    assert same.status == "paid"

@@ -531,6 +531,17 @@ class Disbursement(models.Model):
     def is_unratified(self) -> bool:
         return self.is_advance and self.status == self.Status.PAID and self.ratified_at is None
 
+    @property
+    def paid_by_requester(self) -> bool:
+        """Asked for and recorded as paid by the same person: allowed (a small union may have
+        one officer for both), but a review should see it. Not said of an emergency advance:
+        the officer who pays it asks for it by design, and two approvers ratify it instead."""
+        return (
+            not self.is_advance
+            and self.paid_by_id is not None
+            and self.paid_by_id == self.requested_by_id
+        )
+
 
 class Approval(AppendOnlyModel):
     """An approver's decision on a request, or their ratification of an emergency advance."""

@@ -988,6 +988,7 @@ def _audit_page(
         "disbursement__worker", "disbursement__category", "disbursement__requested_by",
         "disbursement__paid_by", "checked_by",
     ).prefetch_related("disbursement__approvals__approver")  # fmt: skip
+    items = list(items)
     can_audit = access_for(request.user).can(Cap.AUDIT_FUNDS, review.scope_path)
     return render(
         request,
@@ -995,6 +996,7 @@ def _audit_page(
         {
             "review": review,
             "items": items,
+            "paid_by_requester": sum(1 for i in items if i.disbursement.paid_by_requester),
             "findings": review.findings.select_related("owner", "item__disbursement__worker"),
             "checks": AuditItem.CHECKS,
             "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
