@@ -84,6 +84,7 @@ _DETAILS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "reason": (_("Reason"), str),
     "comment": (_("Comment"), str),
     "handling": (_("Reply"), str),
+    "file": (_("File"), str),
 }
 
 

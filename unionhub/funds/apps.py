@@ -39,6 +39,7 @@ class FundsConfig(AppConfig):
                 "funds.objection.handled": _("answered an objection"),
                 "funds.audit.opened": _("opened a fund review"),
                 "funds.audit.check_corrected": _("corrected a review's check of a payment"),
+                "funds.audit.evidence_added": _("added an evidence file to a fund review"),
                 "funds.audit.closed": _("closed a fund review"),
                 "funds.audit.finding_rectified": _("recorded a review finding's rectification"),
             }

@@ -333,6 +333,14 @@ class AuditCheckForm(StyledForm):
         return {key: self.cleaned_data.get(key, False) for key in AuditItem.CHECKS}
 
 
+class AuditEvidenceForm(StyledForm):
+    file = forms.FileField(
+        label=_("Add a photo or PDF of the evidence"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf"}),
+        error_messages={"required": _("Choose a photo or PDF to add.")},
+    )
+
+
 class FindingForm(StyledForm):
     item = forms.ModelChoiceField(
         label=_("About the payment"),

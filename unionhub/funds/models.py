@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from unionhub.cases.models import Attachment
 from unionhub.core.models import AppendOnlyModel, AppendOnlyQuerySet
 from unionhub.core.money import MoneyField, MoneySum, MoneySumSubquery, format_yuan
 
@@ -774,6 +775,45 @@ class AuditItem(models.Model):
         if self.checked_at is None:
             return None
         return all(self.checks.get(key) for key in self.CHECKS)
+
+
+def evidence_path(instance: AuditEvidence, filename: str) -> str:
+    # A random name: nothing guessable, no personal data in the path.
+    return f"reviews/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class AuditEvidence(models.Model):
+    """A photo or PDF of what a reviewer saw for a sampled payment (the voucher, a signed
+    receipt, the application), checked by its content as a request's files are, stored under
+    a random name and served only to those who may see the review."""
+
+    Kind = Attachment.Kind
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(
+        AuditItem,
+        on_delete=models.PROTECT,
+        related_name="evidence_files",
+        verbose_name=_("sampled payment"),
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    content_type = models.CharField(_("content type"), max_length=50)
+    original_name = models.CharField(_("file name"), max_length=150)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review evidence file")
+        verbose_name_plural = _("review evidence files")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class AuditFinding(models.Model):

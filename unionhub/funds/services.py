@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
+from unionhub.cases.services import Upload, check_upload
 from unionhub.core import audit
 from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.calendar import add_working_days
@@ -44,6 +45,7 @@ from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
 from unionhub.funds.models import (
     RELATED_DAYS,
     Approval,
+    AuditEvidence,
     AuditFinding,
     AuditItem,
     Disbursement,
@@ -2006,6 +2008,60 @@ def audit_check(*, actor, item: AuditItem, checks: dict, evidence_note: str) -> 
             },
         )
     return item
+
+
+# A sampled payment's evidence: its voucher, a signed receipt, the application, a photo or two.
+EVIDENCE_PER_ITEM = 10
+
+
+@transaction.atomic
+def audit_evidence_add(*, actor, item: AuditItem, upload: Upload) -> AuditEvidence:
+    """Keep a photo or PDF of the evidence a reviewer saw for a sampled payment: checked by its
+    content as a request's files are (``cases.services.check_upload``), stored under a random
+    name through Django's storage, and listed on the item and in the report.
+
+    Checks: ``actor`` reviews the fund and the review is open (``Conflict`` once closed); the
+    file is a real photo or PDF within the size limit; the item holds fewer than
+    ``EVIDENCE_PER_ITEM`` files. Refusals name the ``file`` field. Files are not taken away
+    again: the audit log keeps each one's name and checksum."""
+    from django.core.files.base import ContentFile
+
+    review = _audit_editable(actor, item.audit)  # the review first, then the item
+    item = (
+        AuditItem.objects.select_for_update(of=("self",))
+        .select_related("disbursement")
+        .get(pk=item.pk, audit=review)
+    )
+    try:
+        kind, content_type, digest = check_upload(upload)
+    except DomainError as error:
+        raise DomainError(error.message, code=error.code, field="file") from error
+    if item.evidence_files.count() >= EVIDENCE_PER_ITEM:
+        raise DomainError(
+            _("A sampled payment holds at most %(n)d evidence files.") % {"n": EVIDENCE_PER_ITEM},
+            field="file",
+            code="too_many",
+        )
+    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-150:]
+    evidence = AuditEvidence(
+        item=item,
+        kind=kind,
+        content_type=content_type,
+        original_name=name,
+        size=len(upload.content),
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    evidence.file.save(name, ContentFile(upload.content), save=False)
+    evidence.save()
+    audit.record(
+        actor=actor,
+        action="funds.audit.evidence_added",
+        target=review,
+        organization=review.fund.organization,
+        data={"payment": str(item.disbursement.public_id), "file": name, "sha256": digest},
+    )
+    return evidence
 
 
 def rectifiers(fund: Fund):

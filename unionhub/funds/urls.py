@@ -22,6 +22,11 @@ urlpatterns = [
     path("objections/<int:pk>/handle/", views.objection_handle, name="objection-handle"),
     path("reviews/", views.audit_list, name="audit-list"),
     path("reviews/<int:pk>/", views.audit_detail, name="audit-detail"),
+    path(
+        "reviews/<int:pk>/evidence/<uuid:evidence_id>/",
+        views.audit_evidence_file,
+        name="audit-evidence",
+    ),
     path("reviews/<int:pk>/<slug:action>/", views.audit_action, name="audit-action"),
     path("<slug:code>/", views.fund_detail, name="fund-detail"),
     path("<slug:code>/ledger/", views.fund_ledger, name="fund-ledger"),

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,16 +20,24 @@ from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from unionhub.cases.models import Case
+from unionhub.cases.views import serve_attachment, upload_from
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.calendar import years_without_schedule
 from unionhub.core.errors import Conflict, DomainError
 from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
-from unionhub.core.views import add_domain_error, paginate, posted_here, staff_required
+from unionhub.core.views import (
+    add_domain_error,
+    paginate,
+    posted_here,
+    staff_required,
+    whole_upload_required,
+)
 from unionhub.funds import exports, services
 from unionhub.funds.forms import (
     AdvanceForm,
     AuditCheckForm,
+    AuditEvidenceForm,
     AuditOpenForm,
     CloseForm,
     CommentForm,
@@ -50,6 +58,7 @@ from unionhub.funds.forms import (
     WithdrawForm,
 )
 from unionhub.funds.models import (
+    AuditEvidence,
     AuditFinding,
     AuditItem,
     Disbursement,
@@ -980,14 +989,21 @@ def _audit_page(
     failed_check: dict | None = None,
     finding_form: FindingForm | None = None,
     failed_rectify: dict | None = None,
+    failed_evidence: dict | None = None,
     conclusion_form: ConclusionForm | None = None,
 ) -> HttpResponse:
     """The review page; after a refused check, finding, rectification or conclusion, with what
     was typed and why, where it was typed."""
     items = review.items.select_related(
-        "disbursement__worker", "disbursement__category", "disbursement__requested_by",
-        "disbursement__paid_by", "checked_by",
-    ).prefetch_related("disbursement__approvals__approver")  # fmt: skip
+        "disbursement__worker",
+        "disbursement__category",
+        "disbursement__requested_by",
+        "disbursement__paid_by",
+        "checked_by",
+    ).prefetch_related(
+        "disbursement__approvals__approver",
+        Prefetch("evidence_files", AuditEvidence.objects.select_related("uploaded_by")),
+    )
     items = list(items)
     can_audit = access_for(request.user).can(Cap.AUDIT_FUNDS, review.scope_path)
     return render(
@@ -1007,6 +1023,8 @@ def _audit_page(
             "finding_form": finding_form or FindingForm(review=review),
             "finding_open": finding_form is not None,
             "failed_rectify": failed_rectify or {},
+            "failed_evidence": failed_evidence or {},
+            "evidence_limit": services.EVIDENCE_PER_ITEM,
             "rectify_limit": RectifyForm.note_limit,
             "conclusion_form": conclusion_form or ConclusionForm(),
             "print": request.GET.get("print") == "1",
@@ -1016,10 +1034,35 @@ def _audit_page(
 
 
 @staff_required
+def audit_evidence_file(request: HttpRequest, pk: int, evidence_id) -> HttpResponse:
+    """A review's evidence file, for those who may see the review (404 for anyone else)."""
+    review = _review(request, pk)
+    evidence = get_object_or_404(AuditEvidence, item__audit=review, public_id=evidence_id)
+    return serve_attachment(evidence)
+
+
+@staff_required
 @posted_here(lambda request, pk, action: reverse("funds:audit-detail", args=[pk]))
+@whole_upload_required(actions=frozenset({"evidence"}))
 def audit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     review = _review(request, pk)
     user, post = request.user, request.POST
+    if action == "evidence":
+        item = get_object_or_404(AuditItem, pk=_posted_pk(post.get("item")), audit=review)
+        form = AuditEvidenceForm(post, request.FILES)
+        try:
+            if not form.is_valid():
+                raise DomainError(form.errors["file"][0], field="file")
+            upload = upload_from(form.cleaned_data["file"], field="file")
+            services.audit_evidence_add(actor=user, item=item, upload=upload)
+        except Conflict as error:  # closed meanwhile: no form to go back to
+            messages.error(request, str(error.message))
+            return _audit_page(request, review, status=400)
+        except DomainError as error:
+            failed = {"item": item.pk, "error": str(error.message)}
+            return _audit_page(request, review, status=400, failed_evidence=failed)
+        messages.success(request, _("The file is added to the payment's evidence."))
+        return redirect(reverse("funds:audit-detail", args=[review.pk]) + f"#item-{item.pk}")
     if action == "check":
         item = get_object_or_404(AuditItem, pk=_posted_pk(post.get("item")), audit=review)
         form = AuditCheckForm(post)
