@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from tests.funds.conftest import key
@@ -164,7 +164,7 @@ def test_the_ledger_says_what_each_entry_is_in_the_readers_language(
     said = [e.description for e in client.get(url).context["page"]]
     today = payment.entry_date.isoformat()
     assert said == [
-        f"冲销{today}的发放：重复发放",
+        f"冲销{today}的帮扶款发放：重复发放",
         f"困难帮扶 · {case.reference}",
         "转入伟达五金金秋助学基金 · 助学调剂",
         donation_receipt(funded),
@@ -172,6 +172,8 @@ def test_the_ledger_says_what_each_entry_is_in_the_readers_language(
     other_said = [e.description for e in client.get(
         reverse("funds:fund-ledger", args=[other.code])).context["page"]]  # fmt: skip
     assert other_said == ["由伟达五金员工扶助基金转入 · 助学调剂"]
+    with translation.override("en"):
+        assert payment.reversal.description == f"reverses the disbursement of {today}: 重复发放"
     # The API says the same, beside the raw memo.
     api = client.get(reverse("api:fund-ledger", args=[funded.pk])).json()["results"]
     assert [row["description"] for row in api] == said

@@ -258,13 +258,25 @@ class LedgerEntry(AppendOnlyModel):
         return self.fund.organization.path
 
     @property
+    def noun(self) -> str:
+        """What the entry is, as a word inside a sentence ("reverses the disbursement of …"):
+        the lowercase verbose name of what it books."""
+        nouns = {
+            self.Kind.DONATION: Donation._meta.verbose_name,
+            self.Kind.DISBURSEMENT: Disbursement._meta.verbose_name,
+            self.Kind.TRANSFER: LedgerEntry._meta.get_field("transfer_id").verbose_name,
+            self.Kind.REVERSAL: _("reversal"),
+        }
+        return str(nouns.get(self.kind, self.kind))
+
+    @property
     def description(self) -> str:
         """What the entry is, in the reader's language: a payment's category and request number,
         the other fund of a transfer (``counterpart``, set by ``services.with_counterparts``),
         what a reversal reverses; else the memo. The related rows should be selected with it."""
         if self.reverses_id:
             text = _("reverses the %(kind)s of %(date)s") % {
-                "kind": self.reverses.get_kind_display(),
+                "kind": self.reverses.noun,
                 "date": self.reverses.entry_date.isoformat(),
             }
             from unionhub.core.templatetags.unionhub import colon
