@@ -410,8 +410,10 @@ class LedgerMachine(RuleBasedStateMachine):
             if balances[leg.fund] < 0:
                 self.refused(call, error=Conflict, code="insufficient_balance")
                 return
-            # Taking a transfer back leaves what the fund's approved, unpaid payments need.
-            if leg.kind == "transfer" and balances[leg.fund] < self.committed(leg.fund):
+            # Taking a transfer back leaves what the fund's approved, unpaid payments need; the
+            # fund the money goes back to is not asked (its leg brings money in).
+            taken_back = leg.kind == "transfer" and leg.amount > 0
+            if taken_back and balances[leg.fund] < self.committed(leg.fund):
                 self.refused(call, error=Conflict, code="insufficient_available")
                 return
         first = call()
