@@ -254,6 +254,16 @@ class AmountField(serializers.DecimalField):
 
 class DonationSerializer(serializers.ModelSerializer):
     amount = AmountField()
+    donor_kind = serializers.ChoiceField(
+        choices=Donation.DonorKind.choices,
+        help_text=(
+            "Where the money came from: a donation (person, enterprise, anonymous), or money "
+            "allotted to the fund: an allocation from a higher union (allocation) or a public "
+            "grant (grant), which gets a record of receipt instead of a donation receipt and is "
+            "listed on a disclosure as a source of funds. An allocation or a grant names the "
+            "sending body in donor_name and has no donor_enterprise."
+        ),
+    )
     reversed_at = serializers.DateTimeField(
         read_only=True,
         default=None,

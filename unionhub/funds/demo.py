@@ -279,10 +279,15 @@ def seed(ctx) -> None:
              kind="enterprise", enterprise=huajin, collection="2025年度公司拨付")  # fmt: skip
     s.donate(hz, on=datetime.date(2026, 1, 5), amount="500000.00", by=u["hz_chair"],
              kind="enterprise", enterprise=huajin, collection="2026年度公司拨付")  # fmt: skip
+    # The district fund's money comes from above: the city federation's yearly allocation
+    # (上级工会拨款) and the district budget's matching grant (财政补助), each booked with a record
+    # of receipt and named on the public notice as a source of funds, not as a donor.
     s.donate(hs, on=datetime.date(2025, 1, 15), amount="1800000.00", by=u["hs_admin"],
-             kind="enterprise", name="无锡市总工会（帮扶资金下拨）")  # fmt: skip
+             kind="allocation", name="无锡市总工会", collection="2025年困难职工帮扶资金下拨")  # fmt: skip
     s.donate(hs, on=datetime.date(2026, 1, 14), amount="2000000.00", by=u["hs_admin"],
-             kind="enterprise", name="无锡市总工会（帮扶资金下拨）")  # fmt: skip
+             kind="allocation", name="无锡市总工会", collection="2026年困难职工帮扶资金下拨")  # fmt: skip
+    s.donate(hs, on=datetime.date(2026, 10, 16), amount="600000.00", by=u["hs_admin"],
+             kind="grant", name="无锡市惠山区财政局", collection="2026年区级困难职工帮扶配套资金")  # fmt: skip
     donors = list(Enterprise.objects.filter(size_class__in=["medium", "large"]).order_by("name"))
     for index, enterprise in enumerate(donors):
         s.donate(jq, on=datetime.date(2026, 7, 1 + index * 3), by=u["hs_admin"],
@@ -458,7 +463,10 @@ def _disclosures(s: FundSeeder, hz: Fund, hs: Fund) -> None:
                                         name=mask_name(d.worker.name), category=d.category.name,
                                         amount=d.amount, on=timezone.localtime(d.paid_at).date()))  # fmt: skip
         for d in fund.donations.filter(received_on__gte=start, received_on__lte=end):
-            lines.append(DisclosureLine(disclosure=disclosure, kind="donor", name=d.public_donor,
+            lines.append(DisclosureLine(disclosure=disclosure,
+                                        kind="funding" if d.is_funding else "donor",
+                                        name=d.public_donor,
+                                        category=d.get_donor_kind_display() if d.is_funding else "",
                                         amount=d.amount, on=d.received_on))  # fmt: skip
         DisclosureLine.objects.bulk_create(lines)
         s.log(published, by, "funds.disclosure.published", disclosure, lines=len(lines),

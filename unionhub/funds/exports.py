@@ -115,7 +115,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             yield [
                 entry.entry_date,
                 entry.posted_at,
-                entry.get_kind_display(),
+                entry.kind_label,
                 who,
                 entry.description,
                 entry.amount,
@@ -144,7 +144,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             _("Booked on"),
             _("Posted at"),
             _("Kind"),
-            _("Donor or beneficiary"),
+            _("Source or beneficiary"),
             _("Memo"),
             _("Amount (yuan)"),
             _("Balance after"),

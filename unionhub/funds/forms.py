@@ -129,8 +129,25 @@ class FullNamesForm(PeriodForm):
 
 
 class DonationForm(IdempotentForm):
-    donor_kind = forms.ChoiceField(label=_("Donor"), choices=Donation.DonorKind.choices)
-    donor_name = forms.CharField(label=_("Donor's name"), max_length=100, required=False)
+    """Money received: a donation, or an allocation from a higher union or a public grant."""
+
+    donor_kind = forms.ChoiceField(
+        label=_("Source"),
+        choices=Donation.DonorKind.choices,
+        help_text=_(
+            "Money from a higher union or the public budget is an allocation or a grant, not an "
+            "enterprise's donation: it gets a record of receipt, not a donation receipt."
+        ),
+    )
+    donor_name = forms.CharField(
+        label=_("Donor or sending body"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For an allocation or a grant, the body that sent it (e.g. the city federation "
+            "of trade unions, the district finance bureau)."
+        ),
+    )
     donor_enterprise = forms.ModelChoiceField(
         label=_("Donor enterprise"), queryset=Enterprise.objects.none(), required=False
     )

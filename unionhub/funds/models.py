@@ -180,7 +180,7 @@ class LedgerEntryQuerySet(AppendOnlyQuerySet):
             "disbursement__worker",
             "disbursement__category",
             "disbursement__case",
-            "reverses",
+            "reverses__donation",
             "created_by",
         )
 
@@ -258,9 +258,19 @@ class LedgerEntry(AppendOnlyModel):
         return self.fund.organization.path
 
     @property
+    def kind_label(self) -> str:
+        """The entry's kind as a ledger shows it: money allotted by a higher union or the public
+        budget says so, instead of "Donation"."""
+        if self.kind == self.Kind.DONATION and self.donation_id and self.donation.is_funding:
+            return self.donation.get_donor_kind_display()
+        return self.get_kind_display()
+
+    @property
     def noun(self) -> str:
         """What the entry is, as a word inside a sentence ("reverses the disbursement of …"):
         the lowercase verbose name of what it books."""
+        if self.kind == self.Kind.DONATION and self.donation_id and self.donation.is_funding:
+            return str(Donation.FUNDING_NOUNS[self.donation.donor_kind])
         nouns = {
             self.Kind.DONATION: Donation._meta.verbose_name,
             self.Kind.DISBURSEMENT: Disbursement._meta.verbose_name,
@@ -313,10 +323,22 @@ class DonationQuerySet(models.QuerySet):
 
 
 class Donation(models.Model):
+    """Money a fund receives: a gift (from a person, an enterprise, or anonymous), thanked for
+    with a donation receipt; or money allotted to it, an allocation from a higher union
+    (上级工会拨款) or a grant from the public budget (财政补助), booked with a record of receipt
+    and listed on a public notice as a source of funds, not as a donor."""
+
     class DonorKind(models.TextChoices):
         PERSON = "person", _("Person")
         ENTERPRISE = "enterprise", _("Enterprise")
         ANONYMOUS = "anonymous", _("Anonymous")
+        ALLOCATION = "allocation", _("Allocation from a higher union")
+        GRANT = "grant", _("Public grant")
+
+    # Allotted, not given: no donor to thank, and a public body named in full.
+    FUNDING_KINDS = (DonorKind.ALLOCATION, DonorKind.GRANT)
+    # Each as a word inside a sentence ("reverses the allocation of …").
+    FUNDING_NOUNS = {DonorKind.ALLOCATION: _("allocation"), DonorKind.GRANT: _("grant")}
 
     class Channel(models.TextChoices):
         CASH = "cash", _("Cash")
@@ -330,8 +352,8 @@ class Donation(models.Model):
         Fund, on_delete=models.PROTECT, related_name="donations", verbose_name=_("fund")
     )
     receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True)
-    donor_kind = models.CharField(_("donor"), max_length=12, choices=DonorKind.choices)
-    donor_name = models.CharField(_("donor's name"), max_length=100, blank=True)
+    donor_kind = models.CharField(_("source"), max_length=12, choices=DonorKind.choices)
+    donor_name = models.CharField(_("donor's or sender's name"), max_length=100, blank=True)
     donor_enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.PROTECT,
@@ -370,14 +392,19 @@ class Donation(models.Model):
         return self.fund.organization.path
 
     @property
+    def is_funding(self) -> bool:
+        """An allocation from a higher union or a public grant, not a gift."""
+        return self.donor_kind in self.FUNDING_KINDS
+
+    @property
     def public_donor(self) -> str:
-        """How the donor appears on a public list: enterprises by name, people masked, anonymous
-        donors anonymous."""
+        """How the donor appears on a public list: enterprises and the bodies that allot money
+        by name, people masked, anonymous donors anonymous."""
         from unionhub.core.masking import mask_name
 
         if self.donor_kind == self.DonorKind.ANONYMOUS:
             return str(_("Anonymous"))
-        if self.donor_kind == self.DonorKind.ENTERPRISE:
+        if self.donor_kind == self.DonorKind.ENTERPRISE or self.is_funding:
             return self.donor_name
         return mask_name(self.donor_name)
 
@@ -658,6 +685,9 @@ class DisclosureLine(models.Model):
     class Kind(models.TextChoices):
         BENEFICIARY = "beneficiary", _("Beneficiary")
         DONOR = "donor", _("Donor")
+        # An allocation from a higher union or a public grant: a source of funds, named in
+        # full with its kind in ``category``, listed apart from the donors.
+        FUNDING = "funding", _("Source of funds")
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=12, choices=Kind.choices)

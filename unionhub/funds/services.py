@@ -261,22 +261,40 @@ def donation_record(
     collection: str = "",
     note: str = "",
 ) -> Donation:
-    """Book a donation and issue its receipt number (``<fund code>-<year>-<number>``).
+    """Book money the fund receives and number its receipt (``<fund code>-<year>-<number>``):
+    a donation (a person, an enterprise, anonymous), or an allocation from a higher union or a
+    public grant (``Donation.FUNDING_KINDS``: a record of receipt, not a donation receipt).
 
-    Checks: ``actor`` manages the fund; the amount; the donor (a name unless anonymous); the date
-    is not in the future, not before the fund was opened, not in a closed period and not in a
-    period already published in a disclosure list (公示) that still stands: what the public was
-    shown does not change afterwards. The same ``idempotency_key`` returns the donation already
-    booked; with anything else different (fund, donor, amount, channel, date, collection, note) it
-    raises ``Conflict`` (``idempotency_key_reused``).
+    Checks: ``actor`` manages the fund; the amount; the source (a name unless anonymous; an
+    allocation or a grant names the union or public body that sent it, never an enterprise);
+    the date is not in the future, not before the fund was opened, not in a closed period and
+    not in a period already published in a disclosure list (公示) that still stands: what the
+    public was shown does not change afterwards. The same ``idempotency_key`` returns the
+    donation already booked; with anything else different (fund, source, amount, channel, date,
+    collection, note) it raises ``Conflict`` (``idempotency_key_reused``).
     """
     require(actor, Cap.MANAGE_FUNDS, fund)
     amount = _amount(amount)
     if donor_kind not in Donation.DonorKind.values:
-        raise DomainError(_("Choose who gave the money."), field="donor_kind")
+        raise DomainError(_("Choose where the money came from."), field="donor_kind")
+    funding = donor_kind in Donation.FUNDING_KINDS
+    if funding and donor_enterprise is not None:
+        raise DomainError(
+            _(
+                "An allocation or a public grant comes from a union or a government body, not "
+                "an enterprise: leave the enterprise empty, or book it as an enterprise's "
+                "donation."
+            ),
+            field="donor_enterprise",
+            code="funding_from_enterprise",
+        )
     donor_name = (donor_name or "").strip()
     if donor_enterprise is not None and not donor_name:
         donor_name = donor_enterprise.name
+    if funding and not donor_name:
+        raise DomainError(
+            _("Enter the union or government body that sent the money."), field="donor_name"
+        )
     if donor_kind != Donation.DonorKind.ANONYMOUS and not donor_name:
         raise DomainError(_("Enter the donor's name, or choose anonymous."), field="donor_name")
     if donor_kind == Donation.DonorKind.ANONYMOUS:
@@ -1690,7 +1708,10 @@ def disclosure_publish(
             "start": period_start.isoformat(),
             "end": period_end.isoformat(),
         }
-        donors = [(d, d.public_donor) for d in donations.order_by("received_on", "id")]
+        donors = [
+            (d, d.public_donor, d.get_donor_kind_display() if d.is_funding else "")
+            for d in donations.order_by("received_on", "id")
+        ]
     disclosure = Disclosure.objects.create(
         fund=fund,
         title=title[:150],
@@ -1711,15 +1732,18 @@ def disclosure_publish(
         )
         for d in paid
     ]
+    # Allocations and grants are sources of funds, listed apart from the donors under the
+    # body's name and the kind of money (上级工会拨款, 财政补助).
     lines += [
         DisclosureLine(
             disclosure=disclosure,
-            kind=DisclosureLine.Kind.DONOR,
+            kind=DisclosureLine.Kind.FUNDING if d.is_funding else DisclosureLine.Kind.DONOR,
             name=name,
+            category=kind[:50],
             amount=d.amount,
             on=d.received_on,
         )
-        for d, name in donors
+        for d, name, kind in donors
     ]
     DisclosureLine.objects.bulk_create(lines, batch_size=1000)
     audit.record(
@@ -2238,15 +2262,24 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
         .order_by("donation__donor_kind")
     )
     labels = dict(Donation.DonorKind.choices)
+    funding = Donation.FUNDING_KINDS
+    # Money allotted from above (a higher union, the public budget) first, then the gifts.
+    donations_in = sorted(donations_in, key=lambda row: row["donation__donor_kind"] not in funding)
     money_in = [(labels.get(row["donation__donor_kind"], ""), row["total"]) for row in donations_in]
     # A reversal corrects what it reverses, on the same side, as a "less" line: a reversed
     # donation lowers the money in, a reversed payment the money out. Totals are then what truly
     # came in and went out (a donation booked by mistake and reversed counts as neither).
     reversal = Q(kind=Kind.REVERSAL)
+    reversed_funding = Q(reverses__donation__donor_kind__in=funding)
     others = period.exclude(kind__in=[Kind.DONATION, Kind.DISBURSEMENT]).aggregate(
         transfers_in=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__gt=0)),
         transfers_out=MoneySum("amount", filter=Q(kind=Kind.TRANSFER, amount__lt=0)),
-        donations_back=MoneySum("amount", filter=reversal & Q(reverses__kind=Kind.DONATION)),
+        funding_back=MoneySum(
+            "amount", filter=reversal & Q(reverses__kind=Kind.DONATION) & reversed_funding
+        ),
+        donations_back=MoneySum(
+            "amount", filter=reversal & Q(reverses__kind=Kind.DONATION) & ~reversed_funding
+        ),
         transfers_out_back=MoneySum(
             "amount", filter=reversal & Q(reverses__kind=Kind.TRANSFER, amount__gt=0)
         ),
@@ -2254,6 +2287,8 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
             "amount", filter=reversal & Q(reverses__kind=Kind.TRANSFER, amount__lt=0)
         ),
     )
+    if others["funding_back"]:
+        money_in.append((str(_("Less: Allocations and grants reversed")), others["funding_back"]))
     if others["donations_back"]:
         money_in.append((str(_("Less: Donations reversed")), others["donations_back"]))
     if others["transfers_in"]:

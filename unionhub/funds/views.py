@@ -261,9 +261,12 @@ def donation_create(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(
-                request, _("Receipt %(number)s issued.") % {"number": donation.receipt_number}
+            done = (
+                _("Booked: record of receipt %(number)s.")
+                if donation.is_funding
+                else _("Receipt %(number)s issued.")
             )
+            messages.success(request, done % {"number": donation.receipt_number})
             covered = services.reported_on(fund, donation.received_on)
             if covered:
                 messages.warning(
@@ -906,6 +909,7 @@ def disclosure_public(request: HttpRequest, token) -> HttpResponse:
         return response
     lines = list(disclosure.lines.all())
     beneficiaries = [line for line in lines if line.kind == "beneficiary"]
+    funding = [line for line in lines if line.kind == "funding"]
     donors = [line for line in lines if line.kind == "donor"]
     response = render(
         request,
@@ -914,8 +918,10 @@ def disclosure_public(request: HttpRequest, token) -> HttpResponse:
             "disclosure": disclosure,
             "contact": disclosure.fund.organization.contact(),
             "beneficiaries": beneficiaries,
+            "funding": funding,
             "donors": donors,
             "paid_total": sum((line.amount for line in beneficiaries), Decimal("0.00")),
+            "funded_total": sum((line.amount for line in funding), Decimal("0.00")),
             "given_total": sum((line.amount for line in donors), Decimal("0.00")),
         },
     )
