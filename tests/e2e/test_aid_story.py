@@ -186,3 +186,123 @@ def test_the_desk_s_lists_read_on_a_phone_one_card_per_row(story, live_server, o
     card = phone.locator(".table-card").first
     assert card.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing hides to the right
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_the_english_ledger_and_the_disclosure_list_fit_a_phone(
+    story, live_server, open_page, shot
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    chair, _first, _second, _worker, fund, _case = story
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=1)):
+        services.donation_record(
+            actor=chair, fund=fund, donor_kind="allocation", donor_name="无锡市总工会",
+            amount=Decimal("12345678.90"), channel="bank_transfer",
+            received_on=datetime.date.today(), idempotency_key="allocation",
+        )  # fmt: skip
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    services.disclosure_publish(
+        actor=chair, fund=fund, period_start=yesterday, period_end=yesterday
+    )
+    phone = open_page(phone=True)
+    sign_in(phone, live_server.url, "hz_chair")
+    phone.context.add_cookies(
+        [{"name": "django_language", "value": "en", "url": live_server.url + "/"}]
+    )
+    phone.goto(live_server.url + f"/funds/{fund.code}/ledger/")
+    closing = phone.locator("tr.table-light").first
+    assert "Closing balance" in closing.inner_text()
+    row, amount = closing.bounding_box(), closing.locator("td.money").bounding_box()
+    assert amount["x"] + amount["width"] <= row["x"] + row["width"]  # the whole amount shows
+    assert "¥12,845,678.90" in closing.inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, "ledger-en-phone")
+
+    phone.goto(live_server.url + f"/funds/{fund.code}/disclosures/")
+    rows = phone.locator(".table-stack tbody tr:has(td[data-label])")
+    assert rows.count() == 1
+    cells = rows.first.locator("td")
+    label = "el => getComputedStyle(el, '::before').content"
+    assert cells.nth(1).evaluate(label) == '"Published at: "'
+    assert cells.nth(1).bounding_box()["x"] == cells.nth(0).bounding_box()["x"]  # one per line
+    card = phone.locator(".table-card").first
+    assert card.evaluate("el => el.scrollWidth <= el.clientWidth")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    shot(phone, "disclosures-en-phone")
+
+
+def test_the_public_notice_keeps_its_phone_number_whole_and_prints_its_date(
+    story, live_server, open_page, shot
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    chair, _first, _second, _worker, fund, _case = story
+    org = fund.organization
+    org.phone = "0510-83590120"
+    org.save()
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=1)):
+        services.donation_record(
+            actor=chair, fund=fund, donor_kind="grant", donor_name="无锡市惠山区财政局",
+            amount=Decimal("600000.00"), channel="bank_transfer",
+            received_on=datetime.date.today(), idempotency_key="grant",
+        )  # fmt: skip
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    notice = services.disclosure_publish(
+        actor=chair, fund=fund, period_start=yesterday, period_end=yesterday
+    )
+    phone = open_page(phone=True)
+    phone.goto(live_server.url + f"/public/disclosures/{notice.token}/")
+    tel = phone.locator(".disclosure-contact a[href^='tel:']")
+    assert tel.evaluate("el => getComputedStyle(el).whiteSpace") == "nowrap"  # not 0510-|83590120
+    line = tel.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+    assert tel.bounding_box()["height"] < 1.5 * line
+    phone.emulate_media(media="print")
+    published = timezone.localtime(notice.published_at).date().isoformat()
+    assert f"发布日期：{published}" in phone.locator("main").inner_text()
+    assert phone.get_by_text("上级拨款与财政补助").is_visible()
+    shot(phone, "public-notice-print")
+
+
+def test_a_long_unbroken_rectification_wraps_on_the_printed_review_report(
+    story, live_server, open_page, shot
+):
+    import datetime
+
+    chair, first, second, worker, fund, case = story
+    auditor = staff(fund.organization, Role.FUND_AUDITOR, username="hz_auditor", full_name="薛文涛")
+    disbursement = services.disbursement_request(
+        actor=chair, fund=fund, worker=worker, amount=Decimal("3000.00"), method="cash",
+        reason="住院期间生活补助。", case=case, category=case.category,
+    )  # fmt: skip
+    for approver in (first, second):
+        disbursement = services.disbursement_approve(actor=approver, disbursement=disbursement)
+    services.disbursement_pay(
+        payment_reference="SJ-0001", actor=chair, disbursement=disbursement,
+        idempotency_key="pay-long",
+    )  # fmt: skip
+    today = datetime.date.today()
+    review = services.audit_open(
+        actor=auditor, fund=fund, period_start=today, period_end=today, share="1", seed=7
+    )
+    finding = services.finding_add(
+        actor=auditor, review=review, severity="low", owner=chair, description="回单未归档",
+        deadline=today + datetime.timedelta(days=30), item=review.items.get(),
+    )  # fmt: skip
+    services.finding_rectify(actor=chair, finding=finding, note="https://bank.example/" + "A" * 300)
+
+    desk = open_page()
+    sign_in(desk, live_server.url, "hz_auditor")
+    desk.goto(live_server.url + f"/funds/reviews/{review.pk}/")
+    desk.emulate_media(media="print")
+    card = desk.locator(".table-card").first
+    assert card.evaluate("el => el.scrollWidth <= el.clientWidth")  # nothing runs off the page
+    note = desk.locator(".review-text", has_text="bank.example").bounding_box()
+    box = card.bounding_box()
+    assert note["x"] + note["width"] <= box["x"] + box["width"]
+    shot(desk, "review-report-print")

@@ -1325,7 +1325,11 @@ def test_an_answered_objection_and_a_cancelled_request_say_who_and_when(
     )
     objection = services.objection_record(actor=chair, disclosure=disclosure, content="金额有疑问")
     client = login(chair)
-    client.post(reverse("funds:objection-handle", args=[objection.pk]), {"handling": "已电话说明"})
+    handled = client.post(
+        reverse("funds:objection-handle", args=[objection.pk]), {"handling": "已电话说明"},
+        follow=True,
+    )  # fmt: skip
+    assert [str(m) for m in handled.context["messages"]] == ["异议处理情况已保存。"]
     objection.refresh_from_db()
     assert objection.handled_by == chair and objection.handled_at is not None
     page = client.get(reverse("funds:disclosure-detail", args=[disclosure.pk])).content.decode()
@@ -1545,3 +1549,25 @@ def test_the_books_are_not_closed_through_a_day_before_the_fund_was_opened(
     assert fund.closed_through is None
     # The opening day itself may be closed.
     assert services.period_close_preview(actor=chair, fund=fund, through=opened)["entries"] == 0
+
+
+def test_the_public_notice_says_when_it_was_published(tree, funded, donate, chair, client):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
+    notice = services.disclosure_publish(
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
+    )
+    html = client.get(reverse("disclosure-public", args=[notice.token])).content.decode()
+    published = timezone.localtime(notice.published_at).date().isoformat()
+    assert f"发布日期：{published}，公示截止时间：" in html
+
+
+def test_the_disclosure_list_reads_as_cards_on_a_phone(tree, funded, donate, chair, login):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    donate(funded, "500.00", received_on=yesterday)
+    services.disclosure_publish(
+        actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
+    )
+    html = login(chair).get(reverse("funds:disclosure-list", args=[funded.code])).content.decode()
+    assert 'class="table align-middle table-stack"' in html
+    assert 'data-label="发布时间：' in html and 'data-label="异议：' in html

@@ -882,6 +882,8 @@ def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as error:
             messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("How the objection was handled is saved."))
     else:
         messages.error(request, _("Say how the objection was handled."))
     return redirect("funds:disclosure-detail", pk=objection.disclosure_id)
