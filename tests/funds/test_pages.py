@@ -1517,7 +1517,7 @@ def test_a_period_ending_after_today_is_refused_and_this_year_shown(tree, funded
         )
         assert response.status_code == 200
         page = response.content.decode()
-        assert f"期间最晚截至今天（{today.isoformat()}）：{later.isoformat()}还没有到。" in page
+        assert f"期间最晚截至今天（{today.isoformat()}），{later.isoformat()}还没有到。" in page
         assert "改为显示今年的数据" in page
         assert later.isoformat() not in page.split("改为显示今年的数据")[1]  # no balance "as at"
     statement = client.get(
