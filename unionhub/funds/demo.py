@@ -70,7 +70,7 @@ class FundSeeder:
         self.now = timezone.now()
         User = get_user_model()
         self.users = {u.username: u for u in User.objects.filter(username__in=[
-            "hs_admin", "hs_approver1", "hs_approver2", "hs_auditor", "hz_chair",
+            "hs_admin", "hs_finance", "hs_approver1", "hs_approver2", "hs_auditor", "hz_chair",
             "hz_approver1", "hz_approver2", "hz_auditor", "admin",
         ])}  # fmt: skip
         self.categories = {c.code: c for c in ServiceCategory.objects.all()}
@@ -330,7 +330,7 @@ def seed(ctx) -> None:
           case=fire_part, requested_at=aware(2025, 12, 9, 11, 0), requester=u["hs_admin"],
           approvers=[(u["hs_approver1"], aware(2025, 12, 9, 11, 40)),
                      (u["hs_approver2"], aware(2025, 12, 9, 13, 15))],
-          paid_at=aware(2025, 12, 9, 16, 0), payer=u["hs_admin"], urgent=True,
+          paid_at=aware(2025, 12, 9, 16, 0), payer=u["hs_finance"], urgent=True,
           reason="企业工会先行救助后，申请区困难职工帮扶资金大额救助。")  # fmt: skip
 
     # A year of ordinary payments against the demo requests.
@@ -350,6 +350,9 @@ def seed(ctx) -> None:
         base = {"hardship_relief": (800, 6000), "medical_aid": (1000, 15000), "scholarship": (2000, 5000)}[code]  # fmt: skip
         amount = rng.randrange(base[0] // 100, base[1] // 100 + 1) * 100
         requester = u["hz_chair"] if book is hz else u["hs_admin"]
+        # The district's payments are recorded by its finance officer; the enterprise union's
+        # chair asks for and records its own (a small union's way; its review flags them).
+        payer = requester if book is hz else u["hs_finance"]
         pair = ("hz_approver1", "hz_approver2") if book is hz else ("hs_approver1", "hs_approver2")
         asked = case.accepted_at or case.submitted_at
         requested_at = asked + datetime.timedelta(hours=rng.randrange(1, 30))
@@ -365,7 +368,7 @@ def seed(ctx) -> None:
             continue  # the scholarship fund pays after the summer collection
         s.pay(book, worker=case.worker, category=case.category, amount=f"{amount}.00", case=case,
               requested_at=requested_at, requester=requester, approvers=approvals,
-              paid_at=paid_at, payer=requester, reason=case.summary)  # fmt: skip
+              paid_at=paid_at, payer=payer, reason=case.summary)  # fmt: skip
 
     # Waiting now: an urgent request and an ordinary one; and a recent unratified advance.
     open_cases = list(

@@ -71,6 +71,8 @@ STREETS: dict[str, tuple[str, list[tuple[str, datetime.date, str, str]]]] = {
 # (username, name, mobile, [(organisation name, role)]); organisation names are unique in the demo.
 STAFF = [
     ("hs_admin", "周建华", "13861800101", [("惠山区总工会", Role.DISTRICT_ADMIN)]),
+    # The district union's finance officer: records the payments others asked for.
+    ("hs_finance", "吴静", "13861800116", [("惠山区总工会", Role.DISTRICT_ADMIN)]),
     ("hs_approver1", "陆文斌", "13861800102", [("惠山区总工会", Role.FUND_APPROVER)]),
     ("hs_approver2", "钱雅琴", "13861800103", [("惠山区总工会", Role.FUND_APPROVER)]),
     ("hs_auditor", "顾明远", "13861800104", [("惠山区总工会", Role.FUND_AUDITOR)]),
