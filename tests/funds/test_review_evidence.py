@@ -132,3 +132,23 @@ def test_an_item_holds_a_bounded_number_of_files(tree, review, auditor):
             actor=auditor, item=item, upload=Upload(name="x.pdf", content=PDF)
         )
     assert (refused.value.code, refused.value.field) == ("too_many", "file")
+
+
+def test_a_workers_erasure_keeps_the_voucher_but_not_the_name_it_was_uploaded_under(
+    review, auditor, district_admin, worker
+):
+    from unionhub.workers import services as worker_services
+
+    item = review.items.get()
+    named = "王小明-签收单-320206199001011234.png"
+    evidence = services.audit_evidence_add(
+        actor=auditor, item=item, upload=Upload(name=named, content=png_bytes())
+    )
+    entry = AuditEntry.objects.get(action="funds.audit.evidence_added")
+    assert "王小明" not in str(entry.data) and "320206" not in str(entry.data)
+    assert entry.data["evidence"] == str(evidence.public_id)
+    stored = evidence.file.name
+    worker_services.worker_erase(actor=district_admin, worker=worker, reason="本人书面申请删除")
+    evidence.refresh_from_db()
+    assert evidence.original_name == "（已删除）.png"
+    assert evidence.file.storage.exists(stored)  # the fund's voucher stays with its books

@@ -2047,7 +2047,8 @@ def audit_evidence_add(*, actor, item: AuditItem, upload: Upload) -> AuditEviden
     Checks: ``actor`` reviews the fund and the review is open (``Conflict`` once closed); the
     file is a real photo or PDF within the size limit; the item holds fewer than
     ``EVIDENCE_PER_ITEM`` files. Refusals name the ``file`` field. Files are not taken away
-    again: the audit log keeps each one's name and checksum."""
+    again: the audit log keeps each one's checksum and size (not its name, which a worker's
+    erasure takes away with their other data)."""
     from django.core.files.base import ContentFile
 
     review = _audit_editable(actor, item.audit)  # the review first, then the item
@@ -2083,7 +2084,13 @@ def audit_evidence_add(*, actor, item: AuditItem, upload: Upload) -> AuditEviden
         action="funds.audit.evidence_added",
         target=review,
         organization=review.fund.organization,
-        data={"payment": str(item.disbursement.public_id), "file": name, "sha256": digest},
+        # Not the name it was uploaded under: a reviewer may have typed a name or a number.
+        data={
+            "payment": str(item.disbursement.public_id),
+            "evidence": str(evidence.public_id),
+            "sha256": digest,
+            "size": evidence.size,
+        },
     )
     return evidence
 

@@ -605,6 +605,16 @@ def worker_erase(*, actor, worker: Worker, reason: str) -> Worker:
         )
     payments.exclude(reason="").update(reason=ERASED_TEXT)
     payments.exclude(closed_reason="").update(closed_reason=ERASED_TEXT)
+    # A fund review's vouchers are the fund's books and stay; the names they were uploaded
+    # under (typed by a reviewer: a name, an ID number) go.
+    from unionhub.funds.models import AuditEvidence
+
+    for evidence in AuditEvidence.objects.filter(item__disbursement__worker=worker):
+        extension = (
+            evidence.original_name.rpartition(".")[2] if "." in evidence.original_name else ""
+        )
+        evidence.original_name = f"{ERASED_TEXT}.{extension}" if extension else ERASED_TEXT
+        evidence.save(update_fields=["original_name"])
     erased["family"] = worker.family.all().delete()[0]
     user = worker.user
     # Failed sign-ins were kept under the mobile number: they go with it.
