@@ -86,6 +86,11 @@ def test_search_finds_a_worker_by_pinyin_and_id_tail_and_follows_a_correction(
         assert refs(queue(client, q=old_tail)) == set()
 
 
+def test_words_in_english_are_searched_as_typed_not_only_run_together(officer, submit, login):
+    english = submit(summary="Heat stroke on the line", description="Fainted at work.")
+    assert refs(queue(login(officer), q="heat stroke")) == {english.reference}
+
+
 def test_the_migration_rebuilds_the_search_column_as_intake_writes_it(case, submit, monkeypatch):
     import importlib
 

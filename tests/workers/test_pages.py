@@ -277,3 +277,11 @@ def test_a_new_password_ends_app_sign_ins_tells_the_worker_and_never_touches_sta
     with pytest.raises(DomainError) as refused:
         services.worker_set_password(actor=officer, worker=worker, password="Another#2026")
     assert refused.value.code == "staff_account"
+
+
+def test_a_name_of_two_latin_words_is_found_as_typed(tree, officer, login):
+    from tests.factories import WorkerFactory
+
+    WorkerFactory(name="Maria Santos", organization=tree.union_a, enterprise=tree.enterprise_a)
+    response = login(officer).get(reverse("workers:worker-list"), {"q": "Maria Santos"})
+    assert [w.name for w in response.context["page"]] == ["Maria Santos"]

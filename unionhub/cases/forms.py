@@ -236,7 +236,7 @@ class QueueFilterForm(StyledForm):
             return f"{prefix}-{int(number):06d}"
         if sum(ch.isdigit() for ch in term) > 6:
             raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
-        return compact_pinyin(term)  # "Wang Xiaoming" as the search text holds it
+        return term
 
     def clean(self):
         data = super().clean()
@@ -288,6 +288,8 @@ class QueueFilterForm(StyledForm):
         if term:
             # One lowercased column holds reference, name, mobile tail and text (trigram-indexed).
             found = Q(search_text__contains=term)
+            if (joined := compact_pinyin(term)) != term:  # "wang xiaoming" as the key holds it
+                found |= Q(search_text__contains=joined)
             if len(term) > 4 and is_number_tail(term.upper()):
                 # It holds the last four digits of the mobile: five or six are the worker's.
                 found |= Q(worker__in=Worker.objects.search(term).values("pk"))

@@ -34,9 +34,12 @@ class WorkerQuerySet(models.QuerySet):
     def search(self, term: str) -> WorkerQuerySet:
         """By name (substring), or by the last 4–6 digits of the mobile or ID number. Longer
         numbers are refused by the search form: they would travel in the URL."""
-        term = compact_pinyin((term or "").strip()).upper()
+        term = (term or "").strip().upper()
         if not term:
             return self
+        if (joined := compact_pinyin(term)) != term:
+            # Words: a name as typed ("Maria Santos"), or pinyin written apart ("Wang Xiaoming").
+            return self.filter(Q(name__icontains=term) | Q(name_pinyin__contains=joined))
         if is_number_tail(term):
             if len(term) == 4:
                 by_tail = Q(id_tail=term)
