@@ -327,3 +327,20 @@ def test_withdrawing_with_an_empty_reason_is_like_giving_none(tree, worker, case
     )
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
+
+
+def test_a_request_sent_again_after_it_was_referred_away_answers_where_it_went(
+    tree, officer, worker, login
+):
+    client = login(officer)
+    payload = {
+        "worker": str(worker.public_id), "category": "legal_aid", "channel": "phone",
+        "summary": "被拖欠工资", "description": "老板拖欠两个月工资，共一万二千元。",
+    }  # fmt: skip
+    first = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="k-away")
+    case = Case.objects.get(public_id=first.json()["id"])
+    services.case_refer(actor=officer, case=case, organization=tree.district, reason="区总统筹")
+    again = client.post(reverse("api:case-list"), payload, HTTP_IDEMPOTENCY_KEY="k-away")
+    assert again.status_code == 200
+    assert again.json() == {"id": str(case.public_id), "status": "referred"}
+    assert Case.objects.count() == 1

@@ -434,12 +434,13 @@ class CaseViewSet(viewsets.GenericViewSet):
         responses={
             201: OpenApiResponse(CaseDetailSerializer, description="The request was opened."),
             200: OpenApiResponse(
-                CaseDetailSerializer,
+                {"oneOf": [{"$ref": "#/components/schemas/CaseDetail"}, REFERRED_AWAY]},
                 description=(
                     "Nothing new was opened: the caller opened this request already, with the "
                     "same `Idempotency-Key` and content, or with the same worker, category, "
                     "summary and description in the last 30 minutes. The body is the request "
-                    "as it stands."
+                    "as it stands; or, when it has since been referred out of the caller's "
+                    "organisations, only its id and status (`referred`)."
                 ),
             ),
         },
@@ -501,6 +502,10 @@ class CaseViewSet(viewsets.GenericViewSet):
         # A request opened already (the same key, or the same words a moment ago) is answered
         # as it stands, with 200: nothing new was created.
         opened = getattr(case, "sent_again", None) is None
+        if not opened and not self.get_queryset().filter(pk=case.pk).exists():
+            # Opened then and referred out of the caller's organisations since: followed under
+            # ``referred-on/``, as a referral's own answer says.
+            return Response({"id": str(case.public_id), "status": Case.Status.REFERRED})
         return Response(
             self._detail(case), status=status.HTTP_201_CREATED if opened else status.HTTP_200_OK
         )
