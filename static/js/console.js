@@ -143,7 +143,8 @@ document.addEventListener("click", (event) => {
 // Escape closes the in-place action (or other fold-out) the cursor is in, and puts the cursor on
 // its heading, as closing a dialog would.
 document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape" || event.defaultPrevented) return;
+  // Not while an input method is composing: there Escape only dismisses its candidates.
+  if (event.key !== "Escape" || event.defaultPrevented || event.isComposing) return;
   const details = event.target.closest && event.target.closest("details[open]");
   if (!details) return;
   details.open = false;

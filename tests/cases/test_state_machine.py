@@ -176,6 +176,9 @@ def test_a_station_taking_over_an_enterprise_unions_request_tells_the_union(tree
     services.case_assign(actor=colleague, case=case, assignee=officer)
     assert not Notification.objects.filter(recipient=colleague, kind="case_reassigned").exists()
     assert Notification.objects.filter(kind="case_taken_over").count() == 3
+    # The union's own chair handing it upward tells the union nothing it does not know.
+    services.case_assign(actor=chair, case=case, assignee=colleague)
+    assert Notification.objects.filter(kind="case_taken_over").count() == 3
 
 
 def test_only_colleagues_who_handle_the_request_can_be_assigned(

@@ -793,6 +793,12 @@ def test_an_objection_is_not_recorded_as_received_in_the_future(funded, donate, 
         )
     assert early.value.field == "received_at"
     assert not disclosure.objections.exists()
+    # A desk clock a few minutes fast is not refused.
+    services.objection_record(
+        actor=chair, disclosure=disclosure, content="金额有疑问",
+        received_at=timezone.now() + datetime.timedelta(minutes=3),
+    )  # fmt: skip
+    assert disclosure.objections.count() == 1
 
 
 # ---- fund review --------------------------------------------------------------------------------

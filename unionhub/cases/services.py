@@ -969,7 +969,8 @@ def _tell_of_assignment(case: Case, *, actor, assignee, previous) -> None:
             params=params,
             url=url,
         )
-    if not Membership.objects.filter(user=assignee, organization=case.organization).exists():
+    own = Membership.objects.filter(organization=case.organization)
+    if not own.filter(user=assignee).exists() and not own.filter(user=actor).exists():
         own_leads = get_user_model().objects.filter(
             memberships__organization=case.organization,
             memberships__role__in=LEAD_ROLES,

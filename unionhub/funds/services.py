@@ -69,6 +69,10 @@ Kind = LedgerEntry.Kind
 # Shared pieces
 
 
+# How far ahead of the server's clock a time typed at a desk may be (its clock may run fast).
+CLOCK_SLACK = datetime.timedelta(minutes=10)
+
+
 def _amount(value, field: str = "amount") -> Decimal:
     """A positive yuan amount with at most two decimals; floats are refused by ``to_money``."""
     try:
@@ -1803,7 +1807,8 @@ def objection_record(
     and falls inside the window the list was public; there is something written down."""
     require(actor, Cap.MANAGE_FUNDS, disclosure.fund)
     received_at = received_at or timezone.now()
-    if received_at > timezone.now():
+    # A few minutes' grace for a desk clock running ahead, as for a request's time of events.
+    if received_at > timezone.now() + CLOCK_SLACK:
         raise DomainError(
             _(
                 "An objection is recorded once it is received: the time received cannot be "
