@@ -128,6 +128,11 @@ class Fund(models.Model):
         return self.organization.path
 
     @property
+    def opened_on(self) -> datetime.date:
+        """The day the fund was opened, in local time: nothing is booked or closed before it."""
+        return timezone.localdate(self.created_at)
+
+    @property
     def approval_rules(self) -> list[tuple[Decimal | None, int]]:
         """The tiers as ``(up to this amount or None for "above", approvers needed)``."""
         return [

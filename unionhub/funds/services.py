@@ -210,7 +210,7 @@ def _disbursement_url(disbursement: Disbursement) -> str:
 def _check_donation_date(fund: Fund, received_on: datetime.date) -> None:
     """A donation is booked on a day the fund existed, outside every period a disclosure list
     still standing has shown the public."""
-    opened = timezone.localdate(fund.created_at)
+    opened = fund.opened_on
     if received_on < opened:
         raise DomainError(
             _(
@@ -1350,6 +1350,18 @@ def check_reversible(entry: LedgerEntry) -> None:
         raise Conflict(_("This entry has already been reversed."), code="already_reversed")
 
 
+def _room(fund: Fund, amount: Decimal) -> dict[str, str]:
+    """The figures a refusal for want of money quotes: what ``fund`` (``with_commitments``)
+    holds, has promised and has free, and the ``amount`` asked of it."""
+    return {
+        "fund": fund.name,
+        "balance": format_yuan(fund.balance),
+        "committed": format_yuan(fund.committed),
+        "available": format_yuan(max(fund.available, Decimal("0.00"))),
+        "amount": format_yuan(amount),
+    }
+
+
 def _check_can_give_back(fund: Fund, leg: LedgerEntry) -> None:
     """Reversing ``leg``, money that came into ``fund`` (locked), takes it out again: never more
     than the fund holds, and for a transfer never what its approved, unpaid payments wait for
@@ -1358,13 +1370,7 @@ def _check_can_give_back(fund: Fund, leg: LedgerEntry) -> None:
     if leg.amount <= 0:
         return
     [fund] = with_commitments([fund])
-    figures = {
-        "fund": fund.name,
-        "balance": format_yuan(fund.balance),
-        "committed": format_yuan(fund.committed),
-        "available": format_yuan(max(fund.available, Decimal("0.00"))),
-        "amount": format_yuan(leg.amount),
-    }
+    figures = _room(fund, leg.amount)
     if fund.balance < leg.amount:
         raise Conflict(
             _(
@@ -1535,13 +1541,7 @@ def _check_transferable(source: Fund, amount: Decimal) -> None:
     [source] = with_commitments([source])
     if amount <= source.available:
         return
-    figures = {
-        "fund": source.name,
-        "balance": format_yuan(source.balance),
-        "committed": format_yuan(source.committed),
-        "available": format_yuan(max(source.available, Decimal("0.00"))),
-        "amount": format_yuan(amount),
-    }
+    figures = _room(source, amount)
     if source.committed:
         message = _(
             "%(fund)s holds %(balance)s, of which %(committed)s is approved and not yet paid: "
@@ -1561,7 +1561,7 @@ def _check_close(fund: Fund, through: datetime.date | None) -> None:
     the latest), from the day the fund was opened on, and beyond the last close."""
     if through is None or through >= timezone.localdate():
         raise DomainError(_("Close a period that has ended (up to yesterday)."), field="through")
-    opened = timezone.localdate(fund.created_at)
+    opened = fund.opened_on
     if through < opened:
         raise DomainError(
             _(

@@ -40,21 +40,23 @@ def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
 
 
+def _in_chinese() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("zh")
+
+
 @register.simple_tag
 def colon() -> str:
     """After a label: the full-width "：" in Chinese, ": " in English."""
-    from django.utils.translation import get_language
-
-    return "：" if (get_language() or "").startswith("zh") else ": "
+    return "：" if _in_chinese() else ": "
 
 
 @register.simple_tag
 def between_sentences() -> str:
     """Between two sentences: nothing in Chinese (its full stop "。" spaces them), a space in
     English."""
-    from django.utils.translation import get_language
-
-    return "" if (get_language() or "").startswith("zh") else " "
+    return "" if _in_chinese() else " "
 
 
 @register.filter
