@@ -164,6 +164,9 @@ AXES_HANDLER = "unionhub.accounts.lockout.AccountOrBusyAddressHandler"
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 # A success clears that account's own failures, not its address's (unionhub.accounts.lockout).
 AXES_RESET_ON_SUCCESS = True
+# A try while locked is refused without being counted: the lock ends when the message says it will,
+# not fifteen minutes after a worker last checked whether it had.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "unionhub.accounts.views.lockout_response"
 AXES_VERBOSE = False  # its log lines would carry the submitted mobile number
 # Behind N reverse proxies the client address is the Nth entry from the right of X-Forwarded-For.

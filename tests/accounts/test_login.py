@@ -110,6 +110,50 @@ def test_the_lockout_expires_after_the_cool_off(client, officer, password, time_
         assert post_login(client, "officer", password).status_code == 302
 
 
+def test_trying_again_while_locked_neither_counts_nor_restarts_the_lock(client, worker, password):
+    """A worker who checks every few minutes whether the lock has ended gets in when the message
+    said they would, and is told each time how long is left."""
+    import datetime
+
+    import time_machine as tm
+
+    with tm.travel(
+        datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC), tick=False
+    ) as traveller:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            post_login(client, worker.mobile, "wrong-password", url="portal:login")
+        failures = AccessAttempt.objects.get(username=worker.mobile).failures_since_start
+        cool_off = settings.AXES_COOLOFF_TIME
+        traveller.shift(cool_off - datetime.timedelta(minutes=5))
+        locked = post_login(client, worker.mobile, password, url="portal:login")
+        assert locked.status_code == 429
+        assert "请5分钟后再试" in locked.content.decode()
+        traveller.shift(datetime.timedelta(minutes=3, seconds=30))
+        locked = post_login(client, worker.mobile, "wrong-password", url="portal:login")
+        assert locked.status_code == 429
+        assert "请2分钟后再试" in locked.content.decode()
+        assert AccessAttempt.objects.get(username=worker.mobile).failures_since_start == failures
+        traveller.shift(datetime.timedelta(minutes=2))
+        assert post_login(client, worker.mobile, password, url="portal:login").status_code == 302
+
+
+def test_a_lock_about_to_end_reads_one_minute_in_english(client, officer, password):
+    import datetime
+
+    import time_machine as tm
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with tm.travel(
+        datetime.datetime(2026, 11, 24, 9, 0, tzinfo=datetime.UTC), tick=False
+    ) as traveller:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            post_login(client, "officer", "wrong-password")
+        traveller.shift(settings.AXES_COOLOFF_TIME - datetime.timedelta(seconds=20))
+        response = post_login(client, "officer", password)
+    assert response.status_code == 429
+    assert "Sign-in is locked for 1 more minute;" in response.content.decode()
+
+
 def test_a_success_clears_earlier_failures(client, officer, password):
     post_login(client, "officer", "wrong-password")
     post_login(client, "officer", password)

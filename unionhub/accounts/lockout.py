@@ -18,7 +18,8 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import Max, Sum
+from django.utils import timezone
 
 
 def _failures(attempts) -> int:
@@ -57,11 +58,21 @@ class AccountOrBusyAddressHandler(AxesDatabaseHandler):
         return count
 
 
-def locked_as_account(request, credentials=None) -> bool:
-    """Whether a refused sign-in is refused because its account reached its own limit; if not,
-    its address did (others' failures on a shared network)."""
+def lockout_state(request, credentials=None) -> tuple[bool, int]:
+    """Why a refused sign-in is refused and for how long: whether its account reached its own
+    limit (if not, its address did: others' failures on a shared network), and the whole minutes
+    until the failures that lock it age out (at least 1). Tries made while locked are not
+    counted (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT``), so the time only runs down."""
     handler = AccountOrBusyAddressHandler()
     attempts = handler.get_user_attempts(request, credentials)
-    if len(attempts) != 2:
-        return True
-    return _failures(attempts[0]) >= settings.AXES_FAILURE_LIMIT
+    as_account = len(attempts) != 2 or _failures(attempts[0]) >= settings.AXES_FAILURE_LIMIT
+    locking = attempts[0] if as_account else attempts[1]
+    last = locking.aggregate(last=Max("attempt_time"))["last"]
+    if last is None:
+        return as_account, _whole_minutes(settings.AXES_COOLOFF_TIME.total_seconds())
+    left = (last + settings.AXES_COOLOFF_TIME - timezone.now()).total_seconds()
+    return as_account, _whole_minutes(left)
+
+
+def _whole_minutes(seconds: float) -> int:
+    return max(1, -int(-seconds // 60))

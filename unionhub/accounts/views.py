@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from unionhub.accounts.forms import (
@@ -19,27 +20,41 @@ from unionhub.accounts.forms import (
     StyledPasswordChangeForm,
     WorkerLoginForm,
 )
-from unionhub.accounts.lockout import locked_as_account
+from unionhub.accounts.lockout import lockout_state
 from unionhub.accounts.services import user_change_password, user_set_language
 from unionhub.core.access import access_for
 
 
-def _lockout_message(*, worker: bool = False, by_address: bool = False) -> str:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+def _lockout_message(
+    *, worker: bool = False, by_address: bool = False, minutes: int | None = None
+) -> str:
+    if minutes is None:
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if worker and by_address:  # others on the same Wi-Fi failed, not this worker
-        said = _(
+        said = ngettext(
             "Too many failed sign-ins from this network (a shared Wi-Fi, say). Please try again "
-            "in %(minutes)d minutes, or switch to mobile data."
+            "in %(minutes)d minute, or switch to mobile data.",
+            "Too many failed sign-ins from this network (a shared Wi-Fi, say). Please try again "
+            "in %(minutes)d minutes, or switch to mobile data.",
+            minutes,
         )
     elif worker:  # in the words of someone on a phone at the factory gate
-        said = _(
+        said = ngettext(
+            "Too many wrong passwords. Please try again in %(minutes)d minute; if you forgot "
+            "your password, call your union.",
             "Too many wrong passwords. Please try again in %(minutes)d minutes; if you forgot "
-            "your password, call your union."
+            "your password, call your union.",
+            minutes,
         )
     else:
-        said = _(
+        said = ngettext(
             "Too many failed sign-ins for this account or from this network. "
-            "Sign-in is locked for %(minutes)d minutes; try again later or ask your union office."
+            "Sign-in is locked for %(minutes)d more minute; try again later or ask your union "
+            "office.",
+            "Too many failed sign-ins for this account or from this network. "
+            "Sign-in is locked for %(minutes)d more minutes; try again later or ask your union "
+            "office.",
+            minutes,
         )
     return said % {"minutes": minutes}
 
@@ -98,8 +113,8 @@ worker_login = login_not_required(WorkerLoginView.as_view())
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """django-axes calls this when a sign-in is refused because of a lockout."""
     is_portal = request.path_info.startswith("/portal/")
-    by_address = not locked_as_account(request, credentials)
-    message = _lockout_message(worker=is_portal, by_address=by_address)
+    as_account, minutes = lockout_state(request, credentials)
+    message = _lockout_message(worker=is_portal, by_address=not as_account, minutes=minutes)
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "detail": message}, status=429)
     form_class = WorkerLoginForm if is_portal else LoginForm
