@@ -1571,3 +1571,31 @@ def test_the_disclosure_list_reads_as_cards_on_a_phone(tree, funded, donate, cha
     html = login(chair).get(reverse("funds:disclosure-list", args=[funded.code])).content.decode()
     assert 'class="table align-middle table-stack"' in html
     assert 'data-label="发布时间：' in html and 'data-label="异议：' in html
+
+
+def test_the_request_and_its_money_form_show_what_a_part_at_the_district_paid(
+    tree, emergency_case, officer, district_admin, donate, login
+):
+    from tests.funds.test_services import advance
+    from unionhub.cases import services as case_services
+
+    case = case_services.case_accept(actor=officer, case=emergency_case)
+    part = case_services.case_refer_part(
+        actor=officer, case=case, organization=tree.district,
+        summary="申请区总工会大额救助", reason="损失较大，超出本单位基金能力",
+    )  # fmt: skip
+    part = case_services.case_accept(actor=district_admin, case=part)
+    district_fund = make_fund(
+        tree.district, code="hs-kn", name="惠山区困难职工帮扶资金", officers=[district_admin]
+    )
+    donate(district_fund, "50000.00", actor=district_admin)
+    advance(district_fund, part, district_admin, "10000.00")
+
+    client = login(officer)
+    page = client.get(reverse("cases:case-detail", args=[case.public_id])).content.decode()
+    assert "惠山区困难职工帮扶资金" in page and "¥10,000.00" in page
+    assert f"（部分转办诉求{part.reference}）" in page
+    assert "分钟送达职工" in page  # the emergency's clock has stopped
+    form = client.get(reverse("funds:disbursement-create", args=[case.public_id]))
+    listed = form.content.decode()
+    assert "paid-linked" in listed and part.reference in listed and "¥10,000.00" in listed

@@ -1619,3 +1619,57 @@ def test_a_reversed_payment_no_longer_counts_as_money_reached_and_the_clock_runs
     case.refresh_from_db()
     assert case.money_reached_at is None
     assert case.sla_due_at == case.resolution_due_at and case.escalation_level == 0
+
+
+def test_money_paid_on_a_part_at_the_district_stops_the_clock_of_the_request_it_came_from(
+    tree, emergency_case, officer, district_admin, donate
+):
+    """The fire story: the enterprise's request refers a larger grant to the district; the
+    district pays it on the part. The worker has their money: the 24-hour clock of the request
+    at their own union stops too, and runs again if that payment is reversed."""
+    case = case_services.case_accept(actor=officer, case=emergency_case)
+    part = case_services.case_refer_part(
+        actor=officer, case=case, organization=tree.district,
+        summary="申请区总工会大额救助", reason="损失较大，超出本单位基金能力",
+    )  # fmt: skip
+    part = case_services.case_accept(actor=district_admin, case=part)
+    district_fund = make_fund(
+        tree.district, code="hs-kn", name="惠山区困难职工帮扶资金", officers=[district_admin]
+    )
+    donate(district_fund, "50000.00", actor=district_admin)
+    paid = advance(district_fund, part, district_admin, "10000.00")
+
+    case.refresh_from_db()
+    part.refresh_from_db()
+    assert part.money_reached_at == paid.paid_at and part.sla_due_at is None
+    assert case.money_reached_at == paid.paid_at and case.sla_due_at is None
+    assert case.is_open  # its visits go on
+    assert services.paid_on_linked_requests(case) == [paid]
+    assert services.paid_on_linked_requests(part) == [paid]
+
+    entry = LedgerEntry.objects.get(disbursement=paid, kind="disbursement")
+    services.entry_reverse(
+        actor=district_admin, entry=entry, reason="误付，款项未转出", idempotency_key=key()
+    )
+    case.refresh_from_db()
+    assert case.money_reached_at is None
+    assert case.sla_due_at == case.resolution_due_at
+    assert services.paid_on_linked_requests(case) == []
+
+
+def test_money_paid_on_the_request_itself_does_not_stop_the_clock_of_its_part(
+    tree, funded, emergency_case, officer, chair, district_admin
+):
+    """Money runs up the chain, not down: the part at the district is its own errand (a
+    larger grant), which the enterprise's advance does not settle."""
+    case = case_services.case_accept(actor=officer, case=emergency_case)
+    part = case_services.case_refer_part(
+        actor=officer, case=case, organization=tree.district,
+        summary="申请区总工会大额救助", reason="损失较大，超出本单位基金能力",
+    )  # fmt: skip
+    paid = advance(funded, case, chair, "5000.00")
+    part.refresh_from_db()
+    case.refresh_from_db()
+    assert case.money_reached_at == paid.paid_at
+    assert part.money_reached_at is None
+    assert [d.pk for d in services.paid_on_linked_requests(part)] == [paid.pk]

@@ -335,7 +335,7 @@ def _detail_context(
         .order_by("submitted_at")
     )
     from unionhub.funds.models import Disbursement
-    from unionhub.funds.services import case_takes_aid
+    from unionhub.funds.services import case_takes_aid, with_parts
 
     money_hours = money_minutes = money_waiting = None
     if case.money_reached_at:
@@ -349,8 +349,9 @@ def _detail_context(
     for attachment in attachments:  # what the worker added stays theirs to see
         attachment.workers_own = attachment.is_added_by(case.worker)
     disbursements = list(
-        Disbursement.objects.filter(case=case)
-        .select_related("fund")
+        # Its own and its parts' (a grant the district paid on the part referred to it).
+        Disbursement.objects.filter(case_id__in=with_parts(case) if referrals else [case.pk])
+        .select_related("fund", "case")
         .annotate(openable=Exists(Disbursement.objects.visible_to(user).filter(pk=OuterRef("pk"))))
     )
     context = {

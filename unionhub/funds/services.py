@@ -392,34 +392,72 @@ def _case_event(
     _event(case, actor, kind, body=body, public=public, params=params, data=data or {})
 
 
+def _requests_served(case: Case) -> list[Case]:
+    """The request a payment was made on and those it is a part of: a part referred to the
+    district for a larger grant serves the worker's request at their own union, so money paid on
+    it reaches the worker for both (a part is always the same worker's)."""
+    chain = [case]
+    while chain[-1].parent_id is not None and len(chain) < 10:
+        chain.append(chain[-1].parent)
+    return chain
+
+
+def with_parts(case: Case) -> list[int]:
+    """The ids of ``case`` and of the parts referred from it (and from those), whose payments
+    count as aid on ``case`` too."""
+    ids, frontier = [case.pk], [case.pk]
+    while frontier and len(ids) < 200:
+        frontier = list(Case.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def paid_on_linked_requests(case: Case) -> list[Disbursement]:
+    """Money paid (and standing) to the worker on ``case``, on the request it is a part of, and
+    on the parts referred from either, from any fund: whoever asks for more sees what a part at
+    the district (or the request at the enterprise) has already paid."""
+    root = _requests_served(case)[-1]
+    return list(
+        Disbursement.objects.filter(case_id__in=with_parts(root), status=Status.PAID)
+        .select_related("fund", "case")
+        .order_by("paid_at", "id")
+    )
+
+
 def _money_reached(disbursement: Disbursement, at: datetime.datetime) -> None:
-    """Aid reached the worker: for an emergency, the 24-hour clock stops here."""
-    case = disbursement.case
-    if case is None or case.money_reached_at is not None:
+    """Aid reached the worker: for an emergency, the 24-hour clock stops here, on the request
+    it was paid on and on the one that request is a part of."""
+    if disbursement.case is None:
         return
-    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
-    if case.money_reached_at is not None:  # read afresh: an earlier payment reached them first
-        return
-    case.money_reached_at = at
-    fields = ["money_reached_at", "updated_at"]
-    if case.urgency == Case.Urgency.EMERGENCY and case.is_open:
-        if at > case.resolution_due_at and case.resolution_breached_at is None:
-            case.resolution_breached_at = case.resolution_due_at
-        case.sla_due_at = case.sla_warn_at = None
-        fields += ["resolution_breached_at", "sla_due_at", "sla_warn_at"]
-    case.save(update_fields=fields)
+    for served in _requests_served(disbursement.case):
+        if served.money_reached_at is not None:
+            continue
+        case = Case.objects.select_for_update(no_key=True).get(pk=served.pk)
+        if case.money_reached_at is not None:  # read afresh: an earlier payment reached them first
+            continue
+        case.money_reached_at = at
+        fields = ["money_reached_at", "updated_at"]
+        if case.urgency == Case.Urgency.EMERGENCY and case.is_open:
+            if at > case.resolution_due_at and case.resolution_breached_at is None:
+                case.resolution_breached_at = case.resolution_due_at
+            case.sla_due_at = case.sla_warn_at = None
+            fields += ["resolution_breached_at", "sla_due_at", "sla_warn_at"]
+        case.save(update_fields=fields)
 
 
 def _money_withdrawn(disbursement: Disbursement) -> None:
-    """A payment was reversed: the request counts money as reached only from a payment that
-    still stands (an emergency's 24-hour clock runs again if none does)."""
-    case = disbursement.case
-    if case is None or case.money_reached_at is None:
+    """A payment was reversed: a request counts money as reached only from a payment that
+    still stands, on it or on a part of it (an emergency's 24-hour clock runs again if none
+    does)."""
+    if disbursement.case is None:
         return
     from unionhub.cases.services import money_reached_again
 
-    standing = Disbursement.objects.filter(case=case, status=Status.PAID)
-    money_reached_again(case, standing.aggregate(first=Min("paid_at"))["first"])
+    for case in _requests_served(disbursement.case):
+        if case.money_reached_at is None:
+            continue
+        standing = Disbursement.objects.filter(case_id__in=with_parts(case), status=Status.PAID)
+        money_reached_again(case, standing.aggregate(first=Min("paid_at"))["first"])
 
 
 PAID_MESSAGE = gettext_noop("Aid of %(amount)s has been paid to you.")

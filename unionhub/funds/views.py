@@ -369,7 +369,14 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
     return render(
         request,
         "funds/disbursement_form.html",
-        {"case": case, "form": form, "advance_form": advance, "asked": asked, "closed": closed},
+        {
+            "case": case,
+            "form": form,
+            "advance_form": advance,
+            "asked": asked,
+            "closed": closed,
+            "paid_linked": services.paid_on_linked_requests(case),
+        },
     )
 
 
