@@ -61,9 +61,9 @@ def statement_xlsx(statement: dict):
     fund = statement["fund"]
     rows = [
         [_("Opening balance"), "", statement["opening"]],
-        *([_("Money in"), label, amount] for label, amount in statement["money_in"]),
+        *([_("Money in"), label, amount] for label, amount, _less in statement["lines_in"]),
         [_("Total in"), "", statement["total_in"]],
-        *([_("Money out"), label, amount] for label, amount in statement["money_out"]),
+        *([_("Money out"), label, amount] for label, amount, _less in statement["lines_out"]),
         [_("Total out"), "", statement["total_out"]],
         [_("Closing balance"), "", statement["closing"]],
         *_unratified_rows(fund, statement["end"]),
@@ -183,7 +183,9 @@ def beneficiaries_xlsx(fund: Fund, start: datetime.date, end: datetime.date, *, 
     period = _("%(start)s to %(end)s") % {"start": start.isoformat(), "end": end.isoformat()}
     names = _("names masked") if masked else _("full names")
     return xlsx_response(
-        filename=f"{fund.code}-beneficiaries-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        # A file with full names is named so on the disk too, not to be passed on as the other.
+        filename=f"{fund.code}-beneficiaries-{'' if masked else 'FULL-NAMES-'}"
+        f"{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
         sheet_title=_("Beneficiaries"),
         title_rows=[[fund.name, period, names], []],
         headers=[_("Paid at"), _("Beneficiary"), _("Category"), _("Amount (yuan)"), _("Method")],

@@ -2337,16 +2337,17 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
             "amount", filter=reversal & Q(reverses__kind=Kind.TRANSFER, amount__lt=0)
         ),
     )
-    if others["funding_back"]:
-        money_in.append((str(_("Less: Allocations and grants reversed")), others["funding_back"]))
-    if others["donations_back"]:
-        money_in.append((str(_("Less: Donations reversed")), others["donations_back"]))
-    if others["transfers_in"]:
-        money_in.append((str(_("Transfers from other funds")), others["transfers_in"]))
-    if others["transfers_in_back"]:
-        money_in.append(
-            (str(_("Less: Transfers from other funds reversed")), others["transfers_in_back"])
-        )
+    # Each line as (label, signed amount, taken off): a "less" line is printed with its amount
+    # as taken off the total (减：捐赠冲销 ¥300.00), its signed amount is what it adds.
+    lines_in = [(label, amount, False) for label, amount in money_in]
+    for label, amount, less in (
+        (_("Less: Allocations and grants reversed"), others["funding_back"], True),
+        (_("Less: Donations reversed"), others["donations_back"], True),
+        (_("Transfers from other funds"), others["transfers_in"], False),
+        (_("Less: Transfers from other funds reversed"), others["transfers_in_back"], True),
+    ):
+        if amount:
+            lines_in.append((str(label), amount, less))
 
     # Each category's payments, then (under it) its payments reversed in the period, so that
     # each kind of aid reads net of its corrections. One query for both.
@@ -2360,19 +2361,21 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
     out: dict[str, dict[str, Decimal]] = {}
     for row in rows:
         out.setdefault(row[name], {})[row["kind"]] = -row["total"]
-    money_out = []
+    lines_out = []
     for category, amounts in out.items():
         if Kind.DISBURSEMENT in amounts:
-            money_out.append((category, amounts[Kind.DISBURSEMENT]))
+            lines_out.append((category, amounts[Kind.DISBURSEMENT], False))
         if Kind.REVERSAL in amounts:
             label = _("Less: %(category)s payments reversed") % {"category": category}
-            money_out.append((label, amounts[Kind.REVERSAL]))
-    if others["transfers_out"]:
-        money_out.append((str(_("Transfers to other funds")), -others["transfers_out"]))
-    if others["transfers_out_back"]:
-        money_out.append(
-            (str(_("Less: Transfers to other funds reversed")), -others["transfers_out_back"])
-        )
+            lines_out.append((label, amounts[Kind.REVERSAL], True))
+    for label, amount, less in (
+        (_("Transfers to other funds"), others["transfers_out"], False),
+        (_("Less: Transfers to other funds reversed"), others["transfers_out_back"], True),
+    ):
+        if amount:
+            lines_out.append((str(label), -amount, less))
+    money_in = [(label, amount) for label, amount, _less in lines_in]
+    money_out = [(label, amount) for label, amount, _less in lines_out]
     total_in = sum((amount for _label, amount in money_in), Decimal("0"))
     total_out = sum((amount for _label, amount in money_out), Decimal("0"))
     return {
@@ -2380,8 +2383,13 @@ def statement(fund: Fund, start: datetime.date, end: datetime.date) -> dict:
         "start": start,
         "end": end,
         "opening": to_money(opening),
+        # Signed: each line's amount is what it adds to its total (a reversal's is negative).
         "money_in": money_in,
         "money_out": money_out,
+        # As printed: ``(label, amount shown, taken off)``; a line that is taken off its total
+        # says so in its label ("Less: …") and shows its amount without a minus sign.
+        "lines_in": [(label, -a if less else a, less) for label, a, less in lines_in],
+        "lines_out": [(label, -a if less else a, less) for label, a, less in lines_out],
         "total_in": to_money(total_in),
         "total_out": to_money(total_out),
         "closing": to_money(opening + total_in - total_out),

@@ -132,9 +132,13 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
     services.with_commitments([fund])
     form, start, end = _period(request)
     access = access_for(request.user)
+    today = timezone.localdate()
     context = {
         "fund": fund,
         "form": form,
+        "today": today,
+        # A statement of a period that ended before today: the header's figures are today's.
+        "past": end < today,
         "statement": services.statement(fund, start, end),
         "unratified": fund.disbursements.unratified_advances().select_related("worker"),
         "waiting": fund.disbursements.filter(status__in=[Status.REQUESTED, Status.APPROVED])
