@@ -85,7 +85,7 @@ def test_the_ledger_export_runs_from_the_opening_to_the_statements_closing_balan
         response = login(chair).get(reverse("funds:fund-export", args=[fund.code, "ledger"]), MARCH)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
-    assert [(r[2], r[5], r[6]) for r in rows] == [
+    assert [(r[2], r[6], r[7]) for r in rows] == [
         ("期初余额", None, 0),
         ("捐赠", 10000, 10000),
         ("捐赠", 500, 10500),

@@ -43,7 +43,7 @@ def test_an_unratified_advance_is_flagged_in_the_statement_and_ledger_sheets(
     ledger = exported("ledger")
     assert [c.value for c in ledger[3]][-1] == "标记"
     lines = {
-        (row[2], row[5]): row[8] for row in ledger.iter_rows(min_row=4, values_only=True) if row
+        (row[2], row[6]): row[9] for row in ledger.iter_rows(min_row=4, values_only=True) if row
     }
     assert lines[("发放", Decimal("-3000"))] == f"应急垫付，未追认：须于{due}前追认"
     assert lines[("发放", Decimal("-500"))] in (None, "")  # an approved payment is not flagged
@@ -66,7 +66,7 @@ def test_an_unratified_advance_is_flagged_in_the_statement_and_ledger_sheets(
     for approver in (approver1, approver2):
         services.advance_ratify(actor=approver, disbursement=advance)
     ledger = exported("ledger")
-    assert not any(row[8] for row in ledger.iter_rows(min_row=4, values_only=True) if row)
+    assert not any(row[9] for row in ledger.iter_rows(min_row=4, values_only=True) if row)
     statement = exported("statement")
     assert not any(
         row[0] in ("未追认的垫付", "未追认的应急垫付")
@@ -83,7 +83,7 @@ def test_a_refused_ratification_stays_flagged_in_the_exports(
     )
     client = login(chair)
     ledger = _sheet(client.get(reverse("funds:fund-export", args=[funded.code, "ledger"])))
-    flags = [row[8] for row in ledger.iter_rows(min_row=4, values_only=True) if row and row[8]]
+    flags = [row[9] for row in ledger.iter_rows(min_row=4, values_only=True) if row and row[9]]
     assert flags == ["应急垫付：不予追认"]
     # A statement of a period before the advance does not list it.
     earlier = timezone.localdate() - datetime.timedelta(days=1)

@@ -88,6 +88,16 @@ _DETAILS: dict[str, tuple[Any, Callable[[Any], str]]] = {
 }
 
 
+# Action code → keys of its ``data`` that only it gives a meaning (the day a fund's books were
+# closed through, say), read as ``_DETAILS`` reads the shared ones. Apps add theirs with
+# ``register_details`` beside their actions.
+_ACTION_DETAILS: dict[str, dict[str, tuple[Any, Callable[[Any], str]]]] = {}
+
+
+def register_details(action: str, details: Mapping[str, tuple[Any, Callable[[Any], str]]]) -> None:
+    _ACTION_DETAILS.setdefault(action, {}).update(details)
+
+
 def describe_details(entry: AuditEntry) -> list[tuple[str, str]]:
     """What ``entry.data`` says, as (label, value) in the active language: amounts in yuan,
     times in Shanghai, a request's statuses by name. Keys without a meaning here are left out
@@ -114,7 +124,7 @@ def describe_details(entry: AuditEntry) -> list[tuple[str, str]]:
                 % {"start": data["period_start"], "end": data["period_end"]},
             )
         )
-    for key, (label, show) in _DETAILS.items():
+    for key, (label, show) in {**_ACTION_DETAILS.get(entry.action, {}), **_DETAILS}.items():
         value = data.get(key)
         if value not in (None, ""):
             rows.append((str(label), show(value)))

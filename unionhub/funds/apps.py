@@ -8,7 +8,7 @@ class FundsConfig(AppConfig):
     verbose_name = _("Aid funds")
 
     def ready(self) -> None:
-        from unionhub.core.audit import register_actions
+        from unionhub.core.audit import register_actions, register_details
         from unionhub.core.timeline import register_source
         from unionhub.funds.timeline import payments
 
@@ -43,4 +43,11 @@ class FundsConfig(AppConfig):
                 "funds.audit.closed": _("closed a fund review"),
                 "funds.audit.finding_rectified": _("recorded a review finding's rectification"),
             }
+        )
+        register_details(
+            "funds.period.closed",
+            {
+                "through": (_("Books closed through"), str),
+                "previous": (_("Closed through before"), str),
+            },
         )

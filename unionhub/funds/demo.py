@@ -472,7 +472,8 @@ def _disclosures(s: FundSeeder, hz: Fund, hs: Fund) -> None:
                                         category=d.get_donor_kind_display() if d.is_funding else "",
                                         amount=d.amount, on=d.received_on))  # fmt: skip
         DisclosureLine.objects.bulk_create(lines)
-        s.log(published, by, "funds.disclosure.published", disclosure, lines=len(lines),
+        s.log(published, by, "funds.disclosure.published", disclosure,
+              period_start=start.isoformat(), period_end=end.isoformat(), lines=len(lines),
               until=disclosure.window_ends_at.isoformat())  # fmt: skip
         if fund is hz:
             objection = DisclosureObjection.objects.create(

@@ -27,6 +27,17 @@ def advance_flag(disbursement: Disbursement) -> str:
     }
 
 
+def voucher_of(entry) -> str:
+    """The number of the voucher behind a ledger entry: a donation's receipt (or record of
+    receipt), a payment's bank slip, signed receipt or delivery note; a reversal, that of what
+    it reverses. A transfer has none of its own. The related rows should be selected with it."""
+    if entry.donation_id:
+        return entry.donation.receipt_number
+    if entry.disbursement_id:
+        return entry.disbursement.payment_reference
+    return ""
+
+
 def _unratified_rows(fund: Fund, end: datetime.date) -> list[list]:
     """The advances paid by ``end`` that stand unratified now, each flagged under the
     statement, with a note that they count in its money out."""
@@ -101,7 +112,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
     def rows():
         running = opening
         flagged = False
-        yield [start, None, _("Opening balance"), "", "", None, opening, "", ""]
+        yield [start, None, _("Opening balance"), "", "", "", None, opening, "", ""]
         for entry in in_batches():
             who, flag = "", ""
             if entry.donation_id:
@@ -117,13 +128,14 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
                 entry.posted_at,
                 entry.kind_label,
                 who,
+                voucher_of(entry),
                 entry.description,
                 entry.amount,
                 running,
                 entry.created_by.get_full_name(),
                 flag,
             ]
-        yield [end, None, _("Closing balance"), "", "", None, running, "", ""]
+        yield [end, None, _("Closing balance"), "", "", "", None, running, "", ""]
         if flagged:
             yield []
             yield [
@@ -145,6 +157,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             _("Posted at"),
             _("Kind"),
             _("Source or beneficiary"),
+            _("Voucher number"),
             _("Memo"),
             _("Amount (yuan)"),
             _("Balance after"),
@@ -152,7 +165,7 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             _("Flag"),
         ],
         rows=rows(),
-        widths=[12, 17, 12, 22, 30, 16, 16, 12, 34],
+        widths=[12, 17, 12, 22, 22, 30, 16, 16, 12, 34],
     )
 
 

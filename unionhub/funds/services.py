@@ -1793,7 +1793,12 @@ def disclosure_publish(
         action="funds.disclosure.published",
         target=disclosure,
         organization=fund.organization,
-        data={"lines": len(lines), "until": disclosure.window_ends_at.isoformat()},
+        data={
+            "period_start": period_start.isoformat(),
+            "period_end": period_end.isoformat(),
+            "lines": len(lines),
+            "until": disclosure.window_ends_at.isoformat(),
+        },
     )
     return disclosure
 

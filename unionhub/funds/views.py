@@ -169,6 +169,8 @@ def fund_ledger(request: HttpRequest, code: str) -> HttpResponse:
     page = BoundedPaginator(entries, 50, count_limit=5000).get_page(request.GET.get("page"))
     rows = services.with_running_balances(fund, list(page.object_list))
     page.object_list = services.with_counterparts(rows)
+    for entry in page.object_list:
+        entry.voucher = exports.voucher_of(entry)
     horizon = page.object_list[0].horizon if page.object_list else None
     opening = services.balance_before(fund, start, horizon)
     closing = page.object_list[0].running_balance if page.object_list else opening
