@@ -1569,8 +1569,9 @@ def test_the_disclosure_list_reads_as_cards_on_a_phone(tree, funded, donate, cha
         actor=chair, fund=funded, period_start=yesterday, period_end=yesterday
     )
     html = login(chair).get(reverse("funds:disclosure-list", args=[funded.code])).content.decode()
-    assert 'class="table align-middle table-stack"' in html
-    assert 'data-label="发布时间：' in html and 'data-label="异议：' in html
+    assert 'class="table align-middle table-stack disclosure-table"' in html
+    assert 'data-label="统计期间：' in html and 'data-label="公示时间：' in html
+    assert 'data-label="异议：' in html
 
 
 def test_the_request_and_its_money_form_show_what_a_part_at_the_district_paid(

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from unionhub.core.masking import mask_name
 from unionhub.core.money import (
     MAX_AMOUNT,
     MoneySum,
+    MoneySumSubquery,
     amount_too_large_message,
     format_yuan,
     to_money,
@@ -1801,6 +1803,102 @@ def disclosure_publish(
         },
     )
     return disclosure
+
+
+def with_line_totals(disclosures):
+    """Each disclosure with what its list shows: ``<section>_count`` and ``<section>_total`` for
+    its beneficiaries, donors and sources of funds (``beneficiary``, ``donor``, ``funding``),
+    and its ``objection_count``. Subqueries, so one query however many lists and lines."""
+    annotations = {}
+    for kind in DisclosureLine.Kind.values:
+        lines = DisclosureLine.objects.filter(disclosure=OuterRef("pk"), kind=kind).order_by()
+        grouped = lines.values("disclosure")
+        annotations[f"{kind}_count"] = Coalesce(
+            Subquery(grouped.annotate(n=Count("pk")).values("n")), 0
+        )
+        # None for a section without lines (a Coalesce would lose the subquery's reading in
+        # yuan on SQLite): ``line_totals_or_zero`` reads it as nothing.
+        annotations[f"{kind}_total"] = MoneySumSubquery(
+            grouped.annotate(total=MoneySum("amount")).values("total")
+        )
+    objections = (
+        DisclosureObjection.objects.filter(disclosure=OuterRef("pk"))
+        .order_by()
+        .values("disclosure")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return disclosures.annotate(objection_count=Coalesce(Subquery(objections), 0), **annotations)
+
+
+def line_totals_or_zero(disclosures) -> list:
+    """``disclosures`` (from ``with_line_totals``) with a section without lines totalling 0."""
+    disclosures = list(disclosures)
+    for disclosure in disclosures:
+        for kind in DisclosureLine.Kind.values:
+            if getattr(disclosure, f"{kind}_total") is None:
+                setattr(disclosure, f"{kind}_total", Decimal("0.00"))
+    return disclosures
+
+
+def disclosure_reversed(disclosure: Disclosure) -> dict[str, dict[str, dict]]:
+    """What was paid or received in a disclosure's period and has been reversed, which the list
+    therefore does not count as aid given or money received: for each section of the list
+    (``beneficiary``, ``donor``, ``funding``), the ``count`` and ``total`` reversed ``before``
+    publication (left off the list) and ``after`` it (listed, then reversed). The statement of
+    the period counts them as paid or received when their reversal is booked after the period:
+    these figures reconcile the two. One query."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(disclosure.period_start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        disclosure.period_end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    sections = {
+        # The same payments and donations ``disclosure_publish`` picks for a period.
+        "beneficiary": Q(
+            reverses__kind=Kind.DISBURSEMENT,
+            disbursement__paid_at__gte=start,
+            disbursement__paid_at__lt=end,
+        ),
+        "donor": Q(
+            reverses__kind=Kind.DONATION,
+            donation__received_on__gte=disclosure.period_start,
+            donation__received_on__lte=disclosure.period_end,
+        )
+        & ~Q(donation__donor_kind__in=Donation.FUNDING_KINDS),
+        "funding": Q(
+            reverses__kind=Kind.DONATION,
+            donation__received_on__gte=disclosure.period_start,
+            donation__received_on__lte=disclosure.period_end,
+            donation__donor_kind__in=Donation.FUNDING_KINDS,
+        ),
+    }
+    timing = {
+        "before": Q(posted_at__lte=disclosure.published_at),
+        "after": Q(posted_at__gt=disclosure.published_at),
+    }
+    aggregates = {}
+    for section, matches in sections.items():
+        for when, moment in timing.items():
+            aggregates[f"{section}_{when}_count"] = Count("pk", filter=matches & moment)
+            aggregates[f"{section}_{when}_total"] = MoneySum("amount", filter=matches & moment)
+    found = (
+        LedgerEntry.objects.filter(fund_id=disclosure.fund_id, kind=Kind.REVERSAL)
+        .filter(sections["beneficiary"] | sections["donor"] | sections["funding"])
+        .aggregate(**aggregates)
+    )
+    return {
+        section: {
+            when: {
+                "count": found[f"{section}_{when}_count"],
+                # A reversed payment is booked as money back in, a reversed donation as money
+                # out: either way, the amount that was paid or received.
+                "total": abs(found[f"{section}_{when}_total"] or Decimal("0.00")),
+            }
+            for when in timing
+        }
+        for section in sections
+    }
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -14,7 +15,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
@@ -63,6 +64,7 @@ from unionhub.funds.models import (
     AuditItem,
     Disbursement,
     Disclosure,
+    DisclosureLine,
     DisclosureObjection,
     Donation,
     Fund,
@@ -754,6 +756,105 @@ def fund_close(request: HttpRequest, code: str) -> HttpResponse:
 # Disclosure (公示)
 
 
+def _reversal_notes(reversed_: dict) -> dict[str, list[str]]:
+    """What a list says under each section about what was paid or received in its period and
+    reversed (``services.disclosure_reversed``): a reversed payment is not aid given."""
+    said: dict[str, list[str]] = {}
+    sentences = {
+        ("beneficiary", "before"): lambda n: ngettext(
+            "A further payment of %(total)s in this period was reversed: it is not "
+            "aid given, and is neither on the list nor in its total.",
+            "A further %(count)d payments totalling %(total)s in this period were reversed: "
+            "they are not aid given, and are neither on the list nor in its total.",
+            n,
+        ),
+        ("beneficiary", "after"): lambda n: ngettext(
+            "One payment on the list (%(total)s) was reversed after the list was "
+            "published: it is not aid given.",
+            "%(count)d payments on the list (%(total)s in all) were reversed after the list "
+            "was published: they are not aid given.",
+            n,
+        ),
+        ("funding", "before"): lambda n: ngettext(
+            "A further allocation or grant of %(total)s received in this period was "
+            "reversed: it is neither on the list nor in its total.",
+            "A further %(count)d allocations or grants totalling %(total)s received in this "
+            "period were reversed: they are neither on the list nor in its total.",
+            n,
+        ),
+        ("funding", "after"): lambda n: ngettext(
+            "One allocation or grant on the list (%(total)s) was reversed after the "
+            "list was published.",
+            "%(count)d allocations or grants on the list (%(total)s in all) were reversed "
+            "after the list was published.",
+            n,
+        ),
+        ("donor", "before"): lambda n: ngettext(
+            "A further donation of %(total)s received in this period was reversed: "
+            "it is neither on the list nor in its total.",
+            "A further %(count)d donations totalling %(total)s received in this period were "
+            "reversed: they are neither on the list nor in its total.",
+            n,
+        ),
+        ("donor", "after"): lambda n: ngettext(
+            "One donation on the list (%(total)s) was reversed after the list was published.",
+            "%(count)d donations on the list (%(total)s in all) were reversed after the list "
+            "was published.",
+            n,
+        ),
+    }
+    for (section, when), sentence in sentences.items():
+        figures = reversed_[section][when]
+        if figures["count"]:
+            said.setdefault(section, []).append(
+                sentence(figures["count"])
+                % {"count": figures["count"], "total": format_yuan(figures["total"])}
+            )
+    return said
+
+
+def _in_reader_language(lines) -> None:
+    """Give each published line its ``category_label`` in the reader's language. A line keeps
+    the category as published, in Chinese (the notice is posted in the district's language); a
+    reader in English gets the category's English name, and a source of funds its kind in
+    English. One query in English, none in Chinese."""
+    lines = list(lines)
+    for line in lines:
+        line.category_label = line.category
+    if not (translation.get_language() or "").startswith("en"):
+        return
+    from unionhub.cases.models import ServiceCategory
+
+    with translation.override(settings.LANGUAGE_CODE):
+        published = {str(label): value for value, label in Donation.DonorKind.choices}
+    kinds = dict(Donation.DonorKind.choices)
+    names = {line.category for line in lines if line.kind == DisclosureLine.Kind.BENEFICIARY}
+    english = dict(
+        ServiceCategory.objects.filter(name__in=names)
+        .exclude(name_en="")
+        .values_list("name", "name_en")
+    )
+    for line in lines:
+        if line.kind == DisclosureLine.Kind.BENEFICIARY:
+            line.category_label = english.get(line.category, line.category)
+        elif line.category in published:
+            line.category_label = str(kinds[published[line.category]])
+
+
+def _sections(lines) -> dict:
+    """A published list by section, each with its lines, count and total."""
+    sections = {
+        kind: {"lines": [], "count": 0, "total": Decimal("0.00")}
+        for kind in DisclosureLine.Kind.values
+    }
+    for line in lines:
+        section = sections[line.kind]
+        section["lines"].append(line)
+        section["count"] += 1
+        section["total"] += line.amount
+    return sections
+
+
 @staff_required
 def disclosure_list(request: HttpRequest, code: str) -> HttpResponse:
     fund = _fund(request, code)
@@ -806,9 +907,7 @@ def disclosure_list(request: HttpRequest, code: str) -> HttpResponse:
                         },
                     )
                 return redirect("funds:disclosure-detail", pk=disclosure.pk)
-    disclosures = fund.disclosures.annotate(
-        line_count=Count("lines", distinct=True), objection_count=Count("objections", distinct=True)
-    )
+    disclosures = services.line_totals_or_zero(services.with_line_totals(fund.disclosures.all()))
     return render(
         request,
         "funds/disclosure_list.html",
@@ -819,7 +918,9 @@ def disclosure_list(request: HttpRequest, code: str) -> HttpResponse:
 @staff_required
 def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = get_object_for_user(
-        Disclosure.objects.select_related("fund", "fund__organization", "withdrawn_by"),
+        Disclosure.objects.select_related(
+            "fund", "fund__organization", "published_by", "withdrawn_by"
+        ),
         request.user,
         pk=pk,
     )
@@ -863,12 +964,20 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The list has been taken down."))
             return redirect("funds:disclosure-detail", pk=disclosure.pk)
+    lines = list(disclosure.lines.all())
+    _in_reader_language(lines)
+    period = {"start": disclosure.period_start, "end": disclosure.period_end}
     return render(
         request,
         "funds/disclosure_detail.html",
         {
             "disclosure": disclosure,
-            "lines": disclosure.lines.all(),
+            "lines": lines,
+            # After the public link has ended this page is the record of what was published:
+            # its period, window, sections with their counts and totals, and what was reversed.
+            "sections": _sections(lines),
+            "notes": _reversal_notes(services.disclosure_reversed(disclosure)),
+            "statement_query": urlencode({k: v.isoformat() for k, v in period.items()}),
             "objections": disclosure.objections.select_related("recorded_by", "handled_by"),
             "form": form,
             "withdraw_form": withdraw_form,
@@ -923,21 +1032,23 @@ def disclosure_public(request: HttpRequest, token) -> HttpResponse:
         response["Cache-Control"] = "no-store"
         return response
     lines = list(disclosure.lines.all())
-    beneficiaries = [line for line in lines if line.kind == "beneficiary"]
-    funding = [line for line in lines if line.kind == "funding"]
-    donors = [line for line in lines if line.kind == "donor"]
+    _in_reader_language(lines)
+    sections = _sections(lines)
     response = render(
         request,
         "funds/disclosure_public.html",
         {
             "disclosure": disclosure,
             "contact": disclosure.fund.organization.contact(),
-            "beneficiaries": beneficiaries,
-            "funding": funding,
-            "donors": donors,
-            "paid_total": sum((line.amount for line in beneficiaries), Decimal("0.00")),
-            "funded_total": sum((line.amount for line in funding), Decimal("0.00")),
-            "given_total": sum((line.amount for line in donors), Decimal("0.00")),
+            "beneficiaries": sections["beneficiary"]["lines"],
+            "funding": sections["funding"]["lines"],
+            "donors": sections["donor"]["lines"],
+            "paid_total": sections["beneficiary"]["total"],
+            "funded_total": sections["funding"]["total"],
+            "given_total": sections["donor"]["total"],
+            # Reversed payments and donations of the period, said under their section: the
+            # notice then reconciles with the statement of the same period.
+            "notes": _reversal_notes(services.disclosure_reversed(disclosure)),
         },
     )
     response["X-Robots-Tag"] = "noindex"
