@@ -168,6 +168,25 @@ class DonationForm(IdempotentForm):
             "id", "name"
         )
 
+    def clean(self):
+        data = super().clean()
+        # An enterprise's donation with neither an enterprise picked nor a name typed: say so
+        # at the picker, not at the name box (which the service would name).
+        if (
+            data.get("donor_kind") == Donation.DonorKind.ENTERPRISE
+            and not data.get("donor_enterprise")
+            and not (data.get("donor_name") or "").strip()
+            and "donor_enterprise" not in self.errors
+        ):
+            self.add_error(
+                "donor_enterprise",
+                _(
+                    "Choose the enterprise that gave the money. For one not in the list, type "
+                    "its name under “Donor or sending body” instead."
+                ),
+            )
+        return data
+
 
 class FundChoiceField(forms.ModelChoiceField):
     """A fund with what it holds now and, when payments are approved and not yet paid, what is
@@ -212,14 +231,25 @@ class DisbursementRequestForm(IdempotentForm):
         self.case = case
 
 
+class ReferenceField(forms.CharField):
+    """A payment's voucher number: needed for every payment method (``services.
+    REFERENCE_REQUIRED``), so it is marked required; left empty, the service refuses it in the
+    words of the method chosen (a bank slip, a signed receipt, a delivery note), beside it."""
+
+    def validate(self, value) -> None:
+        if value in self.empty_values:
+            return  # the service says which voucher is missing
+        super().validate(value)
+
+
 def payment_reference_field() -> forms.CharField:
-    return forms.CharField(
+    return ReferenceField(
         label=_("Payment reference"),
         max_length=60,
-        required=False,
+        required=True,
         help_text=_(
-            "The bank slip number of a transfer, or the number of the receipt or delivery note "
-            "the recipient signed."
+            "Needed for every payment: the bank slip number of a transfer, or the number of the "
+            "cash receipt or delivery note the recipient signed."
         ),
     )
 
