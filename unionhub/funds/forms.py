@@ -188,6 +188,49 @@ class DonationForm(IdempotentForm):
         return data
 
 
+class DonationFilterForm(StyledForm):
+    """The money received list narrowed by the day received, the collection it came in, its
+    source and how it came in; every field may be left empty."""
+
+    start = DateField(label=_("Received from"), required=False, widget=DateInput())
+    end = DateField(label=_("Received to"), required=False, widget=DateInput())
+    collection = forms.ChoiceField(label=_("Collection"), required=False)
+    donor_kind = forms.ChoiceField(
+        label=_("Source"),
+        required=False,
+        choices=[("", _("All sources")), *Donation.DonorKind.choices],
+    )
+    channel = forms.ChoiceField(
+        label=_("Received through"),
+        required=False,
+        choices=[("", _("All channels")), *Donation.Channel.choices],
+    )
+
+    def __init__(self, *args, collections, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collection"].choices = [
+            ("", _("All collections")),
+            *((name, name) for name in collections),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+    def filter(self, donations):
+        data = self.cleaned_data
+        if data.get("start"):
+            donations = donations.filter(received_on__gte=data["start"])
+        if data.get("end"):
+            donations = donations.filter(received_on__lte=data["end"])
+        for field in ("collection", "donor_kind", "channel"):
+            if data.get(field):
+                donations = donations.filter(**{field: data[field]})
+        return donations
+
+
 class FundChoiceField(forms.ModelChoiceField):
     """A fund with what it holds now and, when payments are approved and not yet paid, what is
     left of it for new ones, so nobody asks blindly; the only fund is chosen already."""

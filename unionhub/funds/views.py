@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from unionhub.cases.views import serve_attachment, upload_from
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.calendar import years_without_schedule
 from unionhub.core.errors import Conflict, DomainError
-from unionhub.core.money import format_yuan
+from unionhub.core.money import MoneySum, format_yuan
 from unionhub.core.pagination import BoundedPaginator
 from unionhub.core.views import (
     add_domain_error,
@@ -45,6 +45,7 @@ from unionhub.funds.forms import (
     ConclusionForm,
     DisbursementRequestForm,
     DisclosureForm,
+    DonationFilterForm,
     DonationForm,
     FindingForm,
     FullNamesForm,
@@ -292,14 +293,56 @@ def donation_create(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "funds/donation_form.html", {"fund": fund, "form": form})
 
 
+# A fund's collections offered in the list's filter: a fund holds a handful a year.
+COLLECTIONS_OFFERED = 200
+
+
 @staff_required
 def donation_list(request: HttpRequest, code: str) -> HttpResponse:
+    """Money received, newest first, narrowed by day, collection, source and channel, with the
+    count and total of what is shown (a reversed donation is listed, struck through, and
+    counted apart: it was not received)."""
     fund = _fund(request, code)
-    donations = (
-        fund.donations.with_reversal().select_related("recorded_by").order_by("-received_on", "-id")
+    collections = (
+        fund.donations.exclude(collection="")
+        .order_by("collection")
+        .values_list("collection", flat=True)
+        .distinct()[:COLLECTIONS_OFFERED]
     )
-    page = BoundedPaginator(donations, 50, count_limit=5000).get_page(request.GET.get("page"))
-    return render(request, "funds/donation_list.html", {"fund": fund, "page": page})
+    form = DonationFilterForm(request.GET or None, collections=list(collections))
+    donations = fund.donations.all()
+    if form.is_valid():
+        donations = form.filter(donations)
+    reversed_ = Q(
+        Exists(
+            LedgerEntry.objects.filter(
+                kind=LedgerEntry.Kind.REVERSAL, reverses__donation=OuterRef("pk")
+            )
+        )
+    )
+    totals = donations.aggregate(
+        count=Count("pk", filter=~reversed_),
+        total=MoneySum("amount", filter=~reversed_),
+        reversed_count=Count("pk", filter=reversed_),
+        reversed_total=MoneySum("amount", filter=reversed_),
+    )
+    listed = donations.with_reversal().select_related("recorded_by").order_by("-received_on", "-id")
+    page = BoundedPaginator(listed, 50, count_limit=5000).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "funds/donation_list.html",
+        {
+            "fund": fund,
+            "page": page,
+            "form": form,
+            "totals": {
+                **totals,
+                "total": totals["total"] or Decimal("0.00"),
+                "reversed_total": totals["reversed_total"] or Decimal("0.00"),
+            },
+            "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+        },
+    )
 
 
 @staff_required
