@@ -79,6 +79,15 @@ def test_request_two_approvals_payment_and_the_worker_sees_it(story, live_server
         assert "¥300,000.00" in card.inner_text()
         assert card.locator("a.tap-link").bounding_box()["height"] >= 43  # the request, tappable
         shot(phone, f"aid-2-{username}-phone")
+        assert card.locator("a.details-link").bounding_box()["height"] >= 44  # a thumb's target
+        if username == "hz_approver1":
+            # Turned down without a reason: still on the queue, the reason asked for on the card.
+            card.get_by_role("button", name="不同意", exact=True).click()
+            phone.wait_for_load_state("networkidle")
+            assert phone.locator("h1").inner_text() == "审批"
+            card = phone.locator(".approval-card").first
+            assert "请填写不同意的理由。" in card.inner_text()
+            assert Disbursement.objects.get().status == "requested"
         # Enter in the comment starts a new line; it never sends the first button (Approve).
         comment = card.get_by_label(f"审批意见：{worker.name} ¥300,000.00")
         comment.fill("已电话核实火情")
@@ -226,7 +235,7 @@ def test_the_english_ledger_and_the_disclosure_list_fit_a_phone(
     assert rows.count() == 1
     cells = rows.first.locator("td")
     label = "el => getComputedStyle(el, '::before').content"
-    assert cells.nth(1).evaluate(label) == '"Published at: "'
+    assert cells.nth(1).evaluate(label) == '"Period listed: "'
     assert cells.nth(1).bounding_box()["x"] == cells.nth(0).bounding_box()["x"]  # one per line
     card = phone.locator(".table-card").first
     assert card.evaluate("el => el.scrollWidth <= el.clientWidth")

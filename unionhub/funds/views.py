@@ -635,6 +635,7 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
     name, form_class, run = specs[action]
     form = form_class(post)
     refusal = None
+    from_queue = post.get("next") == "queue"
     if form.is_valid():
         try:
             run(form.cleaned_data)
@@ -643,10 +644,15 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
             refusal = error
         else:
             messages.success(request, _done_message(action, disbursement))
-            back = post.get("next")
-            if back == "queue":
+            if from_queue:
                 return redirect("funds:approval-queue")
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
+    if from_queue and action in QUEUE_ACTIONS:
+        # Decided on the phone's queue: stay there, the reason beside the card as typed.
+        errors = [str(e) for e in form.errors.get("comment", [])] + list(form.non_field_errors())
+        failed = {"pk": disbursement.pk, "action": action, "comment": post.get("comment", "")}
+        failed["error"] = " ".join(errors) or str(getattr(refusal, "message", ""))
+        return _queue_page(request, failed=failed, status=400)
     disbursement = _disbursement(request, public_id)
     context = _detail_context(request, disbursement, **{name: form})
     context["open_action"] = action
@@ -656,22 +662,39 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
     return render(request, "funds/disbursement_detail.html", context, status=400)
 
 
+# What an approver decides on the queue's cards (the rest only on a payment's page).
+QUEUE_ACTIONS = ("approve", "reject", "ratify", "refuse_ratification")
+
+
 @staff_required
 def approval_queue(request: HttpRequest) -> HttpResponse:
     """What waits for this approver: urgent first, then oldest; and advances to ratify. Built
     for a phone as much as a desk."""
+    return _queue_page(request)
+
+
+def _queue_page(request: HttpRequest, *, failed: dict | None = None, status: int = 200):
+    """The queue; after a refused decision (``failed``: the payment's ``pk``, the ``action``,
+    the ``comment`` as typed and the ``error``), with the reason on that payment's card. A
+    payment no longer in the queue (decided meanwhile) has its reason said at the top."""
     waiting, to_ratify = services.approval_queue(request.user)
     waiting = services.with_shortfalls(waiting[:100])
+    to_ratify = list(to_ratify[:100])
+    if failed and not any(d.pk == failed["pk"] for d in [*waiting, *to_ratify]):
+        messages.error(request, failed["error"])
+        failed = None
     return render(
         request,
         "funds/approval_queue.html",
         {
             "waiting": waiting,
-            "to_ratify": to_ratify[:100],
+            "to_ratify": to_ratify,
             "ratifications_needed": services.RATIFICATIONS_NEEDED,
             "related_days": services.RELATED_DAYS,
             "comment_form": CommentForm(),
+            "failed": failed or {},
         },
+        status=status,
     )
 
 
