@@ -901,12 +901,14 @@ def test_rejecting_without_a_reason_from_the_page_says_why_and_changes_nothing(
     )
     assert response.status_code == 400
     assert "请填写不同意的理由。" in response.content.decode()
-    # The page that says why opens at its actions, where the reason is to be written.
-    actions = response.content.decode().split('id="actions"')[1]
+    # The page that says why opens where the reason is to be written: the payment page at its
+    # actions, or (decided on the queue) the queue at the payment's card.
+    where = f'id="card-{disbursement.pk}"' if back else 'id="actions"'
+    actions = response.content.decode().split(where)[1].split("</form>")[0]
     assert "请填写不同意的理由。" in actions and 'aria-invalid="true"' in actions
     reject = reverse("funds:disbursement-action", args=[disbursement.public_id, "reject"])
     queue = login(approver1).get(reverse("funds:approval-queue")).content.decode()
-    assert f'formaction="{reject}#actions"' in queue
+    assert f'formaction="{reject}#card-{disbursement.pk}"' in queue
     disbursement.refresh_from_db()
     assert disbursement.status == "requested"
     assert not disbursement.approvals.exists()

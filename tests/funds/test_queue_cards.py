@@ -53,7 +53,7 @@ def test_an_advance_can_be_refused_ratification_from_its_card(
     queue = client.get(reverse("funds:approval-queue")).content.decode()
     refuse = reverse("funds:disbursement-action", args=[advance.public_id, "refuse_ratification"])
     card = _card(queue, advance)
-    assert f'formaction="{refuse}"' in card and "不予追认" in card
+    assert f'formaction="{refuse}#card-{advance.pk}"' in card and "不予追认" in card
     assert 'class="btn btn-link details-link"' in card
     empty = client.post(refuse, {"comment": "", "next": "queue"})
     assert empty.status_code == 400
