@@ -210,7 +210,7 @@ def test_the_english_ledger_and_the_disclosure_list_fit_a_phone(
         services.donation_record(
             actor=chair, fund=fund, donor_kind="allocation", donor_name="无锡市总工会",
             amount=Decimal("12345678.90"), channel="bank_transfer",
-            received_on=datetime.date.today(), idempotency_key="allocation",
+            received_on=timezone.localdate(), idempotency_key="allocation",
         )  # fmt: skip
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     services.disclosure_publish(
@@ -259,7 +259,7 @@ def test_the_public_notice_keeps_its_phone_number_whole_and_prints_its_date(
         services.donation_record(
             actor=chair, fund=fund, donor_kind="grant", donor_name="无锡市惠山区财政局",
             amount=Decimal("600000.00"), channel="bank_transfer",
-            received_on=datetime.date.today(), idempotency_key="grant",
+            received_on=timezone.localdate(), idempotency_key="grant",
         )  # fmt: skip
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     notice = services.disclosure_publish(
