@@ -5,7 +5,10 @@ Like tests/e2e, nothing is downloaded: the page may only talk to the live server
 
 from __future__ import annotations
 
+import datetime
 import io
+import uuid
+from decimal import Decimal
 
 import pytest
 from PIL import Image
@@ -13,8 +16,11 @@ from playwright.sync_api import expect
 
 from tests.conftest import build_tree, staff
 from tests.factories import PASSWORD, UserFactory, WorkerFactory
+from tests.funds.conftest import make_fund
 from unionhub.cases import services
 from unionhub.cases.models import Attachment, Case, ServiceCategory
+from unionhub.funds import services as fund_services
+from unionhub.notifications.services import notify
 from unionhub.orgs.models import Membership
 
 pytestmark = pytest.mark.e2e
@@ -105,6 +111,74 @@ def test_text_without_a_break_wraps_inside_the_phone(phone, live_server, people)
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") == 320, path
         assert page.locator(".bottom-nav").bounding_box()["width"] <= 320
+
+
+# A link pasted from WeChat: one "word" with no hyphen or other place to break.
+PASTED_LINK = "https://mp.weixin.qq.com/s/" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789" * 3
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_link_pasted_into_a_summary_keeps_every_list_inside_the_phone(
+    phone, live_server, people, language
+):
+    """A request's summary, a message and a payment's request show the link in a card laid out
+    as a grid or a row: the card stays as wide as the phone, and the status beside it in sight."""
+    _officer, worker = people
+    hardship = ServiceCategory.objects.get(code="hardship_relief")
+    cases = [
+        services.case_submit(
+            actor=worker.user,
+            worker=worker,
+            category=hardship,
+            channel=Case.Channel.MOBILE,
+            summary=PASTED_LINK[:100] if n == 3 else f"第{n}件事：孩子学费有困难",
+            description="详见" + PASTED_LINK,
+        )
+        for n in range(4)
+    ]
+    notify(
+        recipients=[worker.user],
+        kind="case_update",
+        title="您的诉求" + PASTED_LINK,
+        body=PASTED_LINK,
+        url="/portal/",
+    )
+    chair = staff(worker.organization, Membership.Role.ENTERPRISE_CHAIR, username="chair")
+    fund = make_fund(worker.organization, officers=[chair])
+    fund_services.donation_record(
+        actor=chair,
+        fund=fund,
+        donor_kind="enterprise",
+        donor_name="无锡伟达五金有限公司",
+        amount=Decimal("5000.00"),
+        channel="bank_transfer",
+        received_on=datetime.date.today(),
+        idempotency_key=str(uuid.uuid4()),
+    )
+    fund_services.disbursement_request(
+        actor=chair,
+        fund=fund,
+        worker=worker,
+        case=cases[3],
+        category=hardship,
+        amount=Decimal("800.00"),
+        method="cash",
+        reason="家庭困难，申请帮扶。",
+    )
+    page = phone(width=375, language=language)
+    paths = ["/portal/", "/portal/requests/", "/portal/messages/", "/portal/aid/"]
+    paths += ["/portal/me/data/", f"/portal/requests/{cases[3].public_id}/"]
+    for path in paths:
+        page.goto(live_server.url + path)
+        assert page.get_by_text(PASTED_LINK[:30]).count() >= 1, path
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths == [375, 375], path
+        rights = page.eval_on_selector_all(
+            ".status", "els => els.map(e => e.getBoundingClientRect().right)"
+        )
+        assert max(rights, default=0) <= 375, path
+        assert rights or path == "/portal/messages/", path  # a message has no status
+    assert page.errors == []
 
 
 @pytest.mark.parametrize("width", [320, 375])
