@@ -375,3 +375,23 @@ def test_the_id_number_stays_inside_its_card_in_english(phone, live_server, path
     box = card.bounding_box()
     padding = card.evaluate("el => parseFloat(getComputedStyle(el).paddingRight)")
     assert right <= box["x"] + box["width"] - padding + 0.5
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_number_in_an_address_is_never_split_across_lines(phone, live_server, people, language):
+    """ "前洲新苑20幢1 / 055室": the address wraps where the words allow, its numbers whole."""
+    _officer, worker = people
+    worker.address = "无锡市惠山区前洲新苑20幢1055室"
+    worker.save()
+    page = phone(width=375, language=language)
+    page.goto(live_server.url + "/portal/me/data/")
+    address = page.locator(".facts dd", has_text="1055室")
+    lines = address.evaluate(
+        """el => {
+          const text = el.firstChild, at = text.data.indexOf("1055");
+          const r = document.createRange(); r.setStart(text, at); r.setEnd(text, at + 4);
+          return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size;
+        }"""
+    )
+    assert lines == 1
+    assert page.evaluate("document.documentElement.scrollWidth") == 375
