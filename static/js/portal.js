@@ -216,6 +216,79 @@
     if (draft && draft.key === el.dataset.draftKey) dropDraft(el.dataset.draftSent);
   });
 
+  // --- Room left in a field ----------------------------------------------------------------------
+  // A browser's maxlength cuts pasted text off without a word (2,100 characters pasted, 2,000
+  // kept). Here the field takes everything and a line under it says how much room is left, and
+  // how much is too much; a form with too much is not sent until it is shortened (the server would
+  // refuse it and the photos chosen would have to be chosen again). Without this script the
+  // maxlength stays, and the help text says the limit.
+  const words = document.querySelector("[data-count-words]");
+  const NEAR = 0.1; // the last tenth of the room: the line turns to a warning
+
+  // As the server counts: leading and trailing spaces dropped, characters (not UTF-16 units),
+  // and a line break counted twice, as the browser sends it (CR LF).
+  function lengthSent(value) {
+    const text = value.trim();
+    return [...text].length + (text.match(/\n/g) || []).length;
+  }
+
+  function say(kind, n) {
+    const text = words.dataset[`${kind}${n === 1 ? "One" : "Other"}`] || "";
+    return text.replace("{n}", String(n));
+  }
+
+  function updateCount(field) {
+    const limit = Number(field.dataset.limit);
+    const used = lengthSent(field.value);
+    const line = field.countLine;
+    const over = used > limit;
+    const near = !over && limit - used <= Math.max(1, Math.floor(limit * NEAR));
+    line.textContent = over ? say("over", used - limit) : say("left", limit - used);
+    line.classList.toggle("is-near", near);
+    line.classList.toggle("is-over", over);
+    // Read out when the state changes (near the end, over it), not at every key.
+    const state = over ? "over" : near ? "near" : "";
+    if (state !== field.dataset.countState) {
+      field.dataset.countState = state;
+      if (state) field.countStatus.textContent = line.textContent;
+    }
+    return !over;
+  }
+
+  const counted = words
+    ? [...document.querySelectorAll("textarea[maxlength], input[maxlength][data-count]")]
+    : [];
+  counted.forEach((field) => {
+    field.dataset.limit = field.getAttribute("maxlength");
+    field.removeAttribute("maxlength");
+    const line = document.createElement("p");
+    line.className = "char-count";
+    line.id = `${field.id || field.name}-count`;
+    field.after(line);
+    const status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    line.after(status);
+    field.countLine = line;
+    field.countStatus = status;
+    const described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", described ? `${line.id} ${described}` : line.id);
+    updateCount(field);
+    field.addEventListener("input", () => updateCount(field));
+    // After "Clear it and start again" (form.reset) the fields change without an input event.
+    if (field.form) field.form.addEventListener("reset", () => setTimeout(() => updateCount(field)));
+  });
+
+  // Before the sending handler above (capture): a form with a field over its limit stays here.
+  document.addEventListener("submit", (event) => {
+    const tooLong = counted.find((field) => field.form === event.target && !updateCount(field));
+    if (!tooLong) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    tooLong.focus({ preventScroll: true });
+    tooLong.scrollIntoView({ block: "center" });
+  }, true);
+
   // --- Print ------------------------------------------------------------------------------------
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-print]")) window.print();

@@ -395,3 +395,35 @@ def test_a_number_in_an_address_is_never_split_across_lines(phone, live_server, 
     )
     assert lines == 1
     assert page.evaluate("document.documentElement.scrollWidth") == 375
+
+
+def test_text_over_a_fields_limit_is_kept_and_counted_not_cut_off(phone, live_server, people):
+    """2,100 characters pasted into the description (2,000 at most) are all kept and the line
+    under it says 100 too many; "Send" stays on the form until it is shortened."""
+    _officer, worker = people
+    page = phone()
+    page.goto(live_server.url + "/portal/requests/new/")
+    count = page.locator("#id_description-count")
+    expect(count).to_have_text("还能输入2000字")
+    assert "最多2000字" in page.locator("#id_description_helptext").inner_text()
+    assert page.get_attribute("#id_description", "aria-describedby").startswith(
+        "id_description-count"
+    )
+    page.locator("label.choice").first.click()
+    page.fill("#id_summary", "父亲住院" * 23)
+    expect(page.locator("#id_summary-count")).to_have_text("还能输入8字")
+    assert "is-near" in page.get_attribute("#id_summary-count", "class")
+    page.fill("#id_description", "长" * 2100)
+    assert page.eval_on_selector("#id_description", "el => el.value.length") == 2100
+    expect(count).to_have_text("超出100字，请删减")
+    assert "is-over" in count.get_attribute("class")
+    page.locator("button[data-once]").click()
+    expect(page.locator("#id_description")).to_be_focused()
+    assert page.url.endswith("/portal/requests/new/") and not Case.objects.exists()
+    # A line break is sent as two characters (CR LF), and counted so.
+    page.fill("#id_description", "长" * 1000 + "\n" * 5 + "长" * 990)
+    expect(count).to_have_text("还能输入0字")
+    page.locator("button[data-once]").click()
+    page.wait_for_url("**/portal/requests/*-*/")
+    assert len(Case.objects.get(worker=worker).description) == 2000
+    assert page.errors == []

@@ -94,7 +94,7 @@ def test_the_new_request_form_says_up_front_that_the_description_needs_five_char
     tree, worker, login
 ):
     page = login(worker.user).get(reverse("portal:case-create")).content.decode()
-    assert "至少写5个字：发生了什么事，需要什么帮助。" in page
+    assert "至少5个字，最多2000字：发生了什么事，需要什么帮助。" in page
 
 
 def test_the_hotline_has_one_name_on_every_portal_page(tree, worker, login, client):

@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
 from unionhub.core.pinyin import compact_pinyin
-from unionhub.core.validators import validate_mobile
+from unionhub.core.validators import TEXT_LIMIT, validate_mobile
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.forms import FULL_NUMBER_MESSAGE, NUMBER_TAIL_PATTERN, TAIL_SEARCH_ATTRS
@@ -454,13 +455,14 @@ class WorkerRequestForm(StyledForm):
     summary = forms.CharField(
         label=_("In a few words"),
         max_length=100,
+        # ``data-count``: portal.js shows how much room is left (textareas have it anyway).
+        widget=forms.TextInput(attrs={"data-count": ""}),
         error_messages={"required": _("Say in a few words what you need.")},
     )
     description = forms.CharField(
         label=_("Tell us what happened"),
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5}),
-        # The service refuses fewer than 5 characters: said before, not only after a refusal.
-        help_text=_("At least 5 characters: what happened, and what help you need."),
         error_messages={"required": _("Tell us what happened.")},
     )
     preferred_contact_time = forms.CharField(
@@ -471,6 +473,16 @@ class WorkerRequestForm(StyledForm):
     )
     attachments = MultipleFileField(label=_("Photos or PDFs (up to 5)"), required=False)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Both limits said before typing, not only after a refusal (the service also refuses a
+        # description of fewer than 5 characters).
+        summary, description = self.fields["summary"], self.fields["description"]
+        summary.help_text = gettext("At most %(limit)d characters.") % {"limit": summary.max_length}
+        description.help_text = gettext(
+            "At least 5 and at most %(limit)d characters: what happened, and what help you need."
+        ) % {"limit": description.max_length}
 
 
 class WorkerAddForm(StyledForm):
