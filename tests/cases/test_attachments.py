@@ -160,3 +160,53 @@ def test_a_file_the_worker_added_stays_theirs_and_junk_is_refused_with_a_message
     own.refresh_from_db()
     assert own.visible_to_worker
     assert login(outsider).post(share, {"attachment": own.public_id}).status_code == 404
+
+
+# The first box of a photo an iPhone saves as "High Efficiency": ISO base media, brand heic.
+HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00\x00\x00\x08meta" * 20
+HEIC_SAID = (
+    "IMG_0042.HEIC是iPhone的HEIC照片，暂不支持。请截图后上传，"
+    "或在“设置 › 相机 › 格式”里选择“兼容性最佳”后重新拍照。"
+)
+
+
+@pytest.mark.parametrize("brand", [b"heic", b"heix", b"mif1"])
+def test_an_iphone_heic_photo_is_refused_with_what_to_send_instead(tree, case, officer, brand):
+    with pytest.raises(DomainError) as error:
+        services.attachment_add(
+            actor=officer,
+            case=case,
+            upload=services.Upload(name="IMG_0042.HEIC", content=HEIC.replace(b"heic", brand, 1)),
+        )
+    assert error.value.code == "file_type"
+    assert str(error.value.message) == HEIC_SAID
+    assert not Attachment.objects.exists()
+
+
+def test_staff_uploading_a_heic_photo_on_the_case_page_are_told_what_to_do(
+    tree, case, officer, login
+):
+    response = login(officer).post(
+        reverse("cases:case-action", args=[case.public_id, "attach"]),
+        {"file": SimpleUploadedFile("IMG_0042.HEIC", HEIC), UPLOAD_END: "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert HEIC_SAID in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_a_worker_sending_a_heic_photo_is_told_what_to_do(tree, worker, hardship, login):
+    response = login(worker.user).post(
+        reverse("portal:case-create"),
+        {
+            "category": hardship.pk,
+            "summary": "宿舍屋顶漏水",
+            "description": "宿舍屋顶漏水，被子都湿了。",
+            "submission_key": "5b0d1f0e-7d0b-4d6e-8f55-2f4f6f7c1a11",
+            "attachments": [SimpleUploadedFile("IMG_0042.HEIC", HEIC)],
+            UPLOAD_END: "1",
+        },
+    )
+    html = response.content.decode()
+    assert HEIC_SAID in html and "不是照片" not in html
+    assert not worker.cases.exists()

@@ -1692,9 +1692,19 @@ _SIGNATURES = (
 )
 
 
+# The major brands of an HEIF file (ISO/IEC 23008-12): what an iPhone saves its photos as, set to
+# "High Efficiency". Told apart from other files, so the worker can be told what to do instead.
+_HEIF_BRANDS = frozenset(b"heic heix heim heis hevc hevx hevm hevs mif1 msf1".split())
+
+
+def _is_heif(content: bytes) -> bool:
+    return content[4:8] == b"ftyp" and content[8:12] in _HEIF_BRANDS
+
+
 def check_upload(upload: Upload) -> tuple[str, str, str]:
     """Decide what a file is by its content, not its name: a JPEG, PNG or WebP image that really
-    decodes, or a PDF. Returns (kind, content type, sha256); raises ``DomainError`` otherwise."""
+    decodes, or a PDF. Returns (kind, content type, sha256); raises ``DomainError`` otherwise (an
+    iPhone's HEIC photo with its own message: what to send instead)."""
     content = upload.content
     limit = settings.UNIONHUB["ATTACHMENT_MAX_BYTES"]
     if not content:
@@ -1713,6 +1723,17 @@ def check_upload(upload: Upload) -> tuple[str, str, str]:
         field="attachments",
         code="file_type",
     )
+    if content_type is None and _is_heif(content):
+        raise DomainError(
+            _(
+                "%(name)s is an iPhone HEIC photo, which cannot be taken yet. Take a screenshot "
+                "of it and upload that, or choose “Most Compatible” under Settings › Camera › "
+                "Formats and take the photo again."
+            )
+            % {"name": upload.name},
+            field="attachments",
+            code="file_type",
+        )
     if content_type is None:
         raise refused
     if content_type.startswith("image/"):
