@@ -42,3 +42,64 @@ def test_a_description_over_the_limit_is_refused_with_both_numbers_and_kept(work
     html = response.content.decode()
     assert "最多填写 2000 个字符，现在有 2100 个。" in html
     assert "长" * 2100 in html
+
+
+# No space after Chinese full-width punctuation -----------------------------------------------
+
+
+@pytest.fixture
+def hardship(db):
+    from unionhub.cases.models import ServiceCategory
+
+    return ServiceCategory.objects.get(code="hardship_relief")
+
+
+@pytest.fixture
+def case(officer, worker, hardship):
+    from unionhub.cases import services
+
+    return services.case_submit(
+        actor=officer,
+        worker=worker,
+        category=hardship,
+        channel="phone",
+        summary="配偶患病，生活困难",
+        description="妻子患病长期透析，两个孩子上学，申请困难帮扶。",
+    )
+
+
+def _page(client, url: str, language: str = "zh-hans") -> str:
+    client.cookies["django_language"] = language
+    return client.get(url).content.decode()
+
+
+def test_labels_and_numbers_follow_a_full_width_colon_without_a_space(tree, case, worker_client):
+    tree.station_a.phone = "0510-83226801"
+    tree.station_a.save()
+    detail = _page(worker_client, reverse("portal:case-detail", args=[case.public_id]))
+    assert "承办单位：无锡伟达五金有限公司工会" in detail
+    assert '情况紧急？请致电舜何社区产改指导站：<a class="tel-link" href="tel:0510-' in detail
+    form = _page(worker_client, reverse("portal:case-create"))
+    assert '拨打工会服务热线：<a class="tel-link" href="tel:12351">12351</a>' in form
+    data = _page(worker_client, reverse("portal:my-data"))
+    assert "承办单位：无锡伟达五金有限公司工会" in data
+    # English keeps its space after the colon.
+    detail = _page(worker_client, reverse("portal:case-detail", args=[case.public_id]), "en")
+    assert "Handled by: 无锡伟达五金有限公司工会" in detail
+    assert 'Urgent? Call 舜何社区产改指导站: <a class="tel-link"' in detail
+    form = _page(worker_client, reverse("portal:case-create"), "en")
+    assert 'or your union chair: <a class="tel-link" href="tel:12351">' in form
+
+
+def test_the_rating_comment_follows_the_sentence_before_it_without_a_space(
+    case, officer, worker, worker_client
+):
+    from unionhub.cases import services
+
+    services.case_accept(actor=officer, case=case)
+    services.case_resolve(actor=officer, case=case, resolution="已发放帮扶金")
+    services.case_rate(actor=worker.user, case=case, rating=5, comment="感谢工会的帮助！")
+    url = reverse("portal:case-detail", args=[case.public_id])
+    assert "您对本次服务的评价为5分。感谢工会的帮助！</p>" in _page(worker_client, url)
+    english = _page(worker_client, url, "en")
+    assert "You rated the service 5 out of 5. 感谢工会的帮助！</p>" in english
