@@ -33,3 +33,12 @@ def test_translations_keep_their_placeholders():
             if set(PLACEHOLDER.findall(string)) != wanted:
                 broken.append(ids[0])
     assert broken == []
+
+
+def test_a_request_is_called_one_thing_in_chinese():
+    """诉求, as in the portal's navigation, list and timeline; 求助 only in "求助职工" (the worker
+    who asks, on the staff's intake form)."""
+    strings = []
+    for message in messages():
+        strings += message.string if isinstance(message.string, tuple) else [message.string]
+    assert [s for s in strings if "求助" in s.replace("求助职工", "")] == []

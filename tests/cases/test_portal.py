@@ -178,7 +178,7 @@ def test_sending_a_request_again_with_new_photos_adds_them_to_the_one_already_se
         "床铺.png",
     ]
     page = again.content.decode()
-    assert f"您已经发送过这个求助（{case.reference}），这次选择的照片已加到这个求助里。" in page
+    assert f"您已经提交过这个诉求（{case.reference}），这次选择的照片已加到这个诉求里。" in page
     # Whoever handles it hears of the addition, as when the worker adds on the request's page.
     assert Notification.objects.filter(recipient=officer, kind="case_added_to").exists()
 
@@ -192,7 +192,7 @@ def test_sending_a_request_again_with_the_same_photos_adds_nothing(tree, worker,
     )
     case = Case.objects.get()
     assert case.attachments.count() == 1
-    assert f"您已经发送过这个求助（{case.reference}）。" in again.content.decode()
+    assert f"您已经提交过这个诉求（{case.reference}）。" in again.content.decode()
 
 
 def test_photos_sent_again_to_a_request_no_longer_open_are_not_added_and_the_worker_is_told(
@@ -208,7 +208,7 @@ def test_photos_sent_again_to_a_request_no_longer_open_are_not_added_and_the_wor
     )
     assert Case.objects.count() == 1 and not case.attachments.exists()
     page = again.content.decode()
-    assert f"您已经发送过这个求助（{case.reference}），但这次选择的照片没能加进去" in page
+    assert f"您已经提交过这个诉求（{case.reference}），但这次选择的照片没能加进去" in page
     assert "已撤回" in page
 
 

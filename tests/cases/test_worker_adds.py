@@ -167,9 +167,9 @@ def test_after_sending_the_worker_is_told_by_when_the_union_takes_it_up_and_when
         )
         due = timezone.localtime(case.response_due_at).strftime("%H:%M")
         page = response.content.decode()
-        assert f"我们已收到您的求助{case.reference}。" in page
-        assert "工会将在明天 02:25前受理您的求助。" in page
-        assert "前受理您的求助。<br>工作人员会在您方便的时间（晚上八点后）联系您。" in page
+        assert f"我们已收到您的诉求{case.reference}。" in page
+        assert "工会将在明天 02:25前受理您的诉求。" in page
+        assert "前受理您的诉求。<br>工作人员会在您方便的时间（晚上八点后）联系您。" in page
         assert "与您联系。" not in page and f"11-26 {due}" not in page
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         english = client.get(reverse("portal:case-detail", args=[case.public_id]))
@@ -216,7 +216,7 @@ def test_the_phone_says_which_field_is_missing_in_plain_words(tree, worker, logi
         reverse("portal:case-create"), {"submission_key": uuid.uuid4(), UPLOAD_END: "1"}
     )
     page = response.content.decode()
-    for said in ["请选择求助类别。", "请用一句话说明您的诉求。", "请说明具体情况。"]:
+    for said in ["请选择您需要哪方面的帮助。", "请用一句话说明您的诉求。", "请说明具体情况。"]:
         assert said in page
     assert "该字段是必填项" not in page
 

@@ -41,7 +41,7 @@ def test_an_expired_form_gets_a_translated_page_for_the_phone(tree, worker):
     assert "页面已过期" in page
     # What a new request held is restored by the form itself: the page does not ask to copy it.
     assert "复制" not in page
-    assert "您在新求助里填写的文字保存在这部手机上，会自动填回；照片需要重新选择。" in page
+    assert "您在新诉求里填写的文字保存在这部手机上，会自动填回；照片需要重新选择。" in page
     assert 'name="viewport"' in page and "portal.css" in page
     with translation.override("en"):
         english = loader.get_template("403_csrf.html").render()
