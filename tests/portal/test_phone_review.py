@@ -103,3 +103,18 @@ def test_the_rating_comment_follows_the_sentence_before_it_without_a_space(
     assert "您对本次服务的评价为5分。感谢工会的帮助！</p>" in _page(worker_client, url)
     english = _page(worker_client, url, "en")
     assert "You rated the service 5 out of 5. 感谢工会的帮助！</p>" in english
+
+
+# An unread message is said so to a screen reader ----------------------------------------------
+
+
+def test_an_unread_message_says_so_in_words_a_screen_reader_reads(worker, worker_client):
+    from unionhub.notifications.services import notify
+
+    notify(recipients=[worker.user], kind="case_update", title="您的诉求已受理", url="/portal/")
+    html = _page(worker_client, reverse("portal:notification-list"))
+    assert (
+        '<span class="dot" aria-hidden="true"></span>'
+        '<span class="visually-hidden">未读：</span>您的诉求已受理'
+    ) in html
+    assert "aria-label" not in html.split('class="notification-list')[1].split("</ul>")[0]
