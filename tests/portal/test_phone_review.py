@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from tests.conftest import staff
+from tests.funds.conftest import make_fund
+from unionhub.cases import services
+from unionhub.cases.models import ServiceCategory
 from unionhub.core.forms import UPLOAD_END
+from unionhub.funds import services as fund_services
+from unionhub.notifications.services import notify
+from unionhub.orgs.models import Membership
 
 
 @pytest.fixture
@@ -27,8 +38,6 @@ def test_the_request_form_says_how_long_the_summary_and_description_may_be(worke
 
 
 def test_a_description_over_the_limit_is_refused_with_both_numbers_and_kept(worker_client):
-    from unionhub.cases.models import ServiceCategory
-
     response = worker_client.post(
         reverse("portal:case-create"),
         {
@@ -49,15 +58,11 @@ def test_a_description_over_the_limit_is_refused_with_both_numbers_and_kept(work
 
 @pytest.fixture
 def hardship(db):
-    from unionhub.cases.models import ServiceCategory
-
     return ServiceCategory.objects.get(code="hardship_relief")
 
 
 @pytest.fixture
 def case(officer, worker, hardship):
-    from unionhub.cases import services
-
     return services.case_submit(
         actor=officer,
         worker=worker,
@@ -94,8 +99,6 @@ def test_labels_and_numbers_follow_a_full_width_colon_without_a_space(tree, case
 def test_the_rating_comment_follows_the_sentence_before_it_without_a_space(
     case, officer, worker, worker_client
 ):
-    from unionhub.cases import services
-
     services.case_accept(actor=officer, case=case)
     services.case_resolve(actor=officer, case=case, resolution="已发放帮扶金")
     services.case_rate(actor=worker.user, case=case, rating=5, comment="感谢工会的帮助！")
@@ -109,8 +112,6 @@ def test_the_rating_comment_follows_the_sentence_before_it_without_a_space(
 
 
 def test_an_unread_message_says_so_in_words_a_screen_reader_reads(worker, worker_client):
-    from unionhub.notifications.services import notify
-
     notify(recipients=[worker.user], kind="case_update", title="您的诉求已受理", url="/portal/")
     html = _page(worker_client, reverse("portal:notification-list"))
     assert (
@@ -118,3 +119,49 @@ def test_an_unread_message_says_so_in_words_a_screen_reader_reads(worker, worker
         '<span class="visually-hidden">未读：</span>您的诉求已受理'
     ) in html
     assert "aria-label" not in html.split('class="notification-list')[1].split("</ul>")[0]
+
+
+# "Aid I received" is not a dead end ---------------------------------------------------------------
+
+
+@pytest.fixture
+def aid(tree, worker, case):
+    """One payment to the worker paid, one still being approved."""
+    chair = staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, username="chair")
+    approver = staff(tree.station_a, Membership.Role.FUND_APPROVER, username="approver")
+    fund = make_fund(tree.union_a, officers=[chair])
+    fund_services.donation_record(
+        actor=chair, fund=fund, donor_kind="enterprise", donor_name="无锡伟达五金有限公司",
+        amount=Decimal("5000.00"), channel="bank_transfer", received_on=timezone.localdate(),
+        idempotency_key=str(uuid.uuid4()),
+    )  # fmt: skip
+
+    def ask(amount: str):
+        return fund_services.disbursement_request(
+            actor=chair, fund=fund, worker=worker, case=case, category=case.category,
+            amount=Decimal(amount), method="cash", reason="家庭困难，申请帮扶。",
+        )  # fmt: skip
+
+    paid = fund_services.disbursement_approve(actor=approver, disbursement=ask("1000.00"))
+    fund_services.disbursement_pay(
+        actor=chair, disbursement=paid, payment_reference="SJ-0001",
+        idempotency_key=str(uuid.uuid4()),
+    )  # fmt: skip
+    ask("800.00")
+
+
+def test_aid_received_leads_back_home_and_keeps_the_home_tab_lit(aid, worker_client):
+    html = _page(worker_client, reverse("portal:aid-list"))
+    home = reverse("portal:home")
+    assert f'<a class="back-link" href="{home}"><span aria-hidden="true">‹</span> 首页</a>' in html
+    nav = html.split('<nav class="bottom-nav"')[1]
+    assert f'<a href="{home}" class="active">' in nav  # lit, but not "the current page"
+    assert nav.count('class="active"') == 1 and 'aria-current="page"' not in nav
+
+
+def test_aid_lines_start_with_a_capital_in_english(aid, worker_client):
+    html = _page(worker_client, reverse("portal:aid-list"), "en")
+    today = timezone.localdate().isoformat()  # in Asia/Shanghai, as the page shows it
+    assert f"Paid on {today} · " in html and f"Asked for on {today} · " in html
+    data = _page(worker_client, reverse("portal:my-data"), "en")
+    assert f"Requested {today} · paid {today}" in data

@@ -368,6 +368,7 @@ def aid_list(request: HttpRequest) -> HttpResponse:
         "pending": list(
             mine.filter(status__in=[Status.REQUESTED, Status.APPROVED]).order_by("requested_at")
         ),
+        "nav_section": "home",  # reached from the home page: its tab stays lit
     }
     return render(request, "portal/aid_list.html", context)
 
