@@ -165,3 +165,39 @@ def test_aid_lines_start_with_a_capital_in_english(aid, worker_client):
     assert f"Paid on {today} · " in html and f"Asked for on {today} · " in html
     data = _page(worker_client, reverse("portal:my-data"), "en")
     assert f"Requested {today} · paid {today}" in data
+
+
+# Open requests on the home page ---------------------------------------------------------------
+
+
+def _open_requests(worker, hardship, count: int) -> None:
+    for n in range(count):
+        services.case_submit(
+            actor=worker.user, worker=worker, category=hardship, channel="mobile",
+            summary=f"第{n + 1}件事", description="孩子开学学费有困难。",
+        )  # fmt: skip
+
+
+def test_the_home_page_names_the_open_requests_and_leads_to_the_rest(
+    worker, hardship, worker_client, count_queries
+):
+    _open_requests(worker, hardship, 4)
+    with count_queries() as queries:
+        html = _page(worker_client, reverse("portal:home"))
+    section = html.split('<section class="card" aria-labelledby="open-title">')[1]
+    section = section.split("</section>")[0]
+    assert '<h2 id="open-title">未办结的诉求</h2>' in section
+    assert section.count("<li>") == 3 and "第4件事" in section and "第1件事" not in section
+    link = f'<a class="btn btn-outline btn-block" href="{reverse("portal:case-list")}">'
+    assert link + "我的全部诉求</a>" in section
+    assert len([q for q in queries.captured_queries if "cases_case" in q["sql"]]) == 1
+
+
+def test_the_home_page_leads_to_all_requests_only_when_some_are_not_shown(
+    worker, hardship, worker_client
+):
+    html = _page(worker_client, reverse("portal:home"))
+    assert "open-title" not in html  # none open: no empty section
+    _open_requests(worker, hardship, 3)
+    html = _page(worker_client, reverse("portal:home"))
+    assert "未办结的诉求" in html and "我的全部诉求" not in html

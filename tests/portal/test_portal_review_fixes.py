@@ -313,7 +313,7 @@ def test_signing_out_of_the_portal_lands_on_the_phone_sign_in(worker, login):
 
 def test_open_requests_on_home_are_whole_row_links(case, worker, login):
     html = login(worker.user).get(reverse("portal:home")).content.decode()
-    assert '<ul class="plain-list link-list mt">' in html
+    assert '<ul class="plain-list link-list">' in html
     row = html.index(f'href="{detail(case)}"')
     assert html.index('class="status', row) < html.index("</a>", row)
 

@@ -62,20 +62,27 @@ def _service_point(worker: Worker) -> Organization | None:
     return Organization.objects.get_parent(org)
 
 
+HOME_OPEN_CASES = 3
+
+
 @worker_required
 def home(request: HttpRequest) -> HttpResponse:
     worker = request.worker
-    open_cases = (
+    still_open = (
         Case.objects.of_worker_user(request.user)
         .open()
         .select_related("category")
         .only("public_id", "reference", "summary", "status", "category__name", "category__name_en")
-    )[:3]
-    return render(
-        request,
-        "portal/home.html",
-        {"worker": worker, "service_point": _service_point(worker), "open_cases": open_cases},
     )
+    # One more than is shown, to know whether to lead to the rest.
+    open_cases = list(still_open[: HOME_OPEN_CASES + 1])
+    context = {
+        "worker": worker,
+        "service_point": _service_point(worker),
+        "open_cases": open_cases[:HOME_OPEN_CASES],
+        "more_open_cases": len(open_cases) > HOME_OPEN_CASES,
+    }
+    return render(request, "portal/home.html", context)
 
 
 @worker_required
