@@ -287,6 +287,9 @@ def test_what_was_typed_survives_a_sign_in_that_ran_out(phone, live_server, peop
     page.context.clear_cookies(name="sessionid")
     page.locator("button[data-once]").click()
     page.wait_for_url("**/portal/login/**")
+    expect(page.locator(".alert-info")).to_have_text(
+        "请先登录，登录后会回到您刚才的页面。您在诉求里已填写的文字会自动填回，照片需要重新选择。"
+    )
     page.fill("input[name=username]", worker.mobile)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")

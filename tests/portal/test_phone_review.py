@@ -201,3 +201,27 @@ def test_the_home_page_leads_to_all_requests_only_when_some_are_not_shown(
     _open_requests(worker, hardship, 3)
     html = _page(worker_client, reverse("portal:home"))
     assert "未办结的诉求" in html and "我的全部诉求" not in html
+
+
+# Sent to the sign-in on the way somewhere ---------------------------------------------------------
+
+
+def test_the_sign_in_says_it_leads_back_when_sent_there_on_the_way(client, case):
+    went_back = "请先登录，登录后会回到您刚才的页面。"
+    draft = "您在诉求里已填写的文字会自动填回，照片需要重新选择。"
+    to_form = client.get(reverse("portal:case-create"), follow=True).content.decode()
+    assert f'<p class="alert alert-info">{went_back}{draft}</p>' in to_form
+    to_case = client.get(reverse("portal:case-detail", args=[case.public_id]), follow=True)
+    html = to_case.content.decode()
+    assert went_back in html and draft not in html
+    # Opening the portal itself, or the sign-in page, is no detour: nothing to say.
+    for url in [reverse("portal:home"), reverse("portal:login")]:
+        html = client.get(url, follow=True).content.decode()
+        assert 'name="password"' in html and went_back not in html
+    english = _page(client, reverse("portal:login") + "?next=/portal/requests/new/", "en")
+    assert "on the page you were on. What you typed into your request comes back" in english
+
+
+def test_a_sign_in_sent_elsewhere_says_nothing_of_going_back(client, db):
+    html = client.get(reverse("portal:login") + "?next=https://example.com/").content.decode()
+    assert "请先登录" not in html

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -104,6 +106,17 @@ class WorkerLoginView(LoginView):
 
     def get_default_redirect_url(self):
         return reverse("portal:home")
+
+    def get_context_data(self, **kwargs):
+        """Sent here on the way to a page (a sign-in that ran out while a form was open, an old
+        link): the page says that signing in leads back to it, and, for the request form, that
+        what was typed comes back (portal.js keeps it in the tab)."""
+        context = super().get_context_data(**kwargs)
+        going_to = urlsplit(context.get(self.redirect_field_name) or "").path
+        home = reverse("portal:home")
+        context["going_back"] = going_to.startswith(home) and going_to != home
+        context["draft_kept"] = going_to == reverse("portal:case-create")
+        return context
 
 
 login = login_not_required(LoginView.as_view())
