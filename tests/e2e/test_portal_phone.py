@@ -430,3 +430,40 @@ def test_text_over_a_fields_limit_is_kept_and_counted_not_cut_off(phone, live_se
     page.wait_for_url("**/portal/requests/*-*/")
     assert len(Case.objects.get(worker=worker).description) == 2000
     assert page.errors == []
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_worker_opening_the_bare_address_on_a_phone_sees_their_way_in_first(
+    chromium, live_server, transactional_db, language
+):
+    """ "/" leads to the staff sign-in; on a phone a full-width button to the workers' sign-in
+    comes right under its title, and its fields are thumb-sized. On a desktop the staff's page
+    keeps its one line for workers at the bottom."""
+    context = chromium.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.url.endswith("/accounts/login/")
+    entry = page.locator("a.worker-entry")
+    expect(entry).to_be_visible()
+    said = {"zh-hans": "职工请点此登录", "en": "Workers: sign in here"}[language]
+    expect(entry).to_have_text(said)
+    box = entry.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 300
+    assert box["y"] < page.locator("input[name=username]").bounding_box()["y"]
+    targets = page.locator("main input:not([type=hidden]), main a, main button").all()
+    for target in [t for t in targets if t.is_visible()]:
+        assert target.bounding_box()["height"] >= 44, target.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") == 375
+    entry.click()
+    page.wait_for_url("**/portal/login/")
+    context.close()
+
+    desktop = chromium.new_context(viewport={"width": 1366, "height": 900})
+    page = desktop.new_page()
+    page.goto(live_server.url + "/")
+    expect(page.locator("a.worker-entry")).to_be_hidden()
+    expect(page.get_by_role("link", name="在手机上登录")).to_be_visible()
+    desktop.close()

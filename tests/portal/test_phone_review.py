@@ -225,3 +225,15 @@ def test_the_sign_in_says_it_leads_back_when_sent_there_on_the_way(client, case)
 def test_a_sign_in_sent_elsewhere_says_nothing_of_going_back(client, db):
     html = client.get(reverse("portal:login") + "?next=https://example.com/").content.decode()
     assert "请先登录" not in html
+
+
+# The bare address on a phone -----------------------------------------------------------------
+
+
+def test_the_bare_address_still_opens_the_staff_sign_in_with_the_workers_way_first(client, db):
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [(reverse("accounts:login"), 302)]
+    html = response.content.decode()
+    entry = f'<a class="btn worker-entry d-sm-none mb-3" href="{reverse("portal:login")}">'
+    assert entry + "职工请点此登录</a>" in html
+    assert html.index(entry) < html.index('<form method="post"')
