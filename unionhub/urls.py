@@ -8,6 +8,8 @@ from unionhub.funds import views as funds_views
 
 admin.site.site_header = "unionhub"
 
+handler403 = "unionhub.core.views.permission_denied"
+
 urlpatterns = [
     path("", account_views.root, name="root"),
     path("accounts/", include("unionhub.accounts.urls")),

@@ -4,9 +4,11 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 
+from tests.factories import UserFactory
 
-def test_a_worker_opening_the_staff_desk_gets_a_translated_403(tree, worker, login):
-    response = login(worker.user).get(reverse("cases:case-list"))
+
+def test_someone_without_a_role_opening_the_staff_desk_gets_a_translated_403(tree, login):
+    response = login(UserFactory(username="nobody")).get(reverse("cases:case-list"))
     assert response.status_code == 403
     page = response.content.decode()
     assert "此页面不对您开放" in page

@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from tests.funds.conftest import make_fund
 from unionhub.cases import services
 from unionhub.cases.models import ServiceCategory
 from unionhub.core.forms import UPLOAD_END
+from unionhub.core.views import permission_denied
 from unionhub.funds import services as fund_services
 from unionhub.notifications.services import notify
 from unionhub.orgs.models import Membership
@@ -237,3 +239,28 @@ def test_the_bare_address_still_opens_the_staff_sign_in_with_the_workers_way_fir
     entry = f'<a class="btn worker-entry d-sm-none mb-3" href="{reverse("portal:login")}">'
     assert entry + "职工请点此登录</a>" in html
     assert html.index(entry) < html.index('<form method="post"')
+
+
+# A worker on a staff page ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["cases:case-list", "core:dashboard", "workers:worker-list"])
+def test_a_worker_on_a_staff_page_is_told_in_their_words_and_led_home(worker_client, name):
+    response = worker_client.get(reverse(name))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "这是工会工作人员使用的页面" in html
+    assert "您的诉求、消息和收到的帮扶都在“我的工会”里。" in html
+    home = reverse("portal:home")
+    assert f'<a class="btn btn-primary btn-block" href="{home}">进入我的工会</a>' in html
+    assert "角色" not in html and "管理员" not in html
+
+
+def test_staff_who_are_also_workers_get_the_staff_refusal(tree, worker, rf):
+    Membership.objects.create(
+        user=worker.user, organization=tree.union_a, role=Membership.Role.FUND_AUDITOR
+    )
+    request = rf.get("/funds/payments/")
+    request.user = worker.user
+    html = permission_denied(request, PermissionDenied()).content.decode()
+    assert "此页面不对您开放" in html and "进入我的工会" not in html

@@ -132,6 +132,23 @@ def _upload_cut_short_response(request: HttpRequest) -> HttpResponse:
     )
 
 
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler403``. A worker who opened a staff page (a link passed on, an address typed from
+    a poster) is told, in a worker's words, that it is for union staff, with a way to their own
+    pages; the staff's page speaks of roles and administrators, which mean nothing to them."""
+    from django.views import defaults
+
+    user = getattr(request, "user", None)
+    if (
+        user is not None
+        and user.is_authenticated
+        and hasattr(user, "worker_profile")
+        and not access_for(user).is_staff_member
+    ):
+        return render(request, "errors/403_worker.html", status=403)
+    return defaults.permission_denied(request, exception)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: a form sent from a page open too long. The page says what to do and
     has a button back to where the form was."""
