@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import build_tree, staff
 from tests.factories import PASSWORD, UserFactory, WorkerFactory
@@ -32,7 +33,7 @@ def story(transactional_db):
     services.donation_record(
         actor=chair, fund=fund, donor_kind="person", donor_name="许国华",
         amount=Decimal("500000.00"), channel="bank_transfer",
-        received_on=__import__("datetime").date.today(), idempotency_key="founder",
+        received_on=timezone.localdate(), idempotency_key="founder",
     )  # fmt: skip
     case = case_services.case_submit(
         actor=chair, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
@@ -144,7 +145,7 @@ def test_a_fund_review_reads_on_a_phone_without_scrolling_sideways(
         disbursement=disbursement,
         idempotency_key="pay-fire",
     )
-    today = datetime.date.today()
+    today = timezone.localdate()
     review = services.audit_open(
         actor=auditor, fund=fund, period_start=today, period_end=today, share="1", seed=7
     )
@@ -295,7 +296,7 @@ def test_a_long_unbroken_rectification_wraps_on_the_printed_review_report(
         payment_reference="SJ-0001", actor=chair, disbursement=disbursement,
         idempotency_key="pay-long",
     )  # fmt: skip
-    today = datetime.date.today()
+    today = timezone.localdate()
     review = services.audit_open(
         actor=auditor, fund=fund, period_start=today, period_end=today, share="1", seed=7
     )

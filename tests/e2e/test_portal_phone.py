@@ -5,12 +5,12 @@ Like tests/e2e, nothing is downloaded: the page may only talk to the live server
 
 from __future__ import annotations
 
-import datetime
 import io
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -152,7 +152,7 @@ def test_a_link_pasted_into_a_summary_keeps_every_list_inside_the_phone(
         donor_name="无锡伟达五金有限公司",
         amount=Decimal("5000.00"),
         channel="bank_transfer",
-        received_on=datetime.date.today(),
+        received_on=timezone.localdate(),
         idempotency_key=str(uuid.uuid4()),
     )
     fund_services.disbursement_request(

@@ -96,7 +96,7 @@ def donate(chair):
             "donor_name": "无锡伟达五金有限公司",
             "amount": amount,
             "channel": "bank_transfer",
-            "received_on": datetime.date.today(),
+            "received_on": timezone.localdate(),
             "idempotency_key": key(),
         }
         values.update(extra)

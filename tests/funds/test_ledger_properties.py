@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -252,7 +253,7 @@ class LedgerMachine(RuleBasedStateMachine):
         """A donation, booked for today or (found late in a bank statement) an earlier day."""
         fund = self.fund(index)
         donation_key = key()
-        received_on = datetime.date.today() - datetime.timedelta(days=days_late)
+        received_on = timezone.localdate() - datetime.timedelta(days=days_late)
         donation = services.donation_record(
             actor=self.people.chair,
             fund=fund,

@@ -33,7 +33,7 @@ def balance(fund) -> Decimal:
 
 def test_a_donation_is_booked_with_a_receipt_and_an_entry(fund, donate, chair):
     donation = donate(fund, "100000.00", donor_kind="person", donor_name="许国华")
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     assert donation.receipt_number == f"WD-FZ-{year}-000001"
     assert balance(fund) == Decimal("100000.00")
     entry = LedgerEntry.objects.get(donation=donation)
@@ -1023,7 +1023,7 @@ def test_sums_of_money_are_exact_on_every_database(fund, donate):
     total = LedgerEntry.objects.filter(fund=fund).aggregate(s=MoneySum("amount"))["s"]
     assert total == Decimal("1.01") and total.as_tuple().exponent == -2
     assert LedgerEntry.objects.filter(pk=0).aggregate(s=MoneySum("amount"))["s"] is None
-    today = datetime.date.today()
+    today = timezone.localdate()
     report = services.statement(fund, today.replace(day=1), today)
     assert report["total_in"] == report["closing"] == Decimal("1.01")
     fund.refresh_from_db()
@@ -1160,7 +1160,7 @@ def test_an_advance_sent_twice_is_paid_once_and_its_key_cannot_pay_another(
         {"donor_kind": "person"},
         {"donor_kind": "anonymous"},
         {"channel": "cash"},
-        {"received_on": datetime.date.today() - datetime.timedelta(days=1)},
+        {"received_on": timezone.localdate() - datetime.timedelta(days=1)},
         {"collection": "2026年“送温暖”募捐"},
         {"note": "现金"},
     ],
