@@ -8,13 +8,18 @@ class CasesConfig(AppConfig):
     verbose_name = _("Worker requests")
 
     def ready(self) -> None:
-        from unionhub.cases.models import Case
+        from unionhub.cases.models import Case, describe_plan
         from unionhub.cases.timeline import case_events
-        from unionhub.core.audit import register_actions, register_value_labels
+        from unionhub.core.audit import (
+            register_actions,
+            register_field_display,
+            register_value_labels,
+        )
         from unionhub.core.timeline import register_source
 
         register_source(case_events)
         register_value_labels("cases.case.", dict(Case.Status.choices))
+        register_field_display("cases.servicecategory", "followup_plan", describe_plan)
 
         register_actions(
             {

@@ -755,6 +755,17 @@ class CategoryForm(StyledForm):
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000)
     is_active = forms.BooleanField(label=_("In use"), required=False)
 
+    def clean(self):
+        """Said here as well as by the service, so that it shows with the plan's mistakes."""
+        data = super().clean()
+        response, resolution = data.get("response_sla_hours"), data.get("resolution_sla_hours")
+        if response and resolution and resolution < response:
+            self.add_error(
+                "resolution_sla_hours",
+                _("The time to resolve cannot be shorter than the time to respond."),
+            )
+        return data
+
 
 class PlanStepForm(StyledForm):
     kind = forms.ChoiceField(
@@ -768,18 +779,44 @@ class PlanStepForm(StyledForm):
     )
     until = forms.IntegerField(label=_("Until day"), required=False, min_value=0, max_value=730)
 
+    def clean(self):
+        """A row is empty (left out), or a whole step: a kind and a day, and, if it repeats, how
+        often and a last day after the first. Anything in between is said on its row, never
+        guessed: a repeating visit saved as one visit is a worker nobody goes back to."""
+        data = super().clean()
+        kind, day = data.get("kind"), data.get("day")
+        every, until = data.get("every"), data.get("until")
+        typed = any(data.get(name) is not None for name in ("day", "every", "until"))
+        typed = typed or any(name in self.errors for name in ("day", "every", "until"))
+        if not kind and typed:
+            self.add_error("kind", _("Choose a visit or a call for this step, or clear the row."))
+        if kind and day is None and "day" not in self.errors:
+            self.add_error("day", _("Enter the day of this step (0 is the day of acceptance)."))
+        if every and "until" not in self.errors:
+            if until is None:
+                self.add_error("until", _("Enter the last day it repeats until."))
+            elif day is not None and until <= day:
+                self.add_error(
+                    "until",
+                    _("The last day must come after the first (day %(day)d).") % {"day": day},
+                )
+        if until is not None and not every and "every" not in self.errors:
+            self.add_error("every", _("Enter how often it repeats, or clear the last day."))
+        return data
+
 
 PlanFormSet = formset_factory(PlanStepForm, extra=3, max_num=12, can_delete=True)
 
 
 def plan_from_formset(formset) -> list[dict]:
+    """The steps of a valid formset (each row checked by ``PlanStepForm.clean``)."""
     steps = []
     for data in formset.cleaned_data:
-        if not data or data.get("DELETE") or not data.get("kind") or data.get("day") is None:
+        if not data or data.get("DELETE") or not data.get("kind"):
             continue
         step = {"kind": data["kind"], "day": data["day"]}
         if data.get("every"):
             step["every"] = data["every"]
-            step["until"] = data.get("until") or data["day"]
+            step["until"] = data["until"]
         steps.append(step)
     return steps

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime
 import uuid
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from unionhub.core.models import AppendOnlyModel, RedactableQuerySet
@@ -52,6 +53,38 @@ class ServiceCategory(models.Model):
         """The name in the active language."""
         language = (get_language() or "zh-hans").lower()
         return self.name_en if language.startswith("en") and self.name_en else self.name
+
+    @property
+    def plan_text(self) -> str:
+        """The standard follow-up plan in words, in the active language."""
+        return describe_plan(self.followup_plan)
+
+
+def describe_plan(plan) -> str:
+    """A follow-up plan as people read it: "第14天电话回访；第0天探望，此后每30天一次，至第360天"
+    ("call on day 14; visit on day 0, then every 30 days to day 360"). Empty for no plan; a
+    value that is no plan at all is shown as it is stored."""
+    if isinstance(plan, str) and plan.startswith("["):
+        # How the audit log kept a plan before it kept JSON: Python's text of the list.
+        try:
+            plan = ast.literal_eval(plan)
+        except (ValueError, SyntaxError):
+            return plan
+    if not plan:
+        return ""
+    if not isinstance(plan, list) or not all(isinstance(step, dict) for step in plan):
+        return str(plan)
+    steps = []
+    for step in plan:
+        kind = gettext("visit") if step.get("kind") == "visit" else gettext("call")
+        text = gettext("%(kind)s on day %(day)s") % {"kind": kind, "day": step.get("day", "?")}
+        if step.get("every"):
+            text += gettext(", then every %(every)s days to day %(until)s") % {
+                "every": step["every"],
+                "until": step.get("until", step.get("day", "?")),
+            }
+        steps.append(text)
+    return pgettext("list of steps", "; ").join(steps)
 
 
 class CaseQuerySet(models.QuerySet):

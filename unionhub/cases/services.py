@@ -1505,6 +1505,17 @@ def validate_plan(plan) -> list[dict]:
                 _("A step is a visit or a call between day 0 and day 730."),
                 field="followup_plan",
             )
+        if every and ("until" not in step or until <= day):
+            # Without a later last day a "repeating" step is one contact: say so, never guess.
+            raise DomainError(
+                _(
+                    "A step that repeats needs the day it repeats until, later than the day it "
+                    "starts (day %(day)d)."
+                )
+                % {"day": day},
+                field="followup_plan",
+                code="plan_repeat_without_end",
+            )
         step_clean = {"kind": kind, "day": day}
         if every:
             step_clean.update({"every": every, "until": until})

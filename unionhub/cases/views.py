@@ -851,7 +851,9 @@ def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(category, name) for name in services.CATEGORY_FIELDS}
     form = CategoryForm(request.POST or None, initial=initial)
     plan = PlanFormSet(request.POST or None, initial=category.followup_plan, prefix="plan")
-    if request.method == "POST" and form.is_valid() and plan.is_valid():
+    # Both checked whatever either says: every mistake on the page is shown at once.
+    valid = [form.is_valid(), plan.is_valid()]
+    if request.method == "POST" and all(valid):
         try:
             services.category_update(
                 actor=request.user,

@@ -7,6 +7,7 @@ stored; ``describe()`` turns an action code into a translated sentence for the p
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -215,6 +216,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, str | int | bool) or value is None:
         return value
+    if isinstance(value, list | dict):  # a JSON field's value stays JSON, to be read back
+        return json.loads(json.dumps(value, default=str))
     return str(value)
 
 
@@ -226,9 +229,19 @@ def _organization_of(target):
     return getattr(target, "organization", None)
 
 
+# "app_label.model" and field name → how its stored value reads (a JSON list, say, that would
+# otherwise show as Python text). Apps add theirs with ``register_field_display``.
+_FIELD_DISPLAY: dict[tuple[str, str], Callable[[Any], str]] = {}
+
+
+def register_field_display(model: str, field: str, show: Callable[[Any], str]) -> None:
+    _FIELD_DISPLAY[(model.lower(), field)] = show
+
+
 def describe_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     """``data["changes"]`` as (field label, old, new) in the active language: field names become
-    their verbose names and choice values their labels."""
+    their verbose names, choice values their labels, and values with a registered display read
+    as it says."""
     changes = entry.data.get("changes") if isinstance(entry.data, dict) else None
     if not isinstance(changes, dict):
         return []
@@ -245,6 +258,10 @@ def describe_changes(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
                 label = str(getattr(field, "verbose_name", name))
                 choices = {str(k): str(v) for k, v in (getattr(field, "choices", None) or [])}
         old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        show = _FIELD_DISPLAY.get((model._meta.label_lower, name)) if model is not None else None
+        if show is not None:
+            rows.append((label, show(old), show(new)))
+            continue
         rows.append((label, choices.get(str(old), old), choices.get(str(new), new)))
     return rows
 
