@@ -344,3 +344,41 @@ def test_a_request_sent_again_after_it_was_referred_away_answers_where_it_went(
     assert again.status_code == 200
     assert again.json() == {"id": str(case.public_id), "status": "referred"}
     assert Case.objects.count() == 1
+
+
+def test_the_api_sends_a_referred_request_back_unaccepted(tree, officer, outsider, case, login):
+    services.case_refer(
+        actor=officer, case=case, organization=tree.station_b, reason="职工已调往堰桥工作"
+    )
+    url = reverse("api:case-send-back", args=[case.public_id])
+    assert (
+        login(officer).post(url, {"reason": "x"}, content_type="application/json").status_code
+        == 404
+    )
+    client = login(outsider)
+    assert client.post(url, {}, content_type="application/json").status_code == 400
+    response = client.post(url, {"reason": "仍在原单位工作"}, content_type="application/json")
+    assert response.json() == {"id": str(case.public_id), "status": "referred"}
+    case.refresh_from_db()
+    assert (case.status, case.organization, case.accepted_at) == ("referred", tree.union_a, None)
+    # Station B sent it here, so from here it may go back to station B: the last to hand it on.
+    again = login(officer).post(url, {"reason": "请堰桥核实"}, content_type="application/json")
+    assert again.status_code == 200
+    case.refresh_from_db()
+    assert case.organization == tree.station_b
+
+
+def test_the_api_passes_a_referred_request_on_without_accepting_it(
+    tree, officer, outsider, case, login
+):
+    services.case_refer(
+        actor=officer, case=case, organization=tree.station_b, reason="职工已调往堰桥工作"
+    )
+    response = login(outsider).post(
+        reverse("api:case-refer", args=[case.public_id]),
+        {"organization": tree.district.pk, "reason": "需区总工会统筹"},
+        content_type="application/json",
+    )
+    assert response.json() == {"id": str(case.public_id), "status": "referred"}
+    case.refresh_from_db()
+    assert (case.organization, case.accepted_at) == (tree.district, None)

@@ -699,3 +699,33 @@ def test_the_referred_on_list_makes_the_same_number_of_queries_as_rows_grow(
     assert len(response.context["page"]) == 25
     # session, user, memberships, bounded count, the page of requests
     assert len(large) == len(small) <= 6, [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_the_station_a_request_was_referred_to_can_send_it_back_from_the_page(
+    tree, officer, outsider, case, login
+):
+    from django.contrib.messages import get_messages
+
+    services.case_refer(
+        actor=officer, case=case, organization=tree.station_b, reason="职工已调往堰桥工作"
+    )
+    client = login(outsider)
+    detail = reverse("cases:case-detail", args=[case.public_id])
+    html = client.get(detail).content.decode()
+    assert "退回无锡伟达五金有限公司工会" in html and "整体转办" in html
+    empty = client.post(reverse("cases:case-action", args=[case.public_id, "send_back"]), {})
+    assert empty.status_code == 400
+    assert empty.context["send_back_form"].errors["reason"] == ["请填写理由。"]
+    response = client.post(
+        reverse("cases:case-action", args=[case.public_id, "send_back"]),
+        {"reason": "该职工仍在伟达五金工作"},
+    )
+    assert response.status_code == 302
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said == ["诉求已退回无锡伟达五金有限公司工会。"]
+    case.refresh_from_db()
+    assert (case.status, case.organization) == ("referred", tree.union_a)
+    # Station B now follows it, read only; station A has it back, marked as sent back.
+    assert client.get(detail).templates[0].name == "cases/case_referred_out.html"
+    back = login(officer).get(detail).content.decode()
+    assert "已退回" in back and "该职工仍在伟达五金工作" in back

@@ -25,6 +25,9 @@ def run(action: str, case, actor, **extra):
         "refer": lambda: services.case_refer(
             actor=actor, case=case, organization=extra["target"], reason="需要区总工会处理"
         ),
+        "send_back": lambda: services.case_send_back(
+            actor=actor, case=case, reason="不属于本组织职责范围"
+        ),
         "resolve": lambda: services.case_resolve(actor=actor, case=case, resolution="已发放补助"),
         "close": lambda: services.case_close(actor=actor, case=case),
         "reject": lambda: services.case_reject(actor=actor, case=case, reason="不符合条件"),
@@ -399,3 +402,139 @@ def test_free_text_has_a_bound_and_too_long_changes_nothing(tree, case, officer,
     )
     assert response.status_code == 400
     assert not case.events.filter(kind="note").exists()
+
+
+# A request referred as a whole waits at the organisation it went to; there it may be passed on, or
+# sent back to the organisation that referred it, without anyone accepting it first.
+
+
+@pytest.fixture
+def referred_to_b(tree, case, officer):
+    """``case`` (union A's) referred by station A's officer to station B, unaccepted."""
+    return services.case_refer(
+        actor=officer, case=case, organization=tree.station_b, reason="职工已调往堰桥工作"
+    )
+
+
+def test_the_receiving_station_is_offered_to_pass_it_on_or_send_it_back(
+    tree, referred_to_b, outsider, officer, viewer
+):
+    offered = services.allowed_actions(referred_to_b, outsider)
+    assert {"accept", "reject", "refer", "send_back"} <= set(offered)
+    assert services.referred_by(referred_to_b) == tree.union_a
+    # The station that referred it out of its scope, and read-only roles, may do neither.
+    reader = staff(tree.station_b, Membership.Role.FUND_AUDITOR)
+    for someone in (officer, viewer, reader):
+        assert not {"refer", "send_back"} & set(services.allowed_actions(referred_to_b, someone))
+
+
+def test_sending_back_returns_the_request_unaccepted_to_the_organisation_that_referred_it(
+    tree, referred_to_b, outsider, officer, worker
+):
+    from unionhub.notifications.models import Notification
+
+    chair = staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, full_name="钱卫东")
+    before = timezone.now()
+    case = services.case_send_back(
+        actor=outsider, case=referred_to_b, reason="该职工仍在伟达五金工作，请原单位工会办理"
+    )
+    assert case.status == Status.REFERRED
+    assert case.accepted_at is None
+    assert (case.organization, case.owner_path) == (tree.union_a, tree.union_a.path)
+    assert case.referred_from_path == tree.station_b.path
+    assert case.assignee is None
+    assert case.sla_due_at == case.response_due_at >= before
+    event = case.events.filter(kind=CaseEvent.Kind.STATUS).last()
+    assert (event.from_status, event.to_status, event.actor) == ("referred", "referred", outsider)
+    assert event.data["sent_back"] is True
+    assert event.body == "该职工仍在伟达五金工作，请原单位工会办理"
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert event.public_text == "您的诉求已退回无锡伟达五金有限公司工会。"
+    entry = AuditEntry.objects.get(action="cases.case.send_back", target_id=str(case.pk))
+    assert (entry.actor, entry.data["from"], entry.data["to"]) == (outsider, "referred", "referred")
+    told = Notification.objects.get(recipient=chair, kind="case_referred")
+    assert told.title == f"堰桥街道产改指导站将诉求{case.reference}退回给您：{case.summary}"
+    assert "请原单位工会办理" in told.body
+    assert Notification.objects.filter(recipient=worker.user, kind="case_update").exists()
+    # Back home: station A sees it again and takes it on; station B follows it, read only.
+    assert Case.objects.visible_to(officer).filter(pk=case.pk).exists()
+    assert Case.objects.referred_out_by(outsider).filter(pk=case.pk).exists()
+    assert services.case_accept(actor=officer, case=case).status == Status.ACCEPTED
+
+
+def test_passing_a_referred_request_on_does_not_accept_it(
+    tree, referred_to_b, outsider, district_admin, worker
+):
+    from unionhub.notifications.models import Notification
+
+    case = services.case_refer(
+        actor=outsider, case=referred_to_b, organization=tree.district, reason="需区总工会统筹"
+    )
+    assert (case.status, case.organization, case.accepted_at) == ("referred", tree.district, None)
+    assert case.referred_from_path == tree.station_b.path
+    event = case.events.filter(kind=CaseEvent.Kind.STATUS).last()
+    assert (event.from_status, event.to_status) == ("referred", "referred")
+    assert not case.events.filter(to_status=Status.ACCEPTED).exists()
+    titles = Notification.objects.filter(recipient=worker.user).values_list("title", flat=True)
+    assert not [title for title in titles if "受理" in title]
+    # At the district it may go back to station B, which referred it there.
+    assert services.referred_by(case) == tree.station_b
+    case = services.case_send_back(actor=district_admin, case=case, reason="请堰桥先行核实")
+    assert case.organization == tree.station_b
+
+
+@pytest.mark.parametrize("who", ["referring_officer", "fund_auditor", "worker", "stranger"])
+def test_only_the_receiving_organisations_handlers_may_send_it_back_or_pass_it_on(
+    tree, referred_to_b, officer, worker, who
+):
+    actor = {
+        "referring_officer": lambda: officer,  # referred it out of their scope
+        "fund_auditor": lambda: staff(tree.station_b, Membership.Role.FUND_AUDITOR),
+        "worker": lambda: worker.user,
+        "stranger": lambda: staff(tree.street_a, Membership.Role.STATION_STAFF),
+    }[who]()
+    with pytest.raises(PermissionDenied):
+        services.case_send_back(actor=actor, case=referred_to_b, reason="x")
+    with pytest.raises(PermissionDenied):
+        services.case_refer(actor=actor, case=referred_to_b, organization=tree.district, reason="x")
+    case = Case.objects.get(pk=referred_to_b.pk)
+    assert (case.status, case.organization) == ("referred", tree.station_b)
+
+
+def test_sending_back_needs_a_reason_and_an_organisation_to_go_to(tree, referred_to_b, outsider):
+    with pytest.raises(DomainError) as refused:
+        services.case_send_back(actor=outsider, case=referred_to_b, reason=" ")
+    assert refused.value.field == "reason"
+    tree.union_a.is_active = False
+    tree.union_a.save(update_fields=["is_active"])
+    with pytest.raises(Conflict) as refused:
+        services.case_send_back(actor=outsider, case=referred_to_b, reason="不属本站")
+    assert refused.value.code == "nothing_to_send_back"
+    assert "send_back" not in services.allowed_actions(referred_to_b, outsider)
+    assert Case.objects.get(pk=referred_to_b.pk).organization == tree.station_b
+
+
+@pytest.mark.parametrize(
+    "start", [Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.RESOLVED]
+)
+def test_a_request_that_was_never_referred_cannot_be_sent_back(tree, case, officer, worker, start):
+    case = bring_to(start, case, officer, worker, target=tree.district)
+    with pytest.raises(Conflict):
+        services.case_send_back(actor=officer, case=case, reason="x")
+    assert "send_back" not in services.allowed_actions(case, officer)
+
+
+def test_a_request_accepted_after_a_referral_cannot_be_sent_back(tree, referred_to_b, outsider):
+    case = services.case_accept(actor=outsider, case=referred_to_b)
+    with pytest.raises(Conflict) as refused:
+        services.case_send_back(actor=outsider, case=case, reason="x")
+    assert refused.value.code == "invalid_transition"
+    # Refer it on instead, as any request being handled may be.
+    assert (
+        services.case_refer(
+            actor=outsider, case=case, organization=tree.station_a, reason="请原指导站办理"
+        ).organization
+        == tree.station_a
+    )

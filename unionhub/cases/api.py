@@ -280,6 +280,10 @@ class ReferSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class SendBackSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why: the organisation that referred it reads it.")
+
+
 class ReferPartSerializer(ReferSerializer):
     summary = serializers.CharField(max_length=100, required=False, default="")
 
@@ -613,6 +617,26 @@ class CaseViewSet(viewsets.GenericViewSet):
             lambda c, v: services.case_refer(
                 actor=request.user, case=c, organization=self._target(c, v), reason=v["reason"]
             ),
+        )
+
+    @extend_schema(
+        request=SendBackSerializer,
+        responses=OpenApiResponse(
+            {"oneOf": [{"$ref": "#/components/schemas/CaseDetail"}, REFERRED_AWAY]},
+            description=(
+                "A request referred to the caller's organisation goes back, unaccepted, to the "
+                "organisation that referred it (409 `nothing_to_send_back` when there is none). "
+                "The answer is the request as it stands; or, when it left the caller's "
+                "organisations, only its id and status (`referred`)."
+            ),
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, id=None):
+        return self._act(
+            request,
+            SendBackSerializer,
+            lambda c, v: services.case_send_back(actor=request.user, case=c, reason=v["reason"]),
         )
 
     @extend_schema(

@@ -27,6 +27,7 @@ class CasesConfig(AppConfig):
                 "cases.case.accept": _("accepted the request"),
                 "cases.case.start": _("started work on the request"),
                 "cases.case.refer": _("referred the request"),
+                "cases.case.send_back": _("sent the request back"),
                 "cases.case.resolve": _("resolved the request"),
                 "cases.case.close": _("closed the request"),
                 "cases.case.reject": _("rejected the request"),

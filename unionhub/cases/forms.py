@@ -564,6 +564,17 @@ class ReasonForm(StyledForm):
     )
 
 
+class SendBackForm(ReasonForm):
+    """Sending a referred request back to the organisation that referred it."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("The organisation that referred it reads this reason; the worker does not."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the reason.")},
+    )
+
+
 class RejectForm(ReasonForm):
     """Turning a request down: the reason goes to the worker word for word."""
 

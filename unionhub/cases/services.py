@@ -57,7 +57,14 @@ LEAD_ROLES = (
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "accept": (frozenset({Status.SUBMITTED, Status.REFERRED}), Status.ACCEPTED),
     "start": (frozenset({Status.ACCEPTED}), Status.IN_PROGRESS),
-    "refer": (frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS}), Status.REFERRED),
+    # A request waiting at the organisation it was referred to may be passed on from there, or
+    # sent back to the one that referred it, without being accepted first (the worker would be
+    # told it was taken on).
+    "refer": (
+        frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS, Status.REFERRED}),
+        Status.REFERRED,
+    ),
+    "send_back": (frozenset({Status.REFERRED}), Status.REFERRED),
     "resolve": (frozenset({Status.ACCEPTED, Status.IN_PROGRESS}), Status.RESOLVED),
     "close": (frozenset({Status.RESOLVED}), Status.CLOSED),
     "reject": (frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.REFERRED}), Status.REJECTED),
@@ -81,8 +88,8 @@ ACTIVITIES: dict[str, frozenset[str]] = {
 # Who may take each action: staff who handle cases over the owning organisation, the worker whose
 # request it is, or both.
 STAFF_ACTIONS = {
-    "accept", "start", "refer", "resolve", "close", "reject", "reopen", "assign", "note", "call",
-    "visit", "refer_part", "attach", "schedule_followup",
+    "accept", "start", "refer", "send_back", "resolve", "close", "reject", "reopen", "assign",
+    "note", "call", "visit", "refer_part", "attach", "schedule_followup",
 }  # fmt: skip
 WORKER_ACTIONS = {"withdraw", "reopen", "rate", "attach", "add_info"}
 
@@ -93,6 +100,7 @@ PUBLIC_MESSAGES = {
     Status.ACCEPTED: gettext_noop("Your request has been accepted and is being handled."),
     Status.IN_PROGRESS: gettext_noop("Staff are working on your request."),
     Status.REFERRED: gettext_noop("Your request has been passed to %(organization)s."),
+    "sent_back": gettext_noop("Your request has been passed back to %(organization)s."),
     Status.RESOLVED: gettext_noop("Your request has been resolved. Please rate our service."),
     Status.CLOSED: gettext_noop("Your request is closed."),
     Status.REJECTED: gettext_noop("Your request could not be taken on: %(reason)s"),
@@ -147,7 +155,12 @@ def _check(case: Case, actor, action: str) -> None:
             code="erased",
         )
     allowed = TRANSITIONS[action][0] if action in TRANSITIONS else ACTIVITIES[action]
-    if action in TRANSITIONS and case.status == TRANSITIONS[action][1] and action != "reopen":
+    if (
+        action in TRANSITIONS
+        and case.status == TRANSITIONS[action][1]
+        and case.status not in allowed
+        and action != "reopen"
+    ):
         # Sent twice (a second tap, another tab): say it is done rather than that it cannot be.
         raise Conflict(
             _("This request is %(status)s already.") % {"status": case.get_status_display()},
@@ -169,12 +182,29 @@ def _check(case: Case, actor, action: str) -> None:
             )
     if action == "rate" and case.rating is not None:
         raise Conflict(_("You have already rated this request."), code="already_rated")
+    if action == "send_back" and referred_by(case) is None:
+        raise Conflict(
+            _(
+                "No other organisation referred this request here: there is none to send it "
+                "back to."
+            ),
+            code="nothing_to_send_back",
+        )
+
+
+def referred_by(case: Case) -> Organization | None:
+    """The organisation that referred ``case`` as a whole to its owner (where "send back" takes
+    it), while it is still active."""
+    if not case.referred_from_path or case.referred_from_path == case.owner_path:
+        return None
+    return Organization.objects.filter(path=case.referred_from_path, is_active=True).first()
 
 
 ACTION_LABELS = {
     "accept": gettext_lazy("accepted"),
     "start": gettext_lazy("started"),
     "refer": gettext_lazy("referred"),
+    "send_back": gettext_lazy("sent back"),
     "resolve": gettext_lazy("resolved"),
     "close": gettext_lazy("closed"),
     "reject": gettext_lazy("rejected"),
@@ -1156,24 +1186,7 @@ def case_refer(*, actor, case: Case, organization: Organization, reason: str) ->
     _check(case, actor, "refer")
     target = _referral_target(case, organization)
     reason = _text(reason, "reason", _("Say why the request is referred."))
-    source = case.organization
-    _move(
-        case,
-        actor,
-        "refer",
-        body=reason,
-        params={"organization": target.name},
-        data={"from": source.pk, "to": target.pk},
-    )
-    now = timezone.now()
-    _keep_miss(case, now)
-    case.organization = target
-    case.owner_path = target.path
-    case.referred_from_path = source.path  # it may follow the request from now on
-    case.assignee = None
-    case.response_due_at = now + _hours(case.category.response_sla_hours)
-    _set_clock(case, start=now, due=case.response_due_at)
-    case.save()
+    _hand_over(case, actor, "refer", target=target, reason=reason)
     _notify_leads(
         target,
         kind="case_referred",
@@ -1185,6 +1198,70 @@ def case_refer(*, actor, case: Case, organization: Organization, reason: str) ->
     _tell_worker(
         case,
         gettext_lazy("Your request %(reference)s was passed to %(organization)s."),
+        params={"organization": target.name},
+    )
+    return case
+
+
+def _hand_over(case: Case, actor, action: str, *, target: Organization, reason: str) -> None:
+    """Give the whole request to ``target``, which must accept it within the category's response
+    time; the one handing it over follows it from now on (read only, once out of its scope)."""
+    source = case.organization
+    _move(
+        case,
+        actor,
+        action,
+        body=reason,
+        params={"organization": target.name},
+        public=PUBLIC_MESSAGES["sent_back"] if action == "send_back" else None,
+        data={"from": source.pk, "to": target.pk, "sent_back": action == "send_back"},
+    )
+    now = timezone.now()
+    _keep_miss(case, now)
+    case.organization = target
+    case.owner_path = target.path
+    case.referred_from_path = source.path  # it may follow the request from now on
+    case.assignee = None
+    case.response_due_at = now + _hours(case.category.response_sla_hours)
+    _set_clock(case, start=now, due=case.response_due_at)
+    case.save()
+
+
+@transaction.atomic
+def case_send_back(*, actor, case: Case, reason: str) -> Case:
+    """Send a request referred to the actor's organisation back to the organisation that referred
+    it, without accepting it (it is not theirs to handle, or it lacks what they need). That
+    organisation owns it again and must accept it within the category's response time; it is
+    told why, and so is the worker that it is back there.
+
+    Raises ``PermissionDenied`` unless the actor handles requests for the owner, ``Conflict``
+    unless the request waits as referred and the organisation that referred it is still active,
+    ``DomainError`` without a reason."""
+    case = _locked(case)
+    _check(case, actor, "send_back")
+    target = referred_by(case)
+    reason = _text(reason, "reason", _("Say why the request is sent back."))
+    source = case.organization
+    _hand_over(case, actor, "send_back", target=target, reason=reason)
+    from django.urls import reverse
+
+    notify(
+        recipients=[u for u in _leads(target) if u.pk != actor.pk],
+        kind="case_referred",  # waits to be taken on again, as a referral does
+        title=gettext_lazy("Request %(reference)s was sent back to you by %(from)s: %(summary)s"),
+        body=gettext_lazy("Reason: %(reason)s"),
+        params={
+            "reference": case.reference,
+            "summary": case.summary,
+            "from": source.name,
+            "reason": reason,
+        },
+        url=reverse("cases:case-detail", args=[case.public_id]),
+        sms=case.urgency == Case.Urgency.EMERGENCY,
+    )
+    _tell_worker(
+        case,
+        gettext_lazy("Your request %(reference)s was passed back to %(organization)s."),
         params={"organization": target.name},
     )
     return case

@@ -40,6 +40,7 @@ from unionhub.cases.forms import (
     RejectForm,
     ResolveForm,
     ScheduleForm,
+    SendBackForm,
     plan_from_formset,
 )
 from unionhub.cases.models import Attachment, Case, CaseEvent, FollowUp, ServiceCategory
@@ -386,6 +387,8 @@ def _detail_context(
         ),
         "actions": actions,
         "reporter_phone": services.reporter_phone_for(case, user),
+        # Where "send back" takes the request: the organisation that referred it here.
+        "send_back_to": services.referred_by(case) if "send_back" in actions else None,
         # The request a part came from is linked only for those who may open it.
         "parent_visible": case.parent_id is not None
         and Case.objects.visible_to(user).filter(pk=case.parent_id).exists(),
@@ -397,6 +400,7 @@ def _detail_context(
             case=case, followups=followups, initial=_followup_initial(request, followups)
         ),
         "refer": lambda: ReferForm(case=case),
+        "send_back": SendBackForm,
         "refer_part": lambda: ReferPartForm(case=case),
         "resolve": ResolveForm,
         "reject": RejectForm,
@@ -486,6 +490,10 @@ def _act(action: str, case: Case, request: HttpRequest):
                 summary=d["summary"],
                 reason=d["reason"],
             ),
+        ),
+        "send_back": (
+            lambda: SendBackForm(post),
+            lambda d: services.case_send_back(actor=user, case=case, reason=d["reason"]),
         ),
         "resolve": (
             lambda: ResolveForm(post),
@@ -619,21 +627,22 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
                 messages.error(request, error)
         form, failed, refused = None, False, True
     if not failed and not refused:
+        handed_over = (
+            _("The request was sent back to %(org)s.")
+            if action == "send_back"
+            else _("The request was referred to %(org)s.")
+        )
         if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
             # Referred out of the user's scope: from now on they follow it, read only.
-            messages.success(
-                request, _("The request was referred to %(org)s.") % {"org": result.organization}
-            )
+            messages.success(request, handed_over % {"org": result.organization})
             follow = reverse("cases:case-detail", args=[case.public_id])
             if request.htmx:
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = follow
                 return response
             return redirect(follow)
-        if action == "refer":  # to an organisation in the user's own scope
-            messages.success(
-                request, _("The request was referred to %(org)s.") % {"org": result.organization}
-            )
+        if action in ("refer", "send_back"):  # to an organisation in the user's own scope
+            messages.success(request, handed_over % {"org": result.organization})
         elif action == "refer_part":
             messages.success(
                 request,
