@@ -538,3 +538,28 @@ def test_a_request_accepted_after_a_referral_cannot_be_sent_back(tree, referred_
         ).organization
         == tree.station_a
     )
+
+
+def test_assigning_one_by_one_or_in_bulk_is_in_the_audit_log(
+    tree, case, submit, officer, district_admin, login
+):
+    from django.urls import reverse
+    from django.utils import translation
+
+    colleague = staff(tree.station_a, Membership.Role.STATION_STAFF, full_name="陶志刚")
+    services.case_assign(actor=officer, case=case, assignee=colleague)
+    other = submit(summary="子女入托困难")
+    services.cases_bulk_assign(actor=officer, cases=[case, other], assignee=officer)
+    entries = AuditEntry.objects.filter(action="cases.case.assign").order_by("id")
+    assert [(e.target_id, e.actor, e.data["to"]) for e in entries] == [
+        (str(case.pk), officer, "陶志刚"),
+        (str(case.pk), officer, "蒋丽华"),
+        (str(other.pk), officer, "蒋丽华"),
+    ]
+    assert entries[1].data["from"] == "陶志刚" and entries[1].data["previous"] == colleague.pk
+    with translation.override("zh-hans"):
+        assert entries[0].description == "指派了诉求"
+        assert entries[0].detail_rows == [("变更", "蒋丽华 → 陶志刚")]  # accepting made it hers
+    audit_log = login(district_admin).get(reverse("core:audit-list"), {"kind": "cases."})
+    page = audit_log.content.decode()
+    assert page.count("指派了诉求") == 3

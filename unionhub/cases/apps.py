@@ -26,6 +26,7 @@ class CasesConfig(AppConfig):
                 "cases.case.submitted": _("opened the request"),
                 "cases.case.accept": _("accepted the request"),
                 "cases.case.start": _("started work on the request"),
+                "cases.case.assign": _("assigned the request"),
                 "cases.case.refer": _("referred the request"),
                 "cases.case.send_back": _("sent the request back"),
                 "cases.case.resolve": _("resolved the request"),

@@ -960,8 +960,25 @@ def case_assign(*, actor, case: Case, assignee) -> Case:
         body=lambda: _("Assigned to %(name)s.") % {"name": assignee.get_full_name()},
         data={"assignee": assignee.pk, "previous": previous.pk if previous else None},
     )
+    audit.record(
+        actor=actor,
+        action="cases.case.assign",
+        target=case,
+        organization=case.organization,
+        data={
+            # Names as they were then (the log reads "— → 尤国平"); ids to follow the people.
+            "from": _person(previous),
+            "to": _person(assignee),
+            "assignee": assignee.pk,
+            "previous": previous.pk if previous else None,
+        },
+    )
     _tell_of_assignment(case, actor=actor, assignee=assignee, previous=previous)
     return case
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 def _tell_of_assignment(case: Case, *, actor, assignee, previous) -> None:
