@@ -729,3 +729,47 @@ def test_the_station_a_request_was_referred_to_can_send_it_back_from_the_page(
     assert client.get(detail).templates[0].name == "cases/case_referred_out.html"
     back = login(officer).get(detail).content.decode()
     assert "已退回" in back and "该职工仍在伟达五金工作" in back
+
+
+def test_bulk_assign_says_in_one_message_whom_it_could_not_give_which_requests_and_why(
+    tree, officer, case, submit, login
+):
+    chair = staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, full_name="尤国平")
+    at_station = [submit(organization=tree.station_a, summary=f"站点诉求{i}") for i in range(2)]
+    closed = submit(summary="已处理")
+    services.case_reject(actor=officer, case=closed, reason="重复申请")
+    ticked = [case, *at_station, closed]
+    response = login(officer).post(
+        reverse("cases:case-bulk-assign"),
+        {"case": [c.public_id for c in ticked], "assignee": chair.pk},
+        follow=True,
+    )
+    assert Case.objects.get(pk=case.pk).assignee == chair
+    assert all(Case.objects.get(pk=c.pk).assignee != chair for c in at_station)
+    told = [str(m) for m in response.context["messages"]]
+    first, second = sorted(c.reference for c in at_station)
+    assert told[0] == (
+        f"已指派 1 件；3 件未指派：尤国平不能办理舜何社区产改指导站的诉求（{first}、{second}）；"
+        f"“不予受理”的诉求不能指派（{closed.reference}）。"
+    )  # grouped by why, in the order of their references
+    assert ": " not in told[0]
+    assert next(iter(response.context["messages"])).level_tag == "warning"
+
+
+def test_bulk_assign_that_assigns_nothing_says_so_in_english_too(
+    tree, officer, submit, login, settings
+):
+    chair = staff(tree.union_a, Membership.Role.ENTERPRISE_CHAIR, full_name="You Guoping")
+    request = submit(organization=tree.station_a)
+    client = login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
+        reverse("cases:case-bulk-assign"),
+        {"case": [request.public_id], "assignee": chair.pk},
+        follow=True,
+    )
+    told = [str(m) for m in response.context["messages"]]
+    assert told == [
+        "1 request not assigned: You Guoping cannot handle requests of 舜何社区产改指导站 "
+        f"({request.reference})."
+    ]

@@ -1035,16 +1035,38 @@ def _tell_of_assignment(case: Case, *, actor, assignee, previous) -> None:
         )
 
 
-def cases_bulk_assign(*, actor, cases, assignee) -> tuple[int, list[str]]:
+@dataclass(frozen=True)
+class AssignRefusal:
+    """A request a bulk assignment left alone, and why: ``code`` is the refusal's
+    (``bad_assignee``: the colleague cannot handle requests of ``organization``;
+    ``not_allowed``: the actor cannot; a wrong status's ``invalid_transition``, with ``status``)
+    and ``message`` what the single assignment would have said."""
+
+    reference: str
+    code: str
+    message: str
+    organization: str
+    status: str
+
+
+def cases_bulk_assign(*, actor, cases, assignee) -> tuple[int, list[AssignRefusal]]:
     """Assign several requests; each is its own transaction. Returns how many were assigned and
-    the references that could not be, with the reason."""
+    those that could not be, each with why."""
     done, refused = 0, []
     for case in cases:
         try:
             case_assign(actor=actor, case=case, assignee=assignee)
         except (DomainError, PermissionDenied) as error:
-            reason = str(error) if isinstance(error, DomainError) else _("not allowed")
-            refused.append(f"{case.reference}: {reason}")
+            case.refresh_from_db(fields=["status", "organization"])
+            refused.append(
+                AssignRefusal(
+                    reference=case.reference,
+                    code=error.code if isinstance(error, DomainError) else "not_allowed",
+                    message=str(error.message) if isinstance(error, DomainError) else "",
+                    organization=case.organization.name,
+                    status=case.get_status_display(),
+                )
+            )
         else:
             done += 1
     return done, refused

@@ -190,6 +190,49 @@ def case_export(request: HttpRequest) -> HttpResponse:
     return queue_xlsx_response(queue_queryset(request, form))
 
 
+def _bulk_assign_refusals(done: int, refused: list, assignee) -> str:
+    """One sentence for what a bulk assignment left alone, grouped by why: "已指派 3 件；2 件
+    未指派：尤国平不能办理钱桥街道舜何社区产改指导站的诉求（HS-2026-001846、HS-2026-001850）。"."""
+    name = assignee.get_full_name() or assignee.get_username()
+    groups: dict[str, list[str]] = {}
+    for refusal in refused:
+        if refusal.code == "bad_assignee":
+            reason = _("%(name)s cannot handle requests of %(organization)s") % {
+                "name": name,
+                "organization": refusal.organization,
+            }
+        elif refusal.code == "not_allowed":
+            reason = _("you do not handle requests of %(organization)s") % {
+                "organization": refusal.organization
+            }
+        elif refusal.code == "invalid_transition":
+            reason = _("a request that is %(status)s cannot be assigned") % {
+                "status": refusal.status
+            }
+        else:
+            reason = refusal.message
+        groups.setdefault(reason, []).append(refusal.reference)
+    reasons = pgettext("list of reasons", "; ").join(
+        _("%(reason)s (%(references)s)")
+        % {"reason": reason, "references": pgettext("list separator", ", ").join(references)}
+        for reason, references in sorted(
+            ((reason, sorted(references)) for reason, references in groups.items()),
+            key=lambda group: group[1][0],
+        )
+    )
+    if not done:
+        return ngettext(
+            "%(count)d request not assigned: %(reasons)s.",
+            "%(count)d requests not assigned: %(reasons)s.",
+            len(refused),
+        ) % {"count": len(refused), "reasons": reasons}
+    return ngettext(
+        "%(done)d assigned; %(count)d request not assigned: %(reasons)s.",
+        "%(done)d assigned; %(count)d requests not assigned: %(reasons)s.",
+        len(refused),
+    ) % {"done": done, "count": len(refused), "reasons": reasons}
+
+
 @staff_required
 @require_POST
 def case_bulk_assign(request: HttpRequest) -> HttpResponse:
@@ -213,7 +256,13 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
         done, refused = services.cases_bulk_assign(
             actor=request.user, cases=cases, assignee=form.cleaned_data["assignee"]
         )
-        if done:
+        if refused:
+            # One message for the lot, saying why each group was left alone.
+            messages.warning(
+                request,
+                _bulk_assign_refusals(done, refused, form.cleaned_data["assignee"]),
+            )
+        elif done:
             messages.success(
                 request,
                 _("%(count)d requests assigned to %(name)s.")
@@ -232,8 +281,6 @@ def case_bulk_assign(request: HttpRequest) -> HttpResponse:
                 )
                 % {"count": accepted},
             )
-        for line in refused:
-            messages.warning(request, line)
     back = request.POST.get("next") or reverse("cases:case-list")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("cases:case-list")
