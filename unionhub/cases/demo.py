@@ -600,6 +600,9 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
         description="企业工会已先行救助，申请区总工会困难职工帮扶资金及员工扶助基金共同救助。",
     )  # fmt: skip
     child.case.parent = h.case
+    # The part carries who reported it, as ``case_refer_part`` writes it.
+    child.case.reporter_name, child.case.reporter_relation = "周国强", "同班组工友"
+    child.case.reporter_phone, child.case.occurred_at = "13961708852", night
     # The lines the referral writes (``case_refer_part``), the references filled in once numbered.
     asked = "申请区总工会困难职工帮扶资金50,000元。"
     first = system_line(lambda: _("Referred from %(reference)s by %(organization)s: %(reason)s")
@@ -609,8 +612,10 @@ def _fire(seeder: CaseSeeder, workers, User) -> list[History]:
         first["body_translations"],
     )
     h.event(night + datetime.timedelta(minutes=115), Kind.REFERRAL, chair,
-            body=lambda: _("Part referred to %(organization)s as %(reference)s: %(reason)s")
-            % {"organization": seeder.district, "reference": "{part}", "reason": asked},
+            body=lambda: _(
+                "Part referred to %(organization)s as %(reference)s (%(summary)s): %(reason)s"
+            ) % {"organization": seeder.district, "reference": "{part}",
+                 "summary": child.case.summary, "reason": asked},
             public=PUBLIC_MESSAGES["part_referred"], params={"organization": seeder.district.name})  # fmt: skip
     morning = night + datetime.timedelta(hours=10, minutes=30)
     seeder.accept(child, morning, district_admin)

@@ -130,13 +130,15 @@ def allowed_actions(case: Case, user) -> list[str]:
     return actions
 
 
-def reporter_phone_for(case: Case, user) -> str:
-    """The number of whoever reported ``case`` (a workmate, a relative: a third party) as
-    ``user`` may read it: in full for those who may handle the request and call back, masked for
-    everyone else (read-only roles such as fund approvers and auditors)."""
+def reporter_phone_for(case: Case, user, *, phone: str | None = None) -> str:
+    """The number of whoever reported ``case`` (a workmate, a relative: a third party; or
+    ``phone``, the number of whoever reported the request it was referred from) as ``user`` may
+    read it: in full for those who may handle the request and call back, masked for everyone else
+    (read-only roles such as fund approvers and auditors)."""
+    phone = case.reporter_phone if phone is None else phone
     if access_for(user).can(Cap.HANDLE_CASES, case.owner_path):
-        return case.reporter_phone
-    return mask_mobile(case.reporter_phone)
+        return phone
+    return mask_mobile(phone)
 
 
 def _is_workers_own(case: Case, user) -> bool:
@@ -914,7 +916,44 @@ def case_accept(*, actor, case: Case) -> Case:
                 ),
             )
     _tell_worker(case, gettext_lazy("Your request %(reference)s has been accepted."), sms=True)
+    _tell_referrer(
+        case,
+        actor,
+        kind="case_part_accepted",
+        title=gettext_lazy(
+            "%(owner)s accepted %(reference)s, the part of %(parent)s referred to it: %(summary)s"
+        ),
+    )
     return case
+
+
+def _tell_referrer(part: Case, actor, *, kind: str, title, body="", params=None) -> None:
+    """A part referred elsewhere was taken on, resolved or turned down: whoever handles the
+    request it came from hears it (its assignee, or its owner's leads with no one assigned), on
+    that request's page, where the part's status shows. Not one who did it."""
+    if part.parent_id is None:
+        return
+    from django.urls import reverse
+
+    parent = Case.objects.select_related("assignee", "organization").get(pk=part.parent_id)
+    if parent.assignee is not None and parent.assignee.is_active:
+        recipients = [parent.assignee]
+    else:
+        recipients = _leads(parent.organization)
+    notify(
+        recipients=[u for u in recipients if actor is None or u.pk != actor.pk],
+        kind=kind,
+        title=title,
+        body=body,
+        params={
+            "reference": part.reference,
+            "summary": part.summary,
+            "owner": part.organization.name,
+            "parent": parent.reference,
+            **(params or {}),
+        },
+        url=reverse("cases:case-detail", args=[parent.public_id]),
+    )
 
 
 def assignees_for(case: Case):
@@ -1324,8 +1363,13 @@ def case_refer_part(
         actor,
         Kind.REFERRAL,
         body=lambda: (
-            _("Part referred to %(organization)s as %(reference)s: %(reason)s")
-            % {"organization": target, "reference": child.reference, "reason": reason}
+            _("Part referred to %(organization)s as %(reference)s (%(summary)s): %(reason)s")
+            % {
+                "organization": target,
+                "reference": child.reference,
+                "summary": child.summary,
+                "reason": reason,
+            }
         ),
         public=PUBLIC_MESSAGES["part_referred"],
         params={"organization": target.name},
@@ -1337,7 +1381,9 @@ def case_refer_part(
 
 def _case_submit_referral(*, actor, parent, organization, summary, reason) -> Case:
     """The part is the worker's own request continued elsewhere: it keeps their description
-    (the worker may read it); the officer's reason is for staff only, on its timeline."""
+    (the worker may read it) and who reported it (a workmate the other organisation may need to
+    call back); the officer's reason is for staff only, on its timeline. Its files stay on the
+    request it came from, which the part's owner may open through the part."""
     now = timezone.now()
     description = parent.description
     summary = (summary or parent.summary).strip()[:100]
@@ -1351,6 +1397,9 @@ def _case_submit_referral(*, actor, parent, organization, summary, reason) -> Ca
         urgency=parent.urgency,
         summary=summary,
         description=description,
+        reporter_name=parent.reporter_name,
+        reporter_relation=parent.reporter_relation,
+        reporter_phone=parent.reporter_phone,
         organization=organization,
         owner_path=organization.path,
         parent=parent,
@@ -1412,6 +1461,16 @@ def case_resolve(*, actor, case: Case, resolution: str) -> Case:
         gettext_lazy("Your request %(reference)s has been resolved. Please rate our service."),
         sms=True,
     )
+    _tell_referrer(
+        case,
+        actor,
+        kind="case_part_resolved",
+        title=gettext_lazy(
+            "%(owner)s resolved %(reference)s, the part of %(parent)s referred to it: %(summary)s"
+        ),
+        body=gettext_lazy("How it was resolved: %(resolution)s"),
+        params={"resolution": case.resolution_summary},
+    )
     return case
 
 
@@ -1456,6 +1515,17 @@ def case_reject(*, actor, case: Case, reason: str) -> Case:
     _tell_worker(
         case,
         gettext_lazy("Your request %(reference)s could not be taken on: %(reason)s"),
+        params={"reason": case.reject_reason},
+    )
+    _tell_referrer(
+        case,
+        actor,
+        kind="case_part_rejected",
+        title=gettext_lazy(
+            "%(owner)s turned down %(reference)s, the part of %(parent)s referred to it: "
+            "%(summary)s"
+        ),
+        body=gettext_lazy("Reason: %(reason)s"),
         params={"reason": case.reject_reason},
     )
     return case

@@ -396,6 +396,10 @@ def _detail_context(
     attachments = list(case.attachments.all())
     for attachment in attachments:  # what the worker added stays theirs to see
         attachment.workers_own = attachment.is_added_by(case.worker)
+    # A part referred here: the files stay on the request it came from; they are read here, and
+    # opened through this request (``attachment_download``).
+    parent_attachments = list(case.parent.attachments.all()) if case.parent_id else []
+    reporter_of = case.parent if case.parent_id and not case.reporter_name else case
     disbursements = list(
         # Its own and its parts' (a grant the district paid on the part referred to it).
         Disbursement.objects.filter(case_id__in=with_parts(case) if referrals else [case.pk])
@@ -415,6 +419,7 @@ def _detail_context(
         "money_waiting": money_waiting,
         "events": events,
         "attachments": attachments,
+        "parent_attachments": parent_attachments,
         "followups": followups,
         "plan_progress": {
             "done": done,
@@ -433,7 +438,10 @@ def _detail_context(
             filter(None, [_open_parts_warning(referrals), _unpaid_warning(disbursements)])
         ),
         "actions": actions,
-        "reporter_phone": services.reporter_phone_for(case, user),
+        # Who reported it; for a part referred before parts carried it, the request it came from
+        # says (the part itself is never changed by being read).
+        "reporter_of": reporter_of,
+        "reporter_phone": services.reporter_phone_for(case, user, phone=reporter_of.reporter_phone),
         # Where "send back" takes the request: the organisation that referred it here.
         "send_back_to": services.referred_by(case) if "send_back" in actions else None,
         # The request a part came from is linked only for those who may open it.
@@ -714,8 +722,11 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
 
 @staff_required
 def attachment_download(request: HttpRequest, public_id, attachment_id) -> HttpResponse:
+    """A file of a request the user may see; for a part referred to their organisation, also a
+    file of the request it was referred from (the photos, the bills), and no other request's."""
     case = _get_case(request, public_id)
-    attachment = get_object_or_404(Attachment, case=case, public_id=attachment_id)
+    cases = [case.pk] if case.parent_id is None else [case.pk, case.parent_id]
+    attachment = get_object_or_404(Attachment, case_id__in=cases, public_id=attachment_id)
     return serve_attachment(attachment)
 
 
