@@ -521,17 +521,19 @@ def test_the_emergency_money_clock_runs_only_while_the_request_is_open(
     import datetime
 
     import time_machine
-    from django.utils import timezone
 
     from unionhub.cases.models import ServiceCategory
 
     fire = submit(category=ServiceCategory.objects.get(code="emergency_aid"), summary="家中失火")
-    client = login(officer)
     url = reverse("cases:case-detail", args=[fire.public_id])
-    assert client.get(url).context["money_waiting"] == {"hours": 0, "left": 24, "over": False}
-    with time_machine.travel(timezone.now() + datetime.timedelta(hours=30)):
+    with time_machine.travel(fire.submitted_at + datetime.timedelta(minutes=5), tick=False):
+        soon = login(officer).get(url)
+    assert soon.context["money_waiting"] == {"over": False, "left": "23 小时 55 分", "overdue": ""}
+    assert "24小时时限正在计时，还剩 23 小时 55 分。" in soon.content.decode()
+    with time_machine.travel(fire.submitted_at + datetime.timedelta(hours=30)):
         late = login(officer).get(url)  # a new session: the first one has expired by then
     assert late.context["money_waiting"]["over"] is True
+    assert "已超出24小时时限 6 小时" in late.content.decode()
     assert "超过24小时" in late.content.decode()
     services.case_accept(actor=officer, case=fire)
     services.case_resolve(actor=officer, case=fire, resolution="已协调企业安置")
@@ -773,3 +775,66 @@ def test_bulk_assign_that_assigns_nothing_says_so_in_english_too(
         "1 request not assigned: You Guoping cannot handle requests of 舜何社区产改指导站 "
         f"({request.reference})."
     ]
+
+
+@pytest.mark.parametrize(
+    ("after", "said"),
+    [
+        ({"minutes": 5}, "还剩 23 小时 55 分。"),
+        ({"hours": 23, "minutes": 0, "seconds": 30}, "还剩 59 分钟。"),  # not "1 hour left"
+        ({"hours": 23, "minutes": 59, "seconds": 30}, "还剩 不到 1 分钟。"),
+        ({"hours": 25, "minutes": 5}, "已超出24小时时限 1 小时 5 分。"),
+        ({"hours": 24, "minutes": 40}, "已超出24小时时限 40 分钟。"),
+    ],
+)
+def test_the_24_hour_clock_says_the_time_left_to_the_minute_never_rounded_up(
+    tree, officer, submit, login, after, said
+):
+    import datetime
+
+    import time_machine
+
+    from unionhub.cases.models import ServiceCategory
+
+    fire = submit(category=ServiceCategory.objects.get(code="emergency_aid"), summary="家中失火")
+    with time_machine.travel(fire.submitted_at + datetime.timedelta(**after), tick=False):
+        page = login(officer).get(reverse("cases:case-detail", args=[fire.public_id]))
+    assert said in page.content.decode()
+
+
+def test_the_24_hour_clock_speaks_english_too(tree, officer, submit, login, settings):
+    import datetime
+
+    import time_machine
+
+    from unionhub.cases.models import ServiceCategory
+
+    fire = submit(category=ServiceCategory.objects.get(code="emergency_aid"), summary="家中失火")
+    client = login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("cases:case-detail", args=[fire.public_id])
+    with time_machine.travel(
+        fire.submitted_at + datetime.timedelta(hours=1, minutes=1), tick=False
+    ):
+        html = client.get(url).content.decode()
+    assert "the 24-hour clock is running, 22 hours 59 minutes left." in html
+    with time_machine.travel(
+        fire.submitted_at + datetime.timedelta(hours=25, minutes=1), tick=False
+    ):
+        html = login(officer).get(url).content.decode()  # a new session: the first expired
+    assert "the 24 hours ran out 1 hour 1 minute ago." in html
+
+
+def test_aid_that_reached_the_worker_two_minutes_past_the_day_is_marked_late(
+    tree, officer, submit, login
+):
+    import datetime
+
+    from unionhub.cases.models import ServiceCategory
+
+    fire = submit(category=ServiceCategory.objects.get(code="emergency_aid"), summary="家中失火")
+    reached = fire.submitted_at + datetime.timedelta(hours=24, minutes=2)
+    Case.objects.filter(pk=fire.pk).update(money_reached_at=reached)
+    html = login(officer).get(reverse("cases:case-detail", args=[fire.public_id])).content.decode()
+    assert "帮扶款在诉求提出后 24 小时 2 分 送达职工。" in html
+    assert "超过24小时" in html  # "24.0 hours" once hid that it was late

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -46,6 +47,7 @@ from unionhub.cases.forms import (
 from unionhub.cases.models import Attachment, Case, CaseEvent, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
 from unionhub.core.errors import DomainError
+from unionhub.core.i18n import duration_text
 from unionhub.core.money import format_yuan
 from unionhub.core.pagination import BoundedPaginator
 from unionhub.core.views import (
@@ -385,14 +387,24 @@ def _detail_context(
     from unionhub.funds.models import Disbursement
     from unionhub.funds.services import case_takes_aid, with_parts
 
-    money_hours = money_minutes = money_waiting = None
+    money_took = money_waiting = None
+    day = datetime.timedelta(hours=24)
     if case.money_reached_at:
-        seconds = (case.money_reached_at - case.submitted_at).total_seconds()
-        money_hours, money_minutes = round(seconds / 3600, 1), max(1, round(seconds / 60))
+        took = case.money_reached_at - case.submitted_at
+        money_took = {
+            "minutes": max(1, int(took.total_seconds() // 60)),
+            "text": duration_text(took),
+            "over": took > day,
+        }
     elif case.is_open:
-        # The emergency's clock runs until money reaches the worker, while the request is open.
-        hours = int((timezone.now() - case.submitted_at).total_seconds() // 3600)
-        money_waiting = {"hours": hours, "left": max(24 - hours, 0), "over": hours >= 24}
+        # The emergency's clock runs until money reaches the worker, while the request is open:
+        # the time left (or past) to the minute, never rounded in the clock's favour.
+        due, now = case.submitted_at + day, timezone.now()
+        money_waiting = {
+            "over": now > due,
+            "left": duration_text(due - now) if now <= due else "",
+            "overdue": duration_text(now - due) if now > due else "",
+        }
     attachments = list(case.attachments.all())
     for attachment in attachments:  # what the worker added stays theirs to see
         attachment.workers_own = attachment.is_added_by(case.worker)
@@ -414,8 +426,7 @@ def _detail_context(
         "can_request_aid": access_for(user).can(Cap.REQUEST_FUNDS, case.owner_path)
         and case_takes_aid(case)
         and case.category.allows_payment,
-        "money_hours": money_hours,
-        "money_minutes": money_minutes,
+        "money_took": money_took,
         "money_waiting": money_waiting,
         "events": events,
         "attachments": attachments,

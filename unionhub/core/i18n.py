@@ -60,3 +60,28 @@ def day_and_time(moment: datetime.datetime) -> str:
         return gettext("yesterday at %(time)s") % {"time": time}
     date = format_date(local, pgettext("month and day, as Django's date format", "F j"))
     return gettext("%(date)s at %(time)s") % {"date": date, "time": time}
+
+
+def duration_text(span: datetime.timedelta) -> str:
+    """A span of time as people say it, in whole minutes, never rounded up: "23 小时 55 分"
+    ("23 hours 55 minutes"), "3 小时", and under an hour the minutes alone ("55 分钟"); under a
+    minute, "不到 1 分钟". A clock that says "24 hours left" five minutes after it started, or
+    "1 hour left" with minutes to go, promises time that is not there."""
+    from django.utils.translation import gettext, ngettext, npgettext, pgettext
+
+    minutes = max(int(span.total_seconds() // 60), 0)
+    if minutes == 0:
+        return gettext("less than a minute")
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes) % {"minutes": minutes}
+    said = ngettext("%(hours)d hour", "%(hours)d hours", hours) % {"hours": hours}
+    if not minutes:
+        return said
+    return pgettext("a span of hours and minutes", "%(hours)s %(minutes)s") % {
+        "hours": said,
+        "minutes": npgettext(
+            "minutes after hours", "%(minutes)d minute", "%(minutes)d minutes", minutes
+        )
+        % {"minutes": minutes},
+    }
