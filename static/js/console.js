@@ -118,6 +118,28 @@ document.addEventListener("htmx:afterSettle", () => {
   }
 });
 
+// An action whose form is fetched when it is opened (assign, refer: long lists) comes back as a
+// new element, and the cursor, which was on the heading just replaced, falls to the page. It goes
+// to the form's first field instead, as on the actions whose forms are there from the start. Not
+// when an action reopens by itself after another was sent: the cursor is elsewhere then.
+let fetchedOnOpening = null;
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const asked = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const lazy = asked && asked.matches && asked.matches("details.action[hx-get]");
+  fetchedOnOpening = lazy && event.detail.shouldSwap ? asked.id : null;
+});
+document.addEventListener("htmx:afterSettle", () => {
+  if (!fetchedOnOpening) return;
+  const details = document.getElementById(fetchedOnOpening);
+  fetchedOnOpening = null;
+  const lost = document.activeElement === document.body || !document.activeElement;
+  if (!details || !details.open || !lost) return;
+  const field = details.querySelector(
+    "form input:not([type=hidden]):not([disabled]), form select:not([disabled]), form textarea:not([disabled])"
+  );
+  if (field) field.focus();
+});
+
 // A search box that must not send a full number says why in the browser's own bubble, instead of
 // a bare "match the requested format".
 document.addEventListener("invalid", (event) => {

@@ -278,3 +278,30 @@ def test_going_back_shows_the_queue_with_the_filters_it_was_made_with(
     expect(status).to_have_value("")
     expect(desk.locator("#case-table")).to_contain_text("困难帮扶")
     assert desk.console_errors == []
+
+
+def test_opening_an_action_whose_form_is_fetched_puts_the_cursor_in_its_first_field(
+    people, live_server, open_page
+):
+    from unionhub.cases import services
+    from unionhub.cases.models import ServiceCategory
+
+    _tree, chair, worker = people
+    case = services.case_submit(
+        actor=chair, worker=worker, category=ServiceCategory.objects.get(code="hardship_relief"),
+        channel="phone", summary="家里老人住院", description="父亲突发脑梗住院，需要陪护。",
+    )  # fmt: skip
+    services.case_accept(actor=chair, case=case)
+    desk = open_page()
+    sign_in(desk, live_server.url + "/accounts/login/", "wd_chair", "用户名或手机号")
+    desk.goto(live_server.url + f"/cases/{case.public_id}/")
+    for action, field in (("assign", "指派给"), ("refer_part", "转办至"), ("refer", "转办至")):
+        details = desk.locator(f"#action-{action}")
+        details.locator("summary").focus()
+        desk.keyboard.press("Enter")
+        expect(details.locator("form")).to_be_visible()
+        expect(details.get_by_label(field, exact=True)).to_be_focused()
+        # Escape folds it away and puts the cursor back on its heading, as for the others.
+        desk.keyboard.press("Escape")
+        expect(desk.locator(f"#action-{action} > summary")).to_be_focused()
+    assert desk.console_errors == []
