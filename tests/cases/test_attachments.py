@@ -210,3 +210,13 @@ def test_a_worker_sending_a_heic_photo_is_told_what_to_do(tree, worker, hardship
     html = response.content.decode()
     assert HEIC_SAID in html and "不是照片" not in html
     assert not worker.cases.exists()
+
+
+def test_a_photos_thumbnail_link_is_named_by_the_file(tree, case, officer, login):
+    photo = services.attachment_add(
+        actor=officer, case=case, upload=services.Upload(name="火灾现场.png", content=png_bytes())
+    )
+    page = login(officer).get(reverse("cases:case-detail", args=[case.public_id]))
+    url = reverse("cases:attachment-download", args=[case.public_id, photo.public_id])
+    html = page.content.decode()
+    assert f'<a href="{url}" class="flex-shrink-0" aria-label="火灾现场.png"><img' in html

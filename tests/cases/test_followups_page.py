@@ -251,3 +251,29 @@ def test_reopening_cancels_the_check_back_and_closing_again_schedules_a_new_one(
     services.case_resolve(actor=officer, case=case, resolution="再次帮扶")
     services.case_close(actor=officer, case=case)
     assert sorted(checks.values_list("status", flat=True)) == ["cancelled", "scheduled"]
+
+
+def test_each_rows_buttons_name_the_worker_and_the_day_for_a_screen_reader(
+    tree, officer, accepted, submit, login
+):
+    import re
+
+    FollowUp.objects.filter(case=accepted).delete()
+    visit = schedule(officer, accepted, 0, kind="visit")
+    other = services.case_accept(actor=officer, case=submit(summary="另一件"))
+    FollowUp.objects.filter(case=other).delete()
+    call = schedule(officer, other, 1, kind="call")
+    page = login(officer).get(reverse("cases:followup-list")).content.decode()
+    names = [
+        re.sub(r"<[^>]+>", "", name).strip()
+        for name in re.findall(r'<a class="btn btn-sm btn-outline[^"]*"[^>]*>(.*?)</a>', page, re.S)
+    ]
+    worker = accepted.worker_name
+    assert names == [
+        f"登记：{worker}，{visit.due_on:%Y-%m-%d}探望",
+        f"改期或取消：{worker}，{visit.due_on:%Y-%m-%d}探望",
+        f"登记：{worker}，{call.due_on:%Y-%m-%d}电话回访",
+        f"改期或取消：{worker}，{call.due_on:%Y-%m-%d}电话回访",
+    ]
+    assert len(set(names)) == len(names)
+    assert page.count('<span class="visually-hidden">：') == 4
