@@ -728,7 +728,10 @@ def test_the_station_a_request_was_referred_to_can_send_it_back_from_the_page(
     case.refresh_from_db()
     assert (case.status, case.organization) == ("referred", tree.union_a)
     # Station B now follows it, read only; station A has it back, marked as sent back.
-    assert client.get(detail).templates[0].name == "cases/case_referred_out.html"
+    following = client.get(detail)
+    assert following.templates[0].name == "cases/case_referred_out.html"
+    assert "整体转办" not in following.content.decode()
+    assert "退回。此诉求现由无锡伟达五金有限公司工会承办" in following.content.decode()
     back = login(officer).get(detail).content.decode()
     assert "已退回" in back and "该职工仍在伟达五金工作" in back
 

@@ -451,7 +451,7 @@ def test_sending_back_returns_the_request_unaccepted_to_the_organisation_that_re
     from django.utils import translation
 
     with translation.override("zh-hans"):
-        assert event.public_text == "您的诉求已退回无锡伟达五金有限公司工会。"
+        assert event.public_text == "您的诉求已转回无锡伟达五金有限公司工会办理。"
     entry = AuditEntry.objects.get(action="cases.case.send_back", target_id=str(case.pk))
     assert (entry.actor, entry.data["from"], entry.data["to"]) == (outsider, "referred", "referred")
     told = Notification.objects.get(recipient=chair, kind="case_referred")
