@@ -805,7 +805,7 @@ class PlanStepForm(StyledForm):
             self.add_error("day", _("Enter the day of this step (0 is the day of acceptance)."))
         if every and "until" not in self.errors:
             if until is None:
-                self.add_error("until", _("Enter the last day it repeats until."))
+                self.add_error("until", _("Enter the day it repeats until."))
             elif day is not None and until <= day:
                 self.add_error(
                     "until",
