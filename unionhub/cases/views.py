@@ -416,6 +416,7 @@ def _detail_context(
         # Its own and its parts' (a grant the district paid on the part referred to it).
         Disbursement.objects.filter(case_id__in=with_parts(case) if referrals else [case.pk])
         .select_related("fund", "case")
+        .order_by("requested_at", "id")
         .annotate(openable=Exists(Disbursement.objects.visible_to(user).filter(pk=OuterRef("pk"))))
     )
     context = {
