@@ -102,9 +102,18 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
         # On a phone the filters beyond search and status fold away, unless one of them is set.
         "more_filters_set": any(request.GET.get(name) for name in MORE_FILTERS)
         or request.GET.get("sort", "newest") != "newest",
-        "query": request.GET.urlencode(),
+        # The export takes what this page lists: on "assigned to me" the address bar does not
+        # say so, the filters do.
+        "query": _export_query(data),
     }
     return render_page(request, "cases/case_list.html", "cases/partials/_case_table.html", context)
+
+
+def _export_query(data) -> str:
+    """The query string of the export of a queue page filtered by ``data`` (no page number)."""
+    data = data.copy()
+    data.pop("page", None)
+    return data.urlencode()
 
 
 @staff_required
