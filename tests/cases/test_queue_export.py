@@ -1,9 +1,11 @@
 """The export holds what the queue page lists: the same requests, in the same order."""
 
+import datetime
 import html
 import io
 import re
 
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -56,3 +58,23 @@ def test_the_export_of_assigned_to_me_keeps_the_filters_chosen_there(officer, su
         reverse("cases:case-mine"), {"assignee": "me", "status": "resolved"}, HTTP_HX_REQUEST="true"
     )
     assert exported(client, export_link(swap)) == [closed.reference]
+
+
+def test_the_export_lists_the_requests_in_the_order_the_queue_shows(
+    officer, submit, emergency, login
+):
+    start = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    made = []
+    # A hardship request (a day to respond), then an emergency (an hour) and another hardship.
+    for hours, category in ((0, None), (3, emergency), (6, None)):
+        extra = {"category": category} if category else {}
+        with time_machine.travel(start + datetime.timedelta(hours=hours), tick=False):
+            made.append(submit(summary=f"第{hours}时", **extra))
+    client = login(officer)
+    for sort in ("newest", "oldest", "due", "updated"):
+        page = client.get(reverse("cases:case-list"), {"status": "all", "sort": sort})
+        assert exported(client, export_link(page)) == listed(page), sort
+    oldest = client.get(reverse("cases:case-list"), {"status": "all", "sort": "oldest"})
+    assert listed(oldest) == [case.reference for case in made]
+    by_deadline = client.get(reverse("cases:case-list"), {"status": "all", "sort": "due"})
+    assert listed(by_deadline) == [made[1].reference, made[0].reference, made[2].reference]

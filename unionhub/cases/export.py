@@ -12,9 +12,10 @@ EXPORT_LIMIT = 50_000
 
 
 def queue_xlsx_response(cases):
+    """``cases`` as the queue lists them, in its order (the sort chosen there)."""
     cases = cases.select_related(
         "category", "organization", "assignee", "worker", "worker__enterprise"
-    ).order_by("-submitted_at", "-id")
+    )
     headers = [
         _("Reference"),
         _("Submitted at"),
