@@ -35,6 +35,78 @@ SORTS = {
 }
 
 
+def is_reference(word: str) -> bool:
+    return re.fullmatch(REFERENCE_PATTERN, word) is not None
+
+
+def _tail_labels() -> set[str]:
+    """How the queue writes a mobile tail ("尾号1557", "tail 1557"), without the digits: in the
+    page's language, and in Chinese whatever the page's language."""
+    labels = {(_("tail %(tail)s") % {"tail": ""}).strip().lower(), "尾号"}
+    return {label for label in labels if label}
+
+
+def search_words(term: str) -> list[str]:
+    """The queue's search as words: split at spaces, a tail copied as the queue shows it
+    ("尾号 1557") searched as its digits, a reference written out as printed ("2026-1853" →
+    "2026-001853")."""
+    words: list[str] = []
+    labels = _tail_labels()
+    for word in (term or "").split():
+        if word.lower() in labels:
+            continue
+        for label in labels:
+            rest = word.lower().removeprefix(label)
+            if rest != word.lower() and rest.isdigit():
+                word = rest
+        if is_reference(word):
+            prefix, _dash, number = word.rpartition("-")
+            word = f"{prefix}-{int(number):06d}"
+        words.append(word)
+    return words
+
+
+def _mobile_q(digits: str) -> Q:
+    """Requests of workers whose mobile ends in ``digits`` (five or six). The column holds the
+    last four: the rest is checked on the worker, among the rows those four found."""
+    last_four = digits[-4:]
+    workers = Worker.objects.filter(mobile_tail=last_four, mobile__endswith=digits)
+    return Q(
+        search_text__contains=last_four,
+        worker_mobile_tail=last_four,
+        worker__in=workers.values("pk"),
+    )
+
+
+def _word_q(word: str) -> Q:
+    """What one word of the search matches. The queue's one lowercased column (trigram-indexed
+    on PostgreSQL) narrows every alternative; the conditions beside it are checked on the rows
+    it found, so the index stays usable."""
+    word = word.lower()
+    found = Q(search_text__contains=word)
+    if (joined := compact_pinyin(word)) != word:  # "xi'an" as the pinyin key holds it
+        found |= Q(search_text__contains=joined)
+    if len(word) > 4 and word.isdigit() and is_number_tail(word):
+        found |= _mobile_q(word)
+    return found
+
+
+def search(cases, term: str):
+    """``cases`` that match every word of ``term`` (as cleaned by the queue's form)."""
+    words = search_words(term)
+    return cases.filter(search_q(words)) if words else cases
+
+
+def search_q(words: list[str]) -> Q:
+    """Every word must match (失火 住院: the requests that speak of both). Words typed apart
+    also find them written together (周 火生 finds 周火生, wang xiaoming finds wangxiaoming): what
+    holds the words together holds each of them."""
+    found = Q()
+    for word in words:
+        found &= _word_q(word)
+    return found
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -226,18 +298,13 @@ class QueueFilterForm(StyledForm):
         return value
 
     def clean_q(self) -> str:
-        term = self.cleaned_data["q"].strip()
-        # A tail copied as the queue shows it ("尾号1557") is searched as its digits.
-        label = (_("tail %(tail)s") % {"tail": ""}).strip().lower()
-        if label and term.lower().startswith(label) and term[len(label) :].strip().isdigit():
-            term = term[len(label) :].strip()
-        if re.fullmatch(REFERENCE_PATTERN, term):
-            # Searched as printed: "2026-1853" finds HS-2026-001853.
-            prefix, _dash, number = term.rpartition("-")
-            return f"{prefix}-{int(number):06d}"
-        if sum(ch.isdigit() for ch in term) > 6:
+        """The words searched, space-separated: a reference as printed is written out in full
+        ("2026-1853" → "2026-001853"), a tail as the queue shows it ("尾号 1557") as its
+        digits. More than six digits in all (a full number) are refused: they would be in the URL."""
+        words = search_words(self.cleaned_data["q"])
+        if sum(ch.isdigit() for word in words if not is_reference(word) for ch in word) > 6:
             raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
-        return term
+        return " ".join(words)
 
     def clean(self):
         data = super().clean()
@@ -285,16 +352,7 @@ class QueueFilterForm(StyledForm):
                 data["until"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
             )
             cases = cases.filter(submitted_at__lt=end)
-        term = (data.get("q") or "").strip().lower()
-        if term:
-            # One lowercased column holds reference, name, mobile tail and text (trigram-indexed).
-            found = Q(search_text__contains=term)
-            if (joined := compact_pinyin(term)) != term:  # "wang xiaoming" as the key holds it
-                found |= Q(search_text__contains=joined)
-            if len(term) > 4 and is_number_tail(term.upper()):
-                # It holds the last four digits of the mobile: five or six are the worker's.
-                found |= Q(worker__in=Worker.objects.search(term).values("pk"))
-            cases = cases.filter(found)
+        cases = search(cases, data.get("q") or "")
         return cases.order_by(*SORTS.get(data.get("sort") or "newest", SORTS["newest"]))
 
 
