@@ -1,4 +1,4 @@
-"""The queue's search: several words find the requests that hold all of them."""
+"""The queue's search: a mobile tail finds that mobile, several words find all of them."""
 
 import pytest
 from django.db import connection
@@ -33,6 +33,31 @@ def opened(tree, submit):
         return case
 
     return _opened
+
+
+def test_a_tail_as_the_queue_shows_it_finds_that_mobile_and_no_reference(officer, opened, login):
+    mine = opened("13912340077")
+    in_reference = opened("13955556666", reference="HS-2026-000771")
+    ending = opened("13955557777", reference="HS-2025-000077")
+    in_text = opened("13955558888", description="企业先行垫付10077元医药费，申请补助。")
+    client = login(officer)
+    for q in ("尾号0077", "尾号 0077", "尾号340077", "340077"):
+        assert found(client, q) == {mine.reference}, q
+    # A bare number is also an ID tail, a number in the text or the end of a reference; a
+    # reference that only holds it in the middle is another worker's request.
+    assert found(client, "0077") == {mine.reference, ending.reference, in_text.reference}
+    assert in_reference.reference not in found(client, "0077")
+    assert found(client, "000771") == {in_reference.reference}  # a reference's number in full
+
+
+def test_a_tail_and_a_name_find_the_request_with_both(officer, opened, login):
+    from unionhub.workers.services import worker_update
+
+    wanted = opened("13912340077")
+    worker_update(actor=officer, worker=wanted.worker, name="周火生")
+    namesake = opened("13955556666")
+    worker_update(actor=officer, worker=namesake.worker, name="周火生")
+    assert found(login(officer), "周火生 尾号0077") == {wanted.reference}
 
 
 def test_words_apart_find_the_requests_that_hold_every_one_of_them(officer, opened, login):
@@ -77,7 +102,9 @@ def _plan(queryset) -> str:
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("q", ["烧伤住院 救火时", "0077", "340077", "hs-2026-000771"])
+@pytest.mark.parametrize(
+    "q", ["烧伤住院 救火时", "尾号0077", "0077", "340077", "尾号340077", "hs-2026-000771"]
+)
 def test_no_search_needs_to_read_the_whole_table(opened, q):
     """Every word narrows through an index (the trigram index of the search column, or the
     workers' mobile tails); what else a word asks is checked on the rows found. Words of one or

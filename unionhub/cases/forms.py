@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q
+from django.db.models.functions import Length, Substr
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -35,6 +36,12 @@ SORTS = {
 }
 
 
+# The queue's search column after the reference that starts it: what a number found there
+# belongs to the worker or the text (``search_text`` is "<reference> <name> <pinyin> <mobile tail>
+# <ID tail> <summary> <description>", lowercased).
+SEARCH_REST = Substr("search_text", Length("reference") + 2)
+
+
 def is_reference(word: str) -> bool:
     return re.fullmatch(REFERENCE_PATTERN, word) is not None
 
@@ -46,19 +53,24 @@ def _tail_labels() -> set[str]:
     return {label for label in labels if label}
 
 
+def tail_digits(word: str) -> str | None:
+    """The digits of a mobile tail as the queue shows it ("尾号1557" → "1557"), else None."""
+    lowered = word.lower()
+    for label in _tail_labels():
+        rest = lowered.removeprefix(label)
+        if rest != lowered and rest.isdigit() and len(rest) <= 6:
+            return rest
+    return None
+
+
 def search_words(term: str) -> list[str]:
-    """The queue's search as words: split at spaces, a tail copied as the queue shows it
-    ("尾号 1557") searched as its digits, a reference written out as printed ("2026-1853" →
-    "2026-001853")."""
+    """The queue's search as words: split at spaces, a tail's label kept with its digits
+    ("尾号 1557" → "尾号1557"), a reference written out as printed ("2026-1853" → "2026-001853")."""
     words: list[str] = []
-    labels = _tail_labels()
     for word in (term or "").split():
-        if word.lower() in labels:
+        if words and words[-1].lower() in _tail_labels() and word.isdigit():
+            words[-1] += word
             continue
-        for label in labels:
-            rest = word.lower().removeprefix(label)
-            if rest != word.lower() and rest.isdigit():
-                word = rest
         if is_reference(word):
             prefix, _dash, number = word.rpartition("-")
             word = f"{prefix}-{int(number):06d}"
@@ -67,15 +79,14 @@ def search_words(term: str) -> list[str]:
 
 
 def _mobile_q(digits: str) -> Q:
-    """Requests of workers whose mobile ends in ``digits`` (five or six). The column holds the
-    last four: the rest is checked on the worker, among the rows those four found."""
+    """Requests of workers whose mobile ends in ``digits`` (up to six). The column holds the
+    last four: five or six are checked on the worker, among the rows those four found."""
     last_four = digits[-4:]
-    workers = Worker.objects.filter(mobile_tail=last_four, mobile__endswith=digits)
-    return Q(
-        search_text__contains=last_four,
-        worker_mobile_tail=last_four,
-        worker__in=workers.values("pk"),
-    )
+    found = Q(search_text__contains=last_four, worker_mobile_tail__endswith=last_four)
+    if len(digits) > 4:
+        workers = Worker.objects.filter(mobile_tail=last_four, mobile__endswith=digits)
+        found &= Q(worker__in=workers.values("pk"))
+    return found
 
 
 def _word_q(word: str) -> Q:
@@ -83,18 +94,32 @@ def _word_q(word: str) -> Q:
     on PostgreSQL) narrows every alternative; the conditions beside it are checked on the rows
     it found, so the index stays usable."""
     word = word.lower()
+    if (tail := tail_digits(word)) is not None:
+        # "尾号1557": the worker's mobile, never a reference or an amount in the text.
+        return _mobile_q(tail)
+    if is_number_tail(word.upper()):
+        # A bare number: a mobile or ID tail, a number in the text, or the end of a reference
+        # ("0077" finds HS-2026-000077, not HS-2026-000771).
+        found = Q(search_text__contains=word) & (
+            Q(search_rest__contains=word) | Q(reference__endswith=word.upper())
+        )
+        if len(word) > 4 and word.isdigit():
+            found |= _mobile_q(word)
+        return found
     found = Q(search_text__contains=word)
     if (joined := compact_pinyin(word)) != word:  # "xi'an" as the pinyin key holds it
         found |= Q(search_text__contains=joined)
-    if len(word) > 4 and word.isdigit() and is_number_tail(word):
-        found |= _mobile_q(word)
     return found
 
 
 def search(cases, term: str):
     """``cases`` that match every word of ``term`` (as cleaned by the queue's form)."""
     words = search_words(term)
-    return cases.filter(search_q(words)) if words else cases
+    if not words:
+        return cases
+    if any(is_number_tail(word.upper()) for word in words):
+        cases = cases.alias(search_rest=SEARCH_REST)
+    return cases.filter(search_q(words))
 
 
 def search_q(words: list[str]) -> Q:
@@ -197,7 +222,8 @@ class QueueFilterForm(StyledForm):
         max_length=50,
         help_text=_(
             "Reference, worker's name (or its pinyin initials), last 4 digits of the mobile or ID "
-            "number, or words in the text."
+            "number, or words in the text. Several words find the requests that hold them all; "
+            "“tail 1234” looks at mobile numbers only."
         ),
         # A reference, or text with at most six digits: full numbers never go into the URL.
         widget=forms.TextInput(
@@ -299,8 +325,8 @@ class QueueFilterForm(StyledForm):
 
     def clean_q(self) -> str:
         """The words searched, space-separated: a reference as printed is written out in full
-        ("2026-1853" → "2026-001853"), a tail as the queue shows it ("尾号 1557") as its
-        digits. More than six digits in all (a full number) are refused: they would be in the URL."""
+        ("2026-1853" → "2026-001853"), a tail as the queue shows it ("尾号 1557") kept as one
+        word. More than six digits in all (a full number) are refused: they would be in the URL."""
         words = search_words(self.cleaned_data["q"])
         if sum(ch.isdigit() for word in words if not is_reference(word) for ch in word) > 6:
             raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
