@@ -201,6 +201,23 @@ def colleagues_by_organization(user) -> list[tuple[str, list]]:
     return list(groups.values())
 
 
+# A scope this small lists every organisation in the queue's filter, enterprise unions too (a
+# station and the unions it serves); a larger one (a district may hold thousands of unions)
+# lists its streets and stations.
+ORGANIZATION_CHOICES_LIMIT = 100
+
+
+def organization_choices(user) -> list[tuple[int, str, int]]:
+    """(id, name, depth) of the organisations the queue can be filtered by, in tree order: one
+    query, or two when the scope is larger than ``ORGANIZATION_CHOICES_LIMIT``."""
+    visible = Organization.objects.visible_to(user).order_by("path")
+    fields = ("id", "name", "depth")
+    rows = list(visible.values_list(*fields)[: ORGANIZATION_CHOICES_LIMIT + 1])
+    if len(rows) > ORGANIZATION_CHOICES_LIMIT:
+        rows = list(visible.exclude(kind=Organization.Kind.ENTERPRISE_UNION).values_list(*fields))
+    return rows
+
+
 class LenientChoiceField(forms.ChoiceField):
     """A choice that comes from a link (an old bookmark, a hand-edited address): a value it does
     not know falls back to the default instead of emptying the page."""
@@ -276,18 +293,11 @@ class QueueFilterForm(StyledForm):
         self.colleagues: list = []
         self.colleague_groups: list = []
         if for_page:
-            # Streets and stations of the user's scope (a district may hold thousands of unions).
-            organizations = (
-                Organization.objects.visible_to(user)
-                .exclude(kind=Organization.Kind.ENTERPRISE_UNION)
-                .values_list("id", "name", "depth")
-            )
+            organizations = organization_choices(user)
+            top = min((depth for _pk, _name, depth in organizations), default=0)
             self.fields["organization"].choices = [
                 ("", _("All my organisations")),
-                *(
-                    (str(pk), "\u3000" * max(depth - 2, 0) + name)
-                    for pk, name, depth in organizations
-                ),
+                *((str(pk), "\u3000" * (depth - top) + name) for pk, name, depth in organizations),
             ]
             self.colleague_groups = colleagues_by_organization(user)
             everyone = {person for _name, people in self.colleague_groups for person in people}
