@@ -85,3 +85,27 @@ def test_the_organisation_choices_cost_the_same_however_many_unions(
         page = client.get(reverse("cases:case-list"))
     assert len(many) == len(few), [q["sql"][:100] for q in many.captured_queries]
     assert ("无锡堰桥第11厂工会" in organisation_options(page)) == (limit == 100)
+
+
+def assignee_options(page) -> list[str]:
+    select = re.search(r'<select name="assignee".*?</select>', page.content.decode(), re.S)
+    return re.findall(r'<option value="([^"]*)"', select[0])
+
+
+@pytest.mark.parametrize("role", [Membership.Role.FUND_APPROVER, Membership.Role.FUND_AUDITOR])
+def test_a_role_that_is_never_assigned_a_request_is_not_offered_its_own_list(
+    tree, case, login, role
+):
+    reader = staff(tree.district, role, username="reader")
+    client = login(reader)
+    page = client.get(reverse("cases:case-list"))
+    assert case.reference in page.content.decode()  # they read the queue
+    assert reverse("cases:case-mine") not in page.content.decode()
+    assert "me" not in assignee_options(page)
+    assert client.get(reverse("cases:case-mine")).url == reverse("cases:case-list")
+
+
+def test_those_who_handle_requests_have_their_own_list(officer, login):
+    page = login(officer).get(reverse("cases:case-list"))
+    assert f'href="{reverse("cases:case-mine")}"' in page.content.decode()
+    assert "me" in assignee_options(page)

@@ -290,6 +290,7 @@ class QueueFilterForm(StyledForm):
         API takes ids and checks only the ones given."""
         super().__init__(*args, **kwargs)
         self.user = user
+        self.can_be_assigned = access_for(user).can(Cap.HANDLE_CASES)
         self.colleagues: list = []
         self.colleague_groups: list = []
         if for_page:
@@ -302,9 +303,12 @@ class QueueFilterForm(StyledForm):
             self.colleague_groups = colleagues_by_organization(user)
             everyone = {person for _name, people in self.colleague_groups for person in people}
             self.colleagues = sorted(everyone, key=lambda person: (person.full_name, person.pk))
+            # Only those who handle requests are ever assigned one (a fund approver or auditor
+            # reads the queue, never works it).
+            mine = [("me", _("Assigned to me"))] if self.can_be_assigned else []
             self.fields["assignee"].choices = [
                 ("", _("Anyone")),
-                ("me", _("Assigned to me")),
+                *mine,
                 ("none", _("Nobody yet")),
                 *((str(u.pk), u.get_full_name()) for u in self.colleagues),
             ]

@@ -82,6 +82,8 @@ def case_list(request: HttpRequest, *, mine: bool = False) -> HttpResponse:
     """The queue: open requests of the user's scope, filtered, searched, sorted, 25 a page. The
     count stops at 1,000 so a page costs the same at a million requests."""
     data = request.GET.copy()
+    if mine and not access_for(request.user).can(Cap.HANDLE_CASES):
+        return redirect("cases:case-list")  # never assigned anything: the whole queue instead
     if mine and "assignee" not in data:
         data["assignee"] = "me"
     form = QueueFilterForm(data, user=request.user)
