@@ -109,3 +109,41 @@ def test_those_who_handle_requests_have_their_own_list(officer, login):
     page = login(officer).get(reverse("cases:case-list"))
     assert f'href="{reverse("cases:case-mine")}"' in page.content.decode()
     assert "me" in assignee_options(page)
+
+
+def test_a_request_referred_in_counts_as_new_until_it_is_accepted(
+    tree, officer, outsider, worker_b, hardship, submit, login
+):
+    from django.utils import translation
+
+    from unionhub.cases import services
+
+    new = submit()
+    referred = services.case_submit(
+        actor=outsider, worker=worker_b, category=hardship, channel="phone",
+        summary="跨街道务工", description="在钱桥上班，请舜何站跟进。",
+    )  # fmt: skip
+    services.case_refer(
+        actor=outsider, case=referred, organization=tree.station_a, reason="工作地在钱桥"
+    )
+    started = submit(summary="已受理的")
+    services.case_accept(actor=officer, case=started)
+
+    def to_accept(user) -> tuple[int, str]:
+        response = login(user).get(reverse("core:dashboard"))
+        with translation.override("en"):
+            item = next(
+                i for i in response.context["work"] if i["label"] == "New requests to accept"
+            )
+        return item["count"], item["url"]
+
+    count, url = to_accept(officer)
+    assert count == 2
+    listed = login(officer).get(url)
+    assert {case.reference for case in listed.context["page"]} == {
+        new.reference, referred.reference,
+    }  # fmt: skip
+    assert "待受理" in listed.content.decode()  # the status filter says what it shows
+    assert to_accept(outsider)[0] == 0  # no longer theirs
+    services.case_accept(actor=officer, case=referred)
+    assert to_accept(officer)[0] == 1

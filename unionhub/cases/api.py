@@ -356,7 +356,12 @@ QUEUE_PARAMETERS = [
         str,
         description="Reference, worker's name or its pinyin, mobile or ID number tail, or text.",
     ),
-    OpenApiParameter("status", str, description="A status, `all`, or empty for open requests."),
+    OpenApiParameter(
+        "status",
+        str,
+        description="A status, `all`, `to_accept` (submitted or referred, not yet accepted), or "
+        "empty for open requests.",
+    ),
     OpenApiParameter("sla", str, enum=Case.SlaState.values),
     OpenApiParameter("category", int, description="Category id."),
     OpenApiParameter("urgency", str, enum=Case.Urgency.values),

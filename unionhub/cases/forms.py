@@ -250,7 +250,13 @@ class QueueFilterForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Open requests")), ("all", _("All")), *Case.Status.choices],
+        choices=[
+            ("", _("Open requests")),
+            # New here: submitted, or referred here by another organisation, not yet accepted.
+            ("to_accept", _("Waiting to be accepted")),
+            ("all", _("All")),
+            *Case.Status.choices,
+        ],
     )
     sla = forms.ChoiceField(
         label=_("Deadline"),
@@ -358,6 +364,8 @@ class QueueFilterForm(StyledForm):
         status = data.get("status")
         if status == "all":
             pass
+        elif status == "to_accept":
+            cases = cases.filter(status__in=Case.AWAITING_RESPONSE)
         elif status:
             cases = cases.filter(status=status)
         else:

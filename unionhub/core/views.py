@@ -193,8 +193,9 @@ def _work(user, access) -> list[dict]:
         queue = reverse("cases:case-list")
         add(_("Requests past their deadline"), cases.breached(), f"{queue}?sla=breached", "danger")
         add(_("Requests due soon"), cases.due_soon(), f"{queue}?sla=due_soon", "warning")
-        add(_("New requests to accept"), cases.filter(status=Case.Status.SUBMITTED),
-            f"{queue}?status=submitted")  # fmt: skip
+        # Referred here by another organisation counts as new: it waits for this one to accept.
+        add(_("New requests to accept"), cases.filter(status__in=Case.AWAITING_RESPONSE),
+            f"{queue}?status=to_accept")  # fmt: skip
         add(_("Open requests assigned to me"), cases.open().filter(assignee=user),
             reverse("cases:case-mine"))  # fmt: skip
         followups = FollowUp.objects.visible_to(user).due()
