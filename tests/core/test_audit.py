@@ -193,3 +193,22 @@ def test_the_log_filters_by_the_area_an_action_belongs_to(tree, officer, distric
     for kind, expected in (("cases.", "cases.case.accept"), ("funds.", "funds.disbursement.paid")):
         page = client.get(reverse("core:audit-list"), {"kind": kind}).context["page"]
         assert [entry.action for entry in page] == [expected], kind
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_filter_that_does_not_hold_shows_why_and_no_entries(
+    tree, officer, district_admin, login, htmx
+):
+    """Not the whole log under an error: "cases" is no area of the log (it is "cases.")."""
+    from django.urls import reverse
+
+    audit.record(actor=officer, action="cases.case.accept", target=tree.union_a)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = login(district_admin).get(reverse("core:audit-list"), {"kind": "cases"}, **headers)
+    assert response.context["form"].errors["kind"]
+    assert list(response.context["page"]) == []
+    page = response.content.decode()
+    assert page.count("cases 不在可用的选项中") == 1  # beside the field, or above the table
+    assert "请先更正筛选条件，再查看记录。" in page
+    everything = login(district_admin).get(reverse("core:audit-list"))
+    assert [entry.action for entry in everything.context["page"]] == ["cases.case.accept"]

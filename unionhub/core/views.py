@@ -252,6 +252,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         entries = form.filter(entries)
+    elif form.is_bound:
+        # A filter that does not hold shows nothing rather than the whole log: the page says
+        # why, beside the field (or above the table when htmx redraws only that).
+        entries = entries.none()
     page = paginate(request, entries)
     return render_page(
         request,
