@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -16,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from unionhub.cases.models import Attachment, Case, FollowUp, ServiceCategory
 from unionhub.core.access import Cap, access_for
 from unionhub.core.forms import DateField, DateInput, DateTimeField, StyledForm
+from unionhub.core.masking import mask_id_number, mask_mobile
 from unionhub.core.pinyin import compact_pinyin
-from unionhub.core.validators import TEXT_LIMIT, validate_mobile
+from unionhub.core.validators import TEXT_LIMIT, is_mobile, normalize_mobile, validate_mobile
 from unionhub.orgs.forms import OrganizationChoiceField
 from unionhub.orgs.models import Membership, Organization
 from unionhub.workers.forms import FULL_NUMBER_MESSAGE, NUMBER_TAIL_PATTERN, TAIL_SEARCH_ATTRS
-from unionhub.workers.models import Worker, is_number_tail
+from unionhub.workers.models import Worker, id_number_hash, is_number_tail
 from unionhub.workers.validators import validate_id_number
 
 # A reference as printed (HS-2026-000123), without its prefix or its leading zeros.
@@ -439,6 +441,76 @@ class FollowUpFilterForm(StyledForm):
         if data.get("mine"):
             followups = followups.filter(case__assignee=user)
         return followups
+
+
+class IntakeWorkerSearchForm(StyledForm):
+    """The worker search at intake. The caller reads out their whole mobile or ID number, so
+    the page sends the search by POST, where a number travels in no address and no log line:
+    a whole number is looked up exactly (within the user's scope, as every search). Sent by GET
+    (an old link), a search takes tails only, as every other search box does.
+
+    ``kind`` says what was typed, for the page to say what it did: ``name``, ``tail`` (4–6
+    digits), ``mobile`` or ``id`` (a whole number), ``partial`` (on the way to a whole number:
+    nothing is searched yet), ``too_long``, ``mixed`` (a name and a long number at once)."""
+
+    q = forms.CharField(required=False, max_length=40)
+
+    def __init__(self, *args, whole_numbers: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.whole_numbers = whole_numbers
+        self.kind = ""
+        self.number = ""
+
+    def clean_q(self) -> str:
+        term = unicodedata.normalize("NFKC", self.cleaned_data["q"]).strip()
+        # As it is read out or pasted: 153 3123 4567, 153-3123-4567, +86 153…
+        compact = re.sub(r"[\s\-]", "", term).upper().removeprefix("+86")
+        if not term:
+            return ""
+        if not re.fullmatch(r"[0-9]+X?", compact):
+            digits = sum(ch.isdigit() for ch in term)
+            self.kind = "mixed" if digits > 6 else "name"
+            return term
+        if len(compact) <= 6:
+            self.kind = "tail" if is_number_tail(compact) else "partial"
+            self.number = compact
+            return compact
+        if not self.whole_numbers:
+            raise forms.ValidationError(FULL_NUMBER_MESSAGE, code="full_number")
+        mobile = normalize_mobile(compact)
+        if len(compact) in (11, 13) and is_mobile(mobile):
+            self.kind, self.number = "mobile", mobile
+        elif len(compact) == 18:
+            validate_id_number(compact)  # a slip in a digit is said at once
+            self.kind, self.number = "id", compact
+        elif len(compact) > 18:
+            self.kind = "too_long"
+        else:
+            # Not yet a whole number (an ID number's first eleven digits may also look like a
+            # landline): nothing is searched until it is one.
+            self.kind = "partial"
+        return compact
+
+    def search(self, workers):
+        """``workers`` (already scoped) that match, or None when there is nothing to search."""
+        term = self.cleaned_data.get("q") or ""
+        if self.kind == "name":
+            return workers.search(term)
+        if self.kind == "tail":
+            return workers.search(self.number)
+        if self.kind == "mobile":
+            return workers.filter(mobile_tail=self.number[-4:], mobile=self.number)
+        if self.kind == "id":
+            return workers.filter(id_number_hash=id_number_hash(self.number))
+        return None
+
+    @property
+    def masked_number(self) -> str:
+        if self.kind == "mobile":
+            return mask_mobile(self.number)
+        if self.kind == "id":
+            return mask_id_number(self.number)
+        return self.number
 
 
 class IntakeForm(StyledForm):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from unionhub.cases import services
@@ -32,6 +33,7 @@ from unionhub.cases.forms import (
     FollowUpChangeForm,
     FollowUpFilterForm,
     IntakeForm,
+    IntakeWorkerSearchForm,
     NoteForm,
     PlanFormSet,
     QueueFilterForm,
@@ -774,13 +776,13 @@ def serve_attachment(attachment: Attachment) -> FileResponse:
 WORKER_MATCHES = 10
 
 
+@sensitive_post_parameters("q")  # a whole number posted never reaches an error report either
 @staff_required
 def find_worker(request: HttpRequest) -> HttpResponse:
-    """htmx: workers of the user's scope matching a name, pinyin or number tail."""
-    from unionhub.workers.forms import WorkerSearchForm
-
+    """htmx: workers of the user's scope matching a name, pinyin, a number's tail, or (posted,
+    so that it is in no address or log) a whole mobile or ID number as the caller reads it out."""
     chosen = request.GET.get("choose")
-    if chosen:
+    if chosen and request.method == "GET":
         try:
             worker = (
                 Worker.objects.visible_to(request.user)
@@ -792,19 +794,19 @@ def find_worker(request: HttpRequest) -> HttpResponse:
         return render(
             request, "cases/partials/_chosen_worker.html", {"worker": worker, "oob": True}
         )
-    form = WorkerSearchForm(request.GET)
-    workers, more = [], False
-    if form.is_valid() and form.cleaned_data.get("q"):
-        found = form.filter(
-            Worker.objects.visible_to(request.user).select_related("enterprise", "organization")
-        )
+    posted = request.method == "POST"
+    form = IntakeWorkerSearchForm(request.POST if posted else request.GET, whole_numbers=posted)
+    workers, more, searched = [], False, False
+    found = form.search(Worker.objects.visible_to(request.user)) if form.is_valid() else None
+    if found is not None:
+        found = found.select_related("enterprise", "organization")
         workers = list(found[: WORKER_MATCHES + 1])  # one more says whether there are more
         more = len(workers) > WORKER_MATCHES
-        workers = workers[:WORKER_MATCHES]
+        workers, searched = workers[:WORKER_MATCHES], True
     return render(
         request,
         "cases/partials/_worker_matches.html",
-        {"form": form, "workers": workers, "more": more},
+        {"form": form, "workers": workers, "more": more, "searched": searched},
     )
 
 
