@@ -84,6 +84,18 @@ def test_words_apart_find_the_requests_that_hold_every_one_of_them(officer, open
     assert found(client, f"{both.reference} 住院") == {both.reference}
 
 
+def test_the_api_searches_as_the_queue_does(officer, opened, login):
+    both = opened("13912340077", summary="家中失火", description="本人烧伤住院。")
+    opened("13955556666", reference="HS-2026-000771", summary="家中失火")
+    client = login(officer)
+
+    def api(q: str) -> set[str]:
+        body = client.get(reverse("api:case-list"), {"status": "all", "q": q}).json()
+        return {row["reference"] for row in body["results"]}
+
+    assert api("失火 住院") == api("尾号0077") == {both.reference}
+
+
 def test_a_full_number_typed_in_parts_is_still_refused(officer, opened, login):
     case = opened("13912340077")
     response = login(officer).get(

@@ -354,7 +354,9 @@ QUEUE_PARAMETERS = [
     OpenApiParameter(
         "q",
         str,
-        description="Reference, worker's name or its pinyin, mobile or ID number tail, or text.",
+        description="Reference, worker's name or its pinyin, mobile or ID number tail, or text. "
+        "Several words (space-separated): requests that match every one. `尾号1234`: the "
+        "mobile's tail only.",
     ),
     OpenApiParameter(
         "status",
