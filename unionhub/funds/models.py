@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -33,6 +34,17 @@ def _scope(queryset, user, field: str, capability: str | None):
     from unionhub.core.access import Cap, access_for
 
     return queryset.filter(access_for(user).q(field, capability or Cap.VIEW))
+
+
+def approver_memberships():
+    """The fund approvers on the system: active users holding the role at an active
+    organisation. Who decides on a fund's payments is chosen among them
+    (``funds.services.fund_approvers`` for one fund, ``Fund.objects.decided_by`` as a query)."""
+    from unionhub.orgs.models import Membership
+
+    return Membership.objects.filter(
+        role=Membership.Role.FUND_APPROVER, user__is_active=True, organization__is_active=True
+    )
 
 
 class FundQuerySet(models.QuerySet):
@@ -54,6 +66,37 @@ class FundQuerySet(models.QuerySet):
             .paying_for(case.category)
             .order_by("name")
         )
+
+    def decided_by(self, user) -> FundQuerySet:
+        """The funds whose payments ``user`` approves, rejects and ratifies: those of each
+        organisation where they are an approver, and of the organisations under it that have no
+        approver of their own on the system (nor one in between). The same rule as
+        ``funds.services.fund_approvers``, as one query: a fund of an enterprise union with its own
+        approvers is theirs alone, never the district's."""
+        from unionhub.core.access import access_for
+        from unionhub.orgs.models import Membership, Organization
+
+        query = Q(pk__in=[])
+        access = access_for(user)  # the user's memberships, as loaded for the request
+        paths = {g.path for g in access.grants if g.role == Membership.Role.FUND_APPROVER}
+        if not (user.is_authenticated and user.is_active):
+            paths = set()
+        for path in sorted(paths):
+            depth = len(path) // Organization.steplen
+            # An approver at an organisation between this one and the fund's (or at the fund's
+            # own) decides instead: a path that begins the fund organisation's path is above it.
+            nearer = (
+                approver_memberships()
+                .filter(organization__depth__gt=depth, organization__path__startswith=path)
+                .alias(
+                    fund_path_head=Substr(
+                        OuterRef("organization__path"), 1, Length("organization__path")
+                    )
+                )
+                .filter(fund_path_head=F("organization__path"))
+            )
+            query |= Q(organization__path__startswith=path) & ~Exists(nearer)
+        return self.filter(query)
 
     def transfer_targets(self, user, source) -> FundQuerySet:
         """The funds ``user`` may move money into from ``source``: the other active funds they

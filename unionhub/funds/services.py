@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
 from unionhub.cases.services import Upload, check_upload
@@ -58,6 +58,7 @@ from unionhub.funds.models import (
     Fund,
     FundAudit,
     LedgerEntry,
+    approver_memberships,
 )
 from unionhub.notifications.services import notifications_settled, notify
 from unionhub.orgs.models import Membership, Organization
@@ -187,8 +188,37 @@ def fund_managers(organization: Organization) -> list:
     return _users_with(organization, roles, above=False)
 
 
+def fund_approvers(fund: Fund) -> tuple[Organization | None, list]:
+    """Who decides on ``fund``'s payments (approves or rejects them, ratifies an emergency
+    advance or refuses to): the approvers of the fund's own organisation; only when it has no
+    active approver on the system, those of the nearest organisation above it that has. Returns
+    that organisation and its approvers (``None`` and nobody when no organisation up the tree
+    has one). One rule for who is told of a payment to decide, whose queue lists it and who may
+    decide it, on the pages and in the API; ``Fund.objects.decided_by`` is the same rule as a
+    query. One query."""
+    step, path = Organization.steplen, fund.organization.path
+    chain = [path[:end] for end in range(step, len(path) + 1, step)]
+    memberships = list(
+        approver_memberships()
+        .filter(organization__path__in=chain)
+        .select_related("user", "organization")
+        .order_by("user__full_name", "user_id")
+    )
+    if not memberships:
+        return None, []
+    nearest = max((m.organization for m in memberships), key=lambda o: len(o.path))
+    users = {m.user_id: m.user for m in memberships if m.organization_id == nearest.pk}
+    return nearest, list(users.values())
+
+
 def approvers_of(fund: Fund) -> list:
-    return _users_with(fund.organization, [Membership.Role.FUND_APPROVER])
+    """The users who decide on ``fund``'s payments (``fund_approvers``)."""
+    return fund_approvers(fund)[1]
+
+
+def _names(users) -> str:
+    separator = pgettext("list separator", ", ")
+    return separator.join(user.get_full_name() for user in users)
 
 
 # The notices a payment's next step settles: the approvers' "to approve", the requester's "can
@@ -671,12 +701,43 @@ _ALLOWED_STATUSES = {
 }
 
 
-def _check_disbursement(disbursement: Disbursement, actor, action: str, approvals=None) -> None:
+def _check_decides(fund: Fund, actor, deciders=None) -> None:
+    """Raise unless ``actor`` is one of those who decide on ``fund``'s payments
+    (``fund_approvers``): an approver of an organisation above a fund whose own organisation has
+    approvers may read its payments, not decide them. ``deciders`` may be ``fund_approvers``
+    already asked (a page checking every action)."""
+    require(actor, Cap.APPROVE_FUNDS, fund)
+    organization, users = deciders if deciders is not None else fund_approvers(fund)
+    if any(user.pk == actor.pk for user in users):
+        return
+    if organization is None:
+        raise DomainError(
+            _(
+                "%(fund)s has no fund approver on the system: ask the operator to appoint the "
+                "approvers of %(organization)s."
+            )
+            % {"fund": fund.name, "organization": fund.organization.name},
+            code="not_fund_approver",
+        )
+    raise DomainError(
+        _(
+            "Payments from %(fund)s are decided by the approvers of %(organization)s "
+            "(%(names)s), not by those of other organisations."
+        )
+        % {"fund": fund.name, "organization": organization.name, "names": _names(users)},
+        code="not_fund_approver",
+    )
+
+
+def _check_disbursement(
+    disbursement: Disbursement, actor, action: str, approvals=None, deciders=None
+) -> None:
     """Raise unless ``actor`` may take ``action`` on ``disbursement`` now. ``approvals`` may be
-    the payment's approvals already loaded (a page showing them), else they are asked for."""
+    the payment's approvals already loaded (a page showing them), else they are asked for;
+    ``deciders`` the fund's ``fund_approvers``, likewise."""
     fund = disbursement.fund
     if action in ("approve", "reject", *_RATIFYING):
-        require(actor, Cap.APPROVE_FUNDS, fund)
+        _check_decides(fund, actor, deciders)
     elif action == "cancel":
         if disbursement.requested_by_id != actor.pk:
             require(actor, Cap.MANAGE_FUNDS, fund)
@@ -734,9 +795,12 @@ def _check_disbursement(disbursement: Disbursement, actor, action: str, approval
 def disbursement_actions(disbursement: Disbursement, user, approvals=None) -> list[str]:
     """The actions ``user`` may take on ``disbursement`` now (what the page offers)."""
     actions = []
+    deciders = None, []
+    if access_for(user).can(Cap.APPROVE_FUNDS, disbursement.fund.scope_path):
+        deciders = fund_approvers(disbursement.fund)  # asked once for the four decisions
     for action in DISBURSEMENT_ACTIONS:
         try:
-            _check_disbursement(disbursement, user, action, approvals)
+            _check_disbursement(disbursement, user, action, approvals, deciders)
         except (DomainError, PermissionDenied):
             continue
         actions.append(action)
@@ -780,10 +844,12 @@ def with_shortfalls(disbursements) -> list:
 
 def approval_queue(user):
     """What waits for ``user`` as an approver, in the order to take it: requests to decide
-    (urgent first, then oldest) and advances to ratify (nearest deadline first). The same rules as
-    ``_check_disbursement``, as queries."""
+    (urgent first, then oldest) and advances to ratify (nearest deadline first), of the funds
+    they decide for (``Fund.objects.decided_by``). The same rules as ``_check_disbursement``, as
+    queries."""
     mine = (
         Disbursement.objects.visible_to(user, Cap.APPROVE_FUNDS)
+        .filter(fund__in=Fund.objects.decided_by(user))
         .select_related("fund", "worker", "category", "case", "requested_by")
         # The request behind a payment is linked only for approvers who may open it.
         .annotate(case_visible=Exists(Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))))

@@ -151,6 +151,7 @@ def fund_detail(request: HttpRequest, code: str) -> HttpResponse:
         "can_transfer": Fund.objects.transfer_targets(request.user, fund).exists(),
         "can_audit": access.can(Cap.AUDIT_FUNDS, fund.scope_path),
         "can_see_names": services.may_see_beneficiary_names(request.user, fund),
+        "deciders": services.fund_approvers(fund),
         "names_form": FullNamesForm(auto_id="id_names_%s"),
         # The ledger and the exports follow the period shown (this year after a refused one).
         "query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
