@@ -145,6 +145,54 @@ def test_a_paid_or_cancelled_payment_shows_no_balance_line(
         assert "基金余额" not in html.content.decode()
 
 
+def test_the_last_approval_of_a_payment_the_fund_cannot_cover_says_so_and_not_can_be_paid(
+    tree, funded, approved, request_payment, approver1, approver2, chair, officer, worker, login
+):
+    from unionhub.cases import services as case_services
+    from unionhub.cases.models import CaseEvent, ServiceCategory
+    from unionhub.notifications.models import Notification
+
+    approved(funded, "6000.00")  # 10,000 held, 6,000 of it promised: 4,000 free
+    case = case_services.case_submit(
+        actor=officer, worker=worker, category=ServiceCategory.objects.get(code="medical_aid"),
+        channel="phone", summary="住院治疗", description="重病住院，申请医疗救助。",
+    )  # fmt: skip
+    case_services.case_accept(actor=officer, case=case)
+    big = request_payment(funded, "9000.00", case=case, category=case.category, urgent=True)
+    services.disbursement_approve(actor=approver1, disbursement=big)
+    action = reverse("funds:disbursement-action", args=[big.public_id, "approve"])
+    done = login(approver2).post(action, {"comment": ""}, follow=True)
+    assert Disbursement.objects.get(pk=big.pk).status == "approved"
+    assert _messages(done) == [
+        "¥9,000.00已审批通过，但伟达五金员工扶助基金目前可用金额仅¥4,000.00（余额扣除已批待付款项），"
+        "须待资金到位后方可支付：可接受捐赠，或由有权限的人员从其他基金调入资金。"
+    ]
+    notice = Notification.objects.filter(recipient=chair, kind="disbursement_approved").latest("pk")
+    assert notice.title == (
+        "已审批：王小明的帮扶款¥9,000.00；伟达五金员工扶助基金目前可用金额仅¥4,000.00，"
+        "须待资金到位后方可支付"
+    )
+    line = CaseEvent.objects.filter(case=case, kind="aid").latest("pk")
+    assert line.body_translations["zh-hans"] == (
+        "伟达五金员工扶助基金的帮扶款¥9,000.00已审批通过；该基金目前可用金额仅¥4,000.00，"
+        "须待资金到位后方可支付。"
+    )
+    assert "可以支付" not in notice.title + line.body_translations["zh-hans"]
+
+
+def test_the_last_approval_of_a_payment_the_fund_can_cover_says_it_can_be_paid(
+    funded, request_payment, approver1, chair, login
+):
+    from unionhub.notifications.models import Notification
+
+    small = request_payment(funded, "1500.00")
+    action = reverse("funds:disbursement-action", args=[small.public_id, "approve"])
+    done = login(approver1).post(action, {"comment": ""}, follow=True)
+    assert _messages(done) == ["¥1,500.00已审批通过，现在可以支付。"]
+    notice = Notification.objects.get(recipient=chair, kind="disbursement_approved")
+    assert notice.title == "已审批：王小明的帮扶款¥1,500.00可以支付"
+
+
 # ---- money already asked for on the same request ------------------------------------------------
 
 

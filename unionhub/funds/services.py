@@ -926,27 +926,47 @@ def disbursement_approve(*, actor, disbursement: Disbursement, comment: str = ""
         disbursement.approved_at = timezone.now()
         disbursement.save(update_fields=["status", "approved_at"])
         _settle(disbursement, TO_APPROVE)
-        _case_event(
-            disbursement.case,
-            actor,
-            lambda: (
-                _("%(amount)s from %(fund)s approved; it can be paid.")
-                % {"amount": format_yuan(disbursement.amount), "fund": disbursement.fund.name}
-            ),
-            kind=CaseEvent.Kind.AID,
-        )
+        free = free_for(disbursement)
+        figures = {
+            "amount": format_yuan(disbursement.amount),
+            "fund": disbursement.fund.name,
+            "name": disbursement.worker.name,
+            "free": format_yuan(free) if free is not None else "",
+        }
+        if free is None:
+            line = gettext_noop("%(amount)s from %(fund)s approved; it can be paid.")
+            title = gettext_lazy("Approved: %(amount)s for %(name)s can be paid")
+        else:
+            # Approved all the same: the need is judged, the money may follow (a donation, a
+            # transfer); nobody is told it can be paid while the fund cannot pay it.
+            line = gettext_noop(
+                "%(amount)s from %(fund)s approved; %(fund)s has only %(free)s free, so it can "
+                "be paid once money comes in."
+            )
+            title = gettext_lazy(
+                "Approved: %(amount)s for %(name)s; %(fund)s has only %(free)s free, so it can "
+                "be paid once money comes in"
+            )
+        _case_event(disbursement.case, actor, lambda: _(line) % figures, kind=CaseEvent.Kind.AID)
         notify(
             recipients=[disbursement.requested_by],
             kind=TO_PAY,
-            title=gettext_lazy("Approved: %(amount)s for %(name)s can be paid"),
-            params={
-                "amount": format_yuan(disbursement.amount),
-                "name": disbursement.worker.name,
-            },
+            title=title,
+            params=figures,
             url=_disbursement_url(disbursement),
             sms=disbursement.urgent,
         )
     return disbursement
+
+
+def free_for(disbursement: Disbursement) -> Decimal | None:
+    """For an approved payment its fund cannot pay now: what the fund has free for it, its
+    balance less the other payments approved and not yet paid (never below zero); ``None`` when
+    it can be paid (as ``with_shortfalls`` counts it)."""
+    [disbursement] = with_shortfalls([disbursement])
+    if not disbursement.shortfall:
+        return None
+    return to_money(max(disbursement.amount - disbursement.shortfall, Decimal("0.00")))
 
 
 @transaction.atomic

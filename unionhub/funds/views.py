@@ -585,6 +585,14 @@ def _done_message(action: str, disbursement: Disbursement) -> str:
     amount = format_yuan(disbursement.amount)
     if action == "approve":
         if disbursement.status == Status.APPROVED:
+            free = services.free_for(disbursement)
+            if free is not None:
+                return _(
+                    "%(amount)s is approved, but %(fund)s has only %(free)s free (its balance "
+                    "less the payments already approved and not yet paid): it can be paid once "
+                    "money comes in, as a donation or as a transfer from another fund by those "
+                    "who may make one."
+                ) % {"amount": amount, "fund": disbursement.fund.name, "free": format_yuan(free)}
             return _("%(amount)s is approved and can now be paid.") % {"amount": amount}
         left = disbursement.approvals_required - services.approvals_given(disbursement)
         return ngettext(
