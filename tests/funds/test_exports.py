@@ -78,13 +78,36 @@ def test_a_refused_ratification_stays_flagged_in_the_exports(
     tree, funded, chair, approver1, emergency_case, login
 ):
     advance = _advance(funded, emergency_case, chair)
-    services.advance_refuse_ratification(
+    advance = services.advance_refuse_ratification(
         actor=approver1, disbursement=advance, comment="不符合垫付条件"
     )
+    refused = timezone.localtime(advance.ratification_refused_at).strftime("%Y-%m-%d %H:%M")
     client = login(chair)
     ledger = _sheet(client.get(reverse("funds:fund-export", args=[funded.code, "ledger"])))
-    flags = [row[9] for row in ledger.iter_rows(min_row=4, values_only=True) if row and row[9]]
-    assert flags == ["应急垫付：不予追认"]
+    rows = list(ledger.iter_rows(min_row=4, values_only=True))
+    flags = [row[9] for row in rows if row and row[9]]
+    # When and by whom, not "not yet ratified by two approvers".
+    assert flags == [f"应急垫付：陆文斌于{refused}不予追认"]
+    [note] = [row[3] for row in rows if row and row[2] == "备注"]
+    assert "标为不予追认的垫付已被审批人不予追认" in note and "尚未经两名审批人追认" not in note
+    today = timezone.localdate()
+    statement = _sheet(
+        client.get(
+            reverse("funds:fund-export", args=[funded.code, "statement"]),
+            {"start": today.replace(day=1).isoformat(), "end": today.isoformat()},
+        )
+    )
+    lines = [row for row in statement.iter_rows(min_row=4, values_only=True) if row]
+    [flagged] = [row for row in lines if row[0] == "未追认的垫付"]
+    assert flagged[1].endswith(f"应急垫付：陆文斌于{refused}不予追认")
+    [note] = [row[1] for row in lines if row[0] == "备注"]
+    assert "已被审批人不予追认" in note and "以上垫付尚未经两名审批人追认" not in note
+
+    # One still awaiting ratification beside it: the note tells the two apart.
+    _advance(funded, emergency_case, chair, "1000.00")
+    ledger = _sheet(client.get(reverse("funds:fund-export", args=[funded.code, "ledger"])))
+    [note] = [row[3] for row in ledger.iter_rows(min_row=4, values_only=True) if row[2] == "备注"]
+    assert "标有追认期限的垫付尚未经两名审批人追认；标为不予追认的垫付" in note
     # A statement of a period before the advance does not list it.
     earlier = timezone.localdate() - datetime.timedelta(days=1)
     statement = _sheet(

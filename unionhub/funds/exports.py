@@ -11,19 +11,39 @@ from django.utils.translation import ngettext
 
 from unionhub.core.masking import mask_name
 from unionhub.core.xlsx import xlsx_response
-from unionhub.funds.models import Disbursement, Fund
+from unionhub.funds.models import Approval, Disbursement, Fund
 from unionhub.funds.services import balance_before, ledger_entries, with_counterparts
 
 
-def advance_flag(disbursement: Disbursement) -> str:
+def _when(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def refusals(fund: Fund) -> dict[int, Approval]:
+    """Each refusal to ratify one of ``fund``'s advances (who refused), by payment: one query,
+    however long the export (an advance is refused once, and rarely)."""
+    refused = Approval.objects.filter(
+        disbursement__fund=fund, is_ratification=True, decision=Approval.Decision.REJECT
+    ).select_related("approver")
+    return {approval.disbursement_id: approval for approval in refused}
+
+
+def advance_flag(disbursement: Disbursement, refusal: Approval | None = None) -> str:
     """What an export says of an emergency advance two approvers have not ratified (as the
-    fund's page does); empty for any other payment."""
+    fund's page does): when it must be ratified by, or when and by whom (``refusal``, from
+    ``refusals``) ratification was refused; empty for any other payment."""
     if not disbursement.is_unratified:
         return ""
     if disbursement.ratification_refused_at:
-        return _("Emergency advance: ratification refused")
+        when = _when(disbursement.ratification_refused_at)
+        if refusal is None:
+            return _("Emergency advance: ratification refused on %(date)s") % {"date": when}
+        return _("Emergency advance: ratification refused on %(date)s by %(name)s") % {
+            "date": when,
+            "name": refusal.approver.get_full_name(),
+        }
     return _("Emergency advance, unratified: ratify by %(date)s") % {
-        "date": timezone.localtime(disbursement.ratify_due_at).strftime("%Y-%m-%d %H:%M")
+        "date": _when(disbursement.ratify_due_at)
     }
 
 
@@ -36,6 +56,33 @@ def voucher_of(entry) -> str:
     if entry.disbursement_id:
         return entry.disbursement.payment_reference
     return ""
+
+
+def _unratified_note(pending: bool, refused: bool, *, statement: bool) -> str:
+    """The note under a sheet (the ``statement``'s or the ledger's) that flags unratified
+    advances: awaiting ratification, refused, or both."""
+    if pending and refused:
+        return _(
+            "Emergency advances are paid at once by the on-duty officer. Those with a date to "
+            "ratify by have not yet been ratified by two approvers; an approver refused to "
+            "ratify those flagged as refused (the flag says when and by whom), which stay on "
+            "the fund's reports until the payment is reversed."
+        )
+    if refused:
+        return _(
+            "Emergency advances are paid at once by the on-duty officer. An approver refused to "
+            "ratify those flagged as refused (the flag says when and by whom): they stay on the "
+            "fund's reports until the payment is reversed."
+        )
+    if statement:
+        return _(
+            "Emergency advances are paid at once by the on-duty officer and counted in the "
+            "money out above; two approvers have not ratified these."
+        )
+    return _(
+        "An unratified emergency advance was paid at once by the on-duty officer; two approvers "
+        "have not ratified it."
+    )
 
 
 def _unratified_rows(fund: Fund, end: datetime.date) -> list[list]:
@@ -52,17 +99,20 @@ def _unratified_rows(fund: Fund, end: datetime.date) -> list[list]:
         .select_related("worker", "case")
         .order_by("paid_at", "id")
     )
+    advances = list(advances)
+    refused = refusals(fund) if any(d.ratification_refused_at for d in advances) else {}
     rows = []
     for d in advances:
         what = [timezone.localtime(d.paid_at).strftime("%Y-%m-%d"), mask_name(d.worker.name)]
         if d.case_id:
             what.append(d.case.reference)
-        what.append(advance_flag(d))
+        what.append(advance_flag(d, refused.get(d.pk)))
         rows.append([_("Unratified advance"), " · ".join(what), d.amount])
     if rows:
-        note = _(
-            "Emergency advances are paid at once by the on-duty officer and counted in the "
-            "money out above; two approvers have not ratified these."
+        note = _unratified_note(
+            pending=any(not d.ratification_refused_at for d in advances),
+            refused=any(d.ratification_refused_at for d in advances),
+            statement=True,
         )
         rows = [[], [_("Unratified emergency advances"), "", ""], *rows, [_("Note"), note, ""]]
     return rows
@@ -109,9 +159,11 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
                 batch = []
         yield from with_counterparts(batch)
 
+    refused = refusals(fund)
+
     def rows():
         running = opening
-        flagged = False
+        pending = refusal = False  # flagged advances: awaiting ratification, refused
         yield [start, None, _("Opening balance"), "", "", "", None, opening, "", ""]
         for entry in in_batches():
             who, flag = "", ""
@@ -120,8 +172,11 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
             elif entry.disbursement_id:
                 who = mask_name(entry.disbursement.worker.name)
                 if entry.kind == entry.Kind.DISBURSEMENT:
-                    flag = advance_flag(entry.disbursement)
-                    flagged = flagged or bool(flag)
+                    flag = advance_flag(entry.disbursement, refused.get(entry.disbursement_id))
+                    if flag and entry.disbursement.ratification_refused_at:
+                        refusal = True
+                    elif flag:
+                        pending = True
             running += entry.amount
             yield [
                 entry.entry_date,
@@ -136,17 +191,9 @@ def ledger_xlsx(fund: Fund, start: datetime.date, end: datetime.date):
                 flag,
             ]
         yield [end, None, _("Closing balance"), "", "", "", None, running, "", ""]
-        if flagged:
+        if pending or refusal:
             yield []
-            yield [
-                None,
-                None,
-                _("Note"),
-                _(
-                    "An unratified emergency advance was paid at once by the on-duty officer; "
-                    "two approvers have not ratified it."
-                ),
-            ]
+            yield [None, None, _("Note"), _unratified_note(pending, refusal, statement=False)]
 
     return xlsx_response(
         filename=f"{fund.code}-ledger-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",

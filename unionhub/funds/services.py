@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext
 
 from unionhub.cases.models import Case, CaseEvent, ServiceCategory
-from unionhub.cases.services import Upload, check_upload
+from unionhub.cases.services import LEAD_ROLES, Upload, check_upload
 from unionhub.core import audit
 from unionhub.core.access import ROLE_CAPABILITIES, Cap, access_for, require
 from unionhub.core.calendar import add_working_days
@@ -216,7 +216,8 @@ def approvers_of(fund: Fund) -> list:
     return fund_approvers(fund)[1]
 
 
-def _names(users) -> str:
+def names(users) -> str:
+    """People's names as a list in a sentence (、 in Chinese)."""
     separator = pgettext("list separator", ", ")
     return separator.join(user.get_full_name() for user in users)
 
@@ -724,7 +725,7 @@ def _check_decides(fund: Fund, actor, deciders=None) -> None:
             "Payments from %(fund)s are decided by the approvers of %(organization)s "
             "(%(names)s), not by those of other organisations."
         )
-        % {"fund": fund.name, "organization": organization.name, "names": _names(users)},
+        % {"fund": fund.name, "organization": organization.name, "names": names(users)},
         code="not_fund_approver",
     )
 
@@ -749,8 +750,8 @@ def _check_disbursement(
         if disbursement.ratification_refused_at:
             raise Conflict(
                 _(
-                    "Ratification of this advance was refused on %(date)s and reported to the "
-                    "organisation above: it can only be reversed now."
+                    "Ratification of this advance was refused on %(date)s: nobody can ratify it "
+                    "any more, it can only be reversed."
                 )
                 % {"date": timezone.localtime(disbursement.ratification_refused_at).date()},
                 code="ratification_refused",
@@ -1293,15 +1294,16 @@ def advance_ratify(*, actor, disbursement: Disbursement, comment: str = "") -> D
 @transaction.atomic
 def advance_refuse_ratification(*, actor, disbursement: Disbursement, comment: str) -> Disbursement:
     """An approver (not the officer who paid) refuses to ratify an emergency advance, saying why.
-    The money has gone out, so nothing is undone here: nobody may ratify it any more, the
-    organisation above is told at once (as for an overdue advance), and it stays unratified on
-    every report until the payment is reversed."""
+    The money has gone out, so nothing is undone here: nobody may ratify it any more, it is
+    reported at once as an overdue advance is (``unratified_report``: the organisation above, or
+    for a fund of the top organisation its own leads; the officer who paid too, never the
+    refuser), and it stays unratified on every report until the payment is reversed."""
     disbursement = _locked_disbursement(disbursement)
     _check_disbursement(disbursement, actor, "refuse_ratification")
     comment = (comment or "").strip()
     if not comment:
         raise DomainError(
-            _("Say why you refuse to ratify the advance: the organisation above reads it."),
+            _("Say why you refuse to ratify the advance: your reason goes with the report."),
             field="comment",
         )
     now = timezone.now()
@@ -1320,43 +1322,64 @@ def advance_refuse_ratification(*, actor, disbursement: Disbursement, comment: s
         disbursement.escalated_at = now
         fields.append("escalated_at")
     disbursement.save(update_fields=fields)
-    parent = _report_to_parent(
+    to, _above, _told = _report_unratified(
         disbursement,
         gettext_lazy("Ratification refused: the emergency advance of %(amount)s from %(fund)s"),
-        also=[disbursement.paid_by] if disbursement.paid_by else [],
+        actor=actor,
+        refused=True,
     )
     audit.record(
         actor=actor,
         action="funds.disbursement.ratification_refused",
         target=disbursement,
         organization=disbursement.fund.organization,
-        data={"comment": comment[:300], "to": str(parent)},
+        data={"comment": comment[:300], "to": str(to)},
     )
     return disbursement
 
 
-def _report_to_parent(disbursement: Disbursement, title, also=()) -> Organization:
-    """Tell the leads and approvers of the organisation above the fund's (and ``also``) about an
-    advance that is not ratified; return that organisation."""
+def unratified_report(
+    disbursement: Disbursement, actor=None, *, refused: bool = False
+) -> tuple[Organization, bool, list]:
+    """To whom an emergency advance left unratified, or refused ratification, is reported:
+    ``(organisation, above, people)``. To the leads and approvers of the organisation above the
+    fund's (``above`` true); a fund of the top organisation (the district, with nothing above it
+    on the system) to that organisation's own leads instead. A refusal (``refused``) is told to
+    the officer who paid it too; whoever acted (``actor``, the approver who refused) is not told
+    of their own act."""
     owner = disbursement.fund.organization
-    parent = Organization.objects.get_parent(owner) or owner
-    recipients = _users_with(
-        parent, [Membership.Role.DISTRICT_ADMIN, Membership.Role.FUND_APPROVER]
-    )
-    recipients += [user for user in also if user not in recipients]
+    parent = Organization.objects.get_parent(owner)
+    if parent is not None:
+        people = _users_with(
+            parent, [Membership.Role.DISTRICT_ADMIN, Membership.Role.FUND_APPROVER]
+        )
+    else:
+        people = _users_with(owner, LEAD_ROLES, above=False)
+    if refused and disbursement.paid_by is not None and disbursement.paid_by not in people:
+        people.append(disbursement.paid_by)
+    people = [user for user in people if actor is None or user.pk != actor.pk]
+    return (parent or owner), parent is not None, people
+
+
+def _report_unratified(
+    disbursement: Disbursement, title, actor=None, *, refused: bool = False
+) -> tuple[Organization, bool, list]:
+    """Tell ``unratified_report``'s people about an advance that is not ratified."""
+    to, above, people = unratified_report(disbursement, actor, refused=refused)
     notify(
-        recipients=recipients,
+        recipients=people,
         kind=UNRATIFIED,
         title=title,
         params={"amount": format_yuan(disbursement.amount), "fund": disbursement.fund.name},
         url=_disbursement_url(disbursement),
         email=True,
     )
-    return parent
+    return to, above, people
 
 
 def escalate_unratified_advances(*, now: datetime.datetime | None = None) -> int:
-    """Advances past their ratification date are reported to the parent organisation, once."""
+    """Advances past their ratification date are reported once (``unratified_report``: to the
+    organisation above the fund's, or to the top organisation's own leads)."""
     now = now or timezone.now()
     overdue = Disbursement.objects.unratified_advances().filter(
         ratify_due_at__lt=now, escalated_at__isnull=True
@@ -1369,7 +1392,7 @@ def escalate_unratified_advances(*, now: datetime.datetime | None = None) -> int
                 continue
             disbursement.escalated_at = now
             disbursement.save(update_fields=["escalated_at"])
-            parent = _report_to_parent(
+            to, _above, _told = _report_unratified(
                 disbursement,
                 gettext_lazy(
                     "Unratified: the emergency advance of %(amount)s from %(fund)s is overdue"
@@ -1380,7 +1403,7 @@ def escalate_unratified_advances(*, now: datetime.datetime | None = None) -> int
                 action="funds.disbursement.advance_escalated",
                 target=disbursement,
                 organization=disbursement.fund.organization,
-                data={"to": str(parent)},
+                data={"to": str(to)},
             )
             count += 1
     return count

@@ -552,8 +552,13 @@ def _detail_context(request, disbursement: Disbursement, **forms) -> dict:
     waiting_for_money = disbursement.shortfall and disbursement.status == Status.REQUESTED
     entries = list(disbursement.entries.select_related("created_by").order_by("posted_at", "id"))
     payment = next((e for e in entries if e.kind == LedgerEntry.Kind.DISBURSEMENT), None)
+    reported = None
+    if disbursement.ratification_refused_at:
+        to, above, _people = services.unratified_report(disbursement)
+        reported = {"organization": to, "above": above}
     return {
         "disbursement": disbursement,
+        "reported": reported,
         "approvals": approvals,
         "entries": entries,
         "related_days": services.RELATED_DAYS,
@@ -579,7 +584,7 @@ def disbursement_detail(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "funds/disbursement_detail.html", _detail_context(request, disbursement))
 
 
-def _done_message(action: str, disbursement: Disbursement) -> str:
+def _done_message(action: str, disbursement: Disbursement, user) -> str:
     """What the officer is told after deciding, paying or cancelling."""
     disbursement.refresh_from_db(fields=["status", "ratified_at"])
     amount = format_yuan(disbursement.amount)
@@ -605,10 +610,29 @@ def _done_message(action: str, disbursement: Disbursement) -> str:
             return _("The advance of %(amount)s is fully ratified.") % {"amount": amount}
         return _("Your ratification is recorded; one more approver must ratify.")
     if action == "refuse_ratification":
-        return _(
-            "Your refusal to ratify the advance of %(amount)s is recorded and reported to the "
-            "organisation above."
-        ) % {"amount": amount}
+        to, above, people = services.unratified_report(disbursement, user, refused=True)
+        if not people:
+            message = _(
+                "Your refusal to ratify the advance of %(amount)s is recorded, but nobody on "
+                "the system could be told (%(organization)s has no one to report it to): raise "
+                "it with them yourself."
+            )
+        elif above:
+            message = _(
+                "Your refusal to ratify the advance of %(amount)s is recorded and reported to "
+                "%(organization)s, the organisation above the fund's. Told: %(names)s."
+            )
+        else:
+            message = _(
+                "Your refusal to ratify the advance of %(amount)s is recorded. %(organization)s "
+                "has no organisation above it on the system, so it was reported to its own "
+                "leads instead. Told: %(names)s."
+            )
+        return message % {
+            "amount": amount,
+            "organization": to.name,
+            "names": services.names(people),
+        }
     return {
         "reject": _("%(amount)s was turned down; the requester has been told."),
         "pay": _("The payment of %(amount)s is recorded."),
@@ -652,7 +676,7 @@ def disbursement_action(request: HttpRequest, public_id, action: str) -> HttpRes
             add_domain_error(form, error)
             refusal = error
         else:
-            messages.success(request, _done_message(action, disbursement))
+            messages.success(request, _done_message(action, disbursement, request.user))
             if from_queue:
                 return redirect("funds:approval-queue")
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
