@@ -99,6 +99,44 @@ def test_a_finding_open_at_closing_is_rectified_afterwards_and_stays_marked_late
     assert entry.data["days_late"] == 3 and entry.data["review_closed"] is True
 
 
+def test_a_rectification_records_who_entered_it_the_owner_or_a_reviewer_on_their_behalf(
+    tree, funded, approved, chair, auditor, login
+):
+    from unionhub.core.models import AuditEntry
+
+    review = _review(auditor, chair, approved, funded, payments=1)
+    deadline = timezone.localdate() + datetime.timedelta(days=10)
+    by_owner, for_owner = (
+        services.finding_add(
+            actor=auditor,
+            review=review,
+            description=text,
+            severity="low",
+            owner=chair,
+            deadline=deadline,
+        )
+        for text in ("签收单缺少日期", "银行回单未归档")
+    )
+    services.finding_rectify(actor=chair, finding=by_owner, note="已补签日期")
+    services.finding_rectify(actor=auditor, finding=for_owner, note="已向银行补打回单并归档")
+    by_owner.refresh_from_db()
+    for_owner.refresh_from_db()
+    assert (by_owner.rectified_by, by_owner.rectified_for_owner) == (chair, False)
+    assert (for_owner.rectified_by, for_owner.rectified_for_owner) == (auditor, True)
+    entries = AuditEntry.objects.filter(action="funds.audit.finding_rectified").order_by("pk")
+    assert [e.data["for_owner"] for e in entries] == ["", "尤国平"]
+
+    # The page, and so the printed closing report, says who entered each one.
+    today = timezone.localdate().isoformat()
+    html = login(auditor).get(reverse("funds:audit-detail", args=[review.pk])).content.decode()
+
+    def row(finding):
+        return html.split(f'id="finding-{finding.pk}"')[1].split("</tr>")[0]
+
+    assert f"（{today}，由整改责任人尤国平本人登记）" in row(by_owner)
+    assert f"（{today}，由顾明远代尤国平登记）" in row(for_owner)
+
+
 def test_a_finding_rectified_by_its_deadline_is_not_marked_late(
     tree, funded, approved, chair, auditor, login
 ):

@@ -528,6 +528,7 @@ def _reviews(s: FundSeeder, hz: Fund, hs: Fund) -> None:
                 deadline=(review.opened_at + datetime.timedelta(days=30)).date(),
                 rectified_at=review.opened_at + datetime.timedelta(days=12) if closed else None,
                 rectification="已向银行补打回单并归档。" if closed else "",
+                rectified_by=owner if closed else None,
                 created_by=auditor, created_at=review.opened_at + datetime.timedelta(days=4),
             )  # fmt: skip
         if closed:

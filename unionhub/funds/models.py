@@ -927,6 +927,15 @@ class AuditFinding(models.Model):
     deadline = models.DateField(_("rectify by"))
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     rectification = models.TextField(_("what was done"), blank=True)
+    # Who typed the rectification in: its owner, or a reviewer on the owner's behalf.
+    rectified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rectification recorded by"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -946,6 +955,11 @@ class AuditFinding(models.Model):
         if self.rectified_at is not None:
             return 0
         return max((timezone.localdate() - self.deadline).days, 0)
+
+    @property
+    def rectified_for_owner(self) -> bool:
+        """Recorded by someone other than its owner, on the owner's behalf."""
+        return self.rectified_by_id is not None and self.rectified_by_id != self.owner_id
 
     @property
     def late_days(self) -> int:

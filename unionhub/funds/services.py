@@ -2406,14 +2406,15 @@ def finding_add(
 
 @transaction.atomic
 def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
-    """The owner (or a reviewer) records what was done to rectify the finding, and when (now).
-    Rectification goes on after the review is closed: a finding left open at closing is
-    tracked until it is done, and one done after its deadline stays on record as late."""
+    """The owner (or a reviewer, on the owner's behalf) records what was done to rectify the
+    finding, when (now) and who recorded it. Rectification goes on after the review is closed: a
+    finding left open at closing is tracked until it is done, and one done after its deadline
+    stays on record as late."""
     if actor.pk != finding.owner_id:
         require(actor, Cap.AUDIT_FUNDS, finding.audit.fund)
     finding = (
         AuditFinding.objects.select_for_update(of=("self",))
-        .select_related("audit__fund__organization")
+        .select_related("audit__fund__organization", "owner")
         .get(pk=finding.pk)
     )
     if finding.rectified_at is not None:
@@ -2423,7 +2424,8 @@ def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
         raise DomainError(_("Say what was done to rectify it."), field="note")
     finding.rectification = note
     finding.rectified_at = timezone.now()
-    finding.save(update_fields=["rectification", "rectified_at"])
+    finding.rectified_by = actor
+    finding.save(update_fields=["rectification", "rectified_at", "rectified_by"])
     audit.record(
         actor=actor,
         action="funds.audit.finding_rectified",
@@ -2432,6 +2434,7 @@ def finding_rectify(*, actor, finding: AuditFinding, note: str) -> AuditFinding:
         data={
             "finding": finding.pk,
             "rectification": note,
+            "for_owner": finding.owner.get_full_name() if finding.rectified_for_owner else "",
             "days_late": finding.late_days,
             "review_closed": finding.audit.status == FundAudit.Status.CLOSED,
         },

@@ -1244,7 +1244,9 @@ def _audit_page(
             "review": review,
             "items": items,
             "paid_by_requester": sum(1 for i in items if i.disbursement.paid_by_requester),
-            "findings": review.findings.select_related("owner", "item__disbursement__worker"),
+            "findings": review.findings.select_related(
+                "owner", "rectified_by", "item__disbursement__worker"
+            ),
             "checks": AuditItem.CHECKS,
             "can_audit": can_audit and review.status == FundAudit.Status.OPEN,
             # Findings are rectified after the review is closed too (by their owner as well).
