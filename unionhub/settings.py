@@ -291,7 +291,9 @@ LOGGING = {
 
 # Project settings.
 UNIONHUB = {
-    # A staff user who reveals a full ID number must give a reason at least this long.
+    # A staff user who reveals a full ID number or full names must give a reason at least this
+    # long; so must one who asks for money, rejects, cancels or reverses it, refuses to ratify an
+    # advance or takes a disclosure list down.
     "REVEAL_REASON_MIN_LENGTH": 4,
     # A resolved or closed request may be reopened for this many days after its resolution.
     "REOPEN_DAYS": 30,

@@ -62,7 +62,7 @@ def test_a_payment_request_key_reused_for_another_request_answers_409(
     assert first.status_code == 201
     again = client.post(url, asked, HTTP_IDEMPOTENCY_KEY="D")
     assert again.json()["id"] == first.json()["id"]
-    for change in ({"method": "bank_transfer"}, {"reason": "医药费"}, {"urgent": True}):
+    for change in ({"method": "bank_transfer"}, {"reason": "医药费用"}, {"urgent": True}):
         reused = client.post(url, {**asked, **change}, HTTP_IDEMPOTENCY_KEY="D")
         assert reused.status_code == 409, change
         assert reused.json()["code"] == "idempotency_key_reused"

@@ -215,7 +215,7 @@ def test_the_ledger_export_makes_the_same_number_of_queries_as_entries_grow(
             actor=chair, source=funded, target=other, amount=Decimal("10.00"), memo="调剂",
             idempotency_key=key(),
         )  # fmt: skip
-        services.entry_reverse(actor=chair, entry=out, reason="调错", idempotency_key=key())
+        services.entry_reverse(actor=chair, entry=out, reason="转账调错", idempotency_key=key())
 
     grow()
     small = exported()

@@ -248,7 +248,7 @@ def test_the_same_reversal_sent_eight_times_at_once_reverses_once(
 
     def reverse():
         return services.entry_reverse(
-            actor=chair, entry=LedgerEntry.objects.get(pk=entry.pk), reason="误付",
+            actor=chair, entry=LedgerEntry.objects.get(pk=entry.pk), reason="误付冲回",
             idempotency_key=same,
         )  # fmt: skip
 

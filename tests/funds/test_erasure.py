@@ -92,7 +92,7 @@ def test_erasing_keeps_a_pseudonymous_record_and_the_books_balance(
     with pytest.raises(DomainError):
         services.disbursement_request(
             actor=district_admin, fund=funded, worker=erased, category=case.category,
-            amount="100.00", method="cash", reason="补助", case=case,
+            amount="100.00", method="cash", reason="生活补助", case=case,
         )  # fmt: skip
 
 

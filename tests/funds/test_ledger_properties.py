@@ -385,7 +385,7 @@ class LedgerMachine(RuleBasedStateMachine):
         call = lambda: services.entry_reverse(  # noqa: E731
             actor=self.people.chair,
             entry=LedgerEntry.objects.get(pk=entry.pk),
-            reason="冲正",
+            reason="冲正错账",
             idempotency_key=key(),
         )
         if entry.kind == "reversal":

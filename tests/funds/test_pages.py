@@ -467,7 +467,7 @@ def test_ledger_and_statement_make_the_same_number_of_queries_as_entries_grow(
             idempotency_key=key(),
         )
         out, _into = transfer()
-        services.entry_reverse(actor=chair, entry=out, reason="调错", idempotency_key=key())
+        services.entry_reverse(actor=chair, entry=out, reason="转账调错", idempotency_key=key())
     with count_queries() as large:
         client.get(url)
     # (the fund page adds two: what is approved and not yet paid, and who approves)
@@ -900,12 +900,12 @@ def test_rejecting_without_a_reason_from_the_page_says_why_and_changes_nothing(
         {"comment": "", "next": back},
     )
     assert response.status_code == 400
-    assert "请填写不同意的理由。" in response.content.decode()
+    assert "请填写不同意的理由（至少4个字）。" in response.content.decode()
     # The page that says why opens where the reason is to be written: the payment page at its
     # actions, or (decided on the queue) the queue at the payment's card.
     where = f'id="card-{disbursement.pk}"' if back else 'id="actions"'
     actions = response.content.decode().split(where)[1].split("</form>")[0]
-    assert "请填写不同意的理由。" in actions and 'aria-invalid="true"' in actions
+    assert "请填写不同意的理由（至少4个字）。" in actions and 'aria-invalid="true"' in actions
     reject = reverse("funds:disbursement-action", args=[disbursement.public_id, "reject"])
     queue = login(approver1).get(reverse("funds:approval-queue")).content.decode()
     assert f'formaction="{reject}#card-{disbursement.pk}"' in queue
@@ -1417,11 +1417,13 @@ def test_the_reversal_page_of_a_reversal_says_up_front_it_cannot_be_reversed(
     assert 'name="reason"' not in page
     # The same rule answers a post sent anyway (an old tab): nothing is booked.
     entries = LedgerEntry.objects.count()
-    refused = client.post(url, {"idempotency_key": uuid.uuid4(), "reason": "冲错了"})
+    refused = client.post(url, {"idempotency_key": uuid.uuid4(), "reason": "冲销有误"})
     assert refused.status_code == 200 and "该分录本身是冲销" in refused.content.decode()
     assert LedgerEntry.objects.count() == entries
     with pytest.raises(DomainError) as direct:
-        services.entry_reverse(actor=chair, entry=reversal, reason="x", idempotency_key=key())
+        services.entry_reverse(
+            actor=chair, entry=reversal, reason="冲销有误", idempotency_key=key()
+        )
     assert direct.value.code == "reverse_reversal"
 
 

@@ -441,7 +441,7 @@ def test_a_list_is_taken_down_once_and_only_while_it_is_public(funded, donate, c
     )
     services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="名单有误")
     with pytest.raises(Conflict) as again:  # a second tab, a double tap
-        services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="再次")
+        services.disclosure_withdraw(actor=chair, disclosure=disclosure, reason="再次撤回")
     assert again.value.code == "not_public"
     disclosure.refresh_from_db()
     assert disclosure.withdrawn_reason == "名单有误"
@@ -498,9 +498,11 @@ def test_a_reversal_books_the_opposite_and_keeps_the_original(funded, approved, 
     told = Notification.objects.get(recipient=disbursement.worker.user, kind="aid_reversed")
     assert "¥3,000.00" in told.title and "重复支付" not in told.title
     with pytest.raises(Conflict):
-        services.entry_reverse(actor=chair, entry=entry, reason="再次", idempotency_key=key())
+        services.entry_reverse(actor=chair, entry=entry, reason="再次冲销", idempotency_key=key())
     with pytest.raises(DomainError):
-        services.entry_reverse(actor=chair, entry=reversal, reason="x", idempotency_key=key())
+        services.entry_reverse(
+            actor=chair, entry=reversal, reason="冲销有误", idempotency_key=key()
+        )
     assert services.verify(funded) == []
 
 
@@ -532,7 +534,7 @@ def test_a_transfer_books_both_entries_or_neither(tree, funded, chair):
             idempotency_key="t-2",
         )  # fmt: skip
     assert (balance(funded), balance(other)) == (Decimal("7500.00"), Decimal("2500.00"))
-    services.entry_reverse(actor=chair, entry=into, reason="调错了", idempotency_key=key())
+    services.entry_reverse(actor=chair, entry=into, reason="转错基金", idempotency_key=key())
     assert (balance(funded), balance(other)) == (Decimal("10000.00"), Decimal("0.00"))
 
 
@@ -547,7 +549,7 @@ def test_taking_a_transfer_back_never_takes_what_approved_payments_wait_for(
     approved(other, "3000.00")  # the receiving fund has promised 3,000 of the 4,000
     entries = LedgerEntry.objects.count()
     with pytest.raises(Conflict) as refused:
-        services.entry_reverse(actor=chair, entry=into, reason="调错了", idempotency_key=key())
+        services.entry_reverse(actor=chair, entry=into, reason="转错基金", idempotency_key=key())
     assert refused.value.code == "insufficient_available"
     assert str(refused.value) == (
         "伟达五金助学基金余额¥4,000.00，其中已批待付¥3,000.00：收回调入的¥4,000.00会使这些款项"
@@ -690,7 +692,7 @@ def test_a_closed_period_takes_no_more_entries(fund, donate, chair):
     # A mistake in the closed period is corrected by a reversal booked today.
     entry = LedgerEntry.objects.get()
     reversal = services.entry_reverse(
-        actor=chair, entry=entry, reason="退款", idempotency_key=key()
+        actor=chair, entry=entry, reason="退款冲回", idempotency_key=key()
     )
     assert reversal.entry_date == timezone.localdate()
 
@@ -993,7 +995,7 @@ def test_a_statement_nets_each_reversal_against_what_it_corrects(
         out,
         into,
     ):
-        services.entry_reverse(actor=chair, entry=entry, reason="更正", idempotency_key=key())
+        services.entry_reverse(actor=chair, entry=entry, reason="更正错账", idempotency_key=key())
     today = timezone.localdate()
     with translation.override("en"):
         statement = services.statement(funded, today, today)
@@ -1132,7 +1134,9 @@ def test_a_key_reused_for_a_different_request_is_refused_and_changes_nothing(
     donation = LedgerEntry.objects.get(kind="donation", donation__idempotency_key=used)
     services.entry_reverse(actor=chair, entry=payment, reason="重复支付", idempotency_key="r-9")
     with pytest.raises(Conflict):
-        services.entry_reverse(actor=chair, entry=donation, reason="退回", idempotency_key="r-9")
+        services.entry_reverse(
+            actor=chair, entry=donation, reason="捐款退回", idempotency_key="r-9"
+        )
 
     assert balance(funded) == Decimal("10040.00")  # 10,000 + 50 − 100 − 10 + 100
     assert balance(second) == Decimal("10.00")
@@ -1248,7 +1252,7 @@ def test_an_advance_transfer_or_reversal_key_reused_with_other_words_is_refused(
     out, _into = services.fund_transfer(**move, memo="调剂", idempotency_key="t-1")
     with pytest.raises(Conflict):
         services.fund_transfer(**move, memo="另一笔调剂", idempotency_key="t-1")
-    services.entry_reverse(actor=chair, entry=out, reason="调错了", idempotency_key="r-1")
+    services.entry_reverse(actor=chair, entry=out, reason="转错基金", idempotency_key="r-1")
     with pytest.raises(Conflict):
         services.entry_reverse(actor=chair, entry=out, reason="别的原因", idempotency_key="r-1")
     assert balance(funded) == Decimal("9000.00")
@@ -1277,7 +1281,7 @@ ACTIONS = {
         actor=actor,
         entry=LedgerEntry.objects.filter(disbursement=d, kind="disbursement").first()
         or _nothing_to_reverse(),
-        reason="误付",
+        reason="误付冲回",
         idempotency_key=key(),
     ),
 }

@@ -105,6 +105,26 @@ def _replay(existing, **expected):
     return existing
 
 
+def _reason(value, *, field: str, message) -> str:
+    """A reason a money step must give (asking for money, rejecting, cancelling, refusing to
+    ratify, reversing, taking a list down): at least as long as the reason asked for before full
+    names or a full ID number are shown (``REVEAL_REASON_MIN_LENGTH``; "x" explains nothing), at
+    most ``TEXT_LIMIT``. Returns it trimmed; ``message`` says what to explain, with ``%(n)d`` for
+    the least length, and is shown next to ``field``."""
+    reason = (value or "").strip()
+    least = settings.UNIONHUB["REVEAL_REASON_MIN_LENGTH"]
+    if len(reason) < least:
+        raise DomainError(message % {"n": least}, field=field, code="reason_required")
+    if len(reason) > TEXT_LIMIT:
+        raise DomainError(
+            _("Keep it within %(limit)d characters (this has %(length)d).")
+            % {"limit": TEXT_LIMIT, "length": len(reason)},
+            field=field,
+            code="too_long",
+        )
+    return reason
+
+
 def _lock(fund: Fund) -> Fund:
     # The fund's row alone: its organisation is read, not locked (everything written for the
     # organisation meanwhile, an audit entry say, would wait for the fund).
@@ -975,9 +995,11 @@ def disbursement_reject(*, actor, disbursement: Disbursement, comment: str) -> D
     """An approver says no, with a reason; the request ends there."""
     disbursement = _locked_disbursement(disbursement)
     _check_disbursement(disbursement, actor, "reject")
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError(_("Say why the payment is rejected."), field="comment")
+    comment = _reason(
+        comment,
+        field="comment",
+        message=_("Say why the payment is rejected (at least %(n)d characters)."),
+    )
     Approval.objects.create(
         disbursement=disbursement,
         approver=actor,
@@ -1073,17 +1095,11 @@ def _check_method_and_reason(method: str, reason: str) -> str:
     reason, trimmed."""
     if method not in Disbursement.Method.values:
         raise DomainError(_("Choose how the money will be paid."), field="method")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the money is needed."), field="reason")
-    if len(reason) > TEXT_LIMIT:
-        raise DomainError(
-            _("Keep it within %(limit)d characters (this has %(length)d).")
-            % {"limit": TEXT_LIMIT, "length": len(reason)},
-            field="reason",
-            code="too_long",
-        )
-    return reason
+    return _reason(
+        reason,
+        field="reason",
+        message=_("Say why the money is needed (at least %(n)d characters)."),
+    )
 
 
 # The review (经审) matches every payment to its voucher: a transfer to its bank slip, cash to
@@ -1300,12 +1316,14 @@ def advance_refuse_ratification(*, actor, disbursement: Disbursement, comment: s
     refuser), and it stays unratified on every report until the payment is reversed."""
     disbursement = _locked_disbursement(disbursement)
     _check_disbursement(disbursement, actor, "refuse_ratification")
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError(
-            _("Say why you refuse to ratify the advance: your reason goes with the report."),
-            field="comment",
-        )
+    comment = _reason(
+        comment,
+        field="comment",
+        message=_(
+            "Say why you refuse to ratify the advance (at least %(n)d characters): your reason "
+            "goes with the report."
+        ),
+    )
     now = timezone.now()
     Approval.objects.create(
         disbursement=disbursement,
@@ -1414,9 +1432,11 @@ def disbursement_cancel(*, actor, disbursement: Disbursement, reason: str) -> Di
     """Withdraw a request that has not been paid (its requester, or someone managing the fund)."""
     disbursement = _locked_disbursement(disbursement)
     _check_disbursement(disbursement, actor, "cancel")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the payment is cancelled."), field="reason")
+    reason = _reason(
+        reason,
+        field="reason",
+        message=_("Say why the payment is cancelled (at least %(n)d characters)."),
+    )
     return _cancel(disbursement, actor, reason)
 
 
@@ -1546,9 +1566,11 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, idempotency_key: st
     """Correct a posted entry by posting its opposite today (the original stays). A transfer is
     reversed on both funds or not at all; a reversed payment's disbursement shows as reversed."""
     require(actor, Cap.MANAGE_FUNDS, entry.fund)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the entry is reversed."), field="reason")
+    reason = _reason(
+        reason,
+        field="reason",
+        message=_("Say why the entry is reversed (at least %(n)d characters)."),
+    )
     key = f"reverse:{idempotency_key}"
     legs = [entry]
     if entry.kind == Kind.TRANSFER:
@@ -2015,9 +2037,11 @@ def disclosure_withdraw(*, actor, disclosure: Disclosure, reason: str) -> Disclo
     """Take a list down before its window ends, saying why (the staff page shows who did, when and
     why; the public link then answers that the notice has ended). Only a list still public."""
     require(actor, Cap.MANAGE_FUNDS, disclosure.fund)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Say why the list is taken down early."), field="reason")
+    reason = _reason(
+        reason,
+        field="reason",
+        message=_("Say why the list is taken down early (at least %(n)d characters)."),
+    )
     disclosure = (
         Disclosure.objects.select_for_update(of=("self",))
         .select_related("fund", "fund__organization")
