@@ -98,8 +98,15 @@ def world(tree, officer, worker):
     )  # fmt: skip
     # A line the system wrote (no actor): the request went past its response deadline.
     case_services.escalate_breached(now=case.sla_due_at + datetime.timedelta(minutes=1))
+    # Money is asked for a request someone has taken up: another one, accepted.
+    helped = case_services.case_submit(
+        actor=officer, worker=worker,
+        category=ServiceCategory.objects.get(code="medical_aid"), channel="phone",
+        summary="住院治疗，医药费困难", description="本人住院治疗，自付医药费较多。",
+    )  # fmt: skip
+    helped = case_services.case_accept(actor=officer, case=helped)
     paid = fund_services.disbursement_request(
-        actor=chair, fund=fund, worker=worker, case=case, amount=Decimal("300.00"),
+        actor=chair, fund=fund, worker=worker, case=helped, amount=Decimal("300.00"),
         method="cash", reason="生活困难",
     )  # fmt: skip
     fund_services.disbursement_approve(actor=approver, disbursement=paid)

@@ -114,10 +114,11 @@ def funded(fund, donate):
 
 @pytest.fixture
 def case(officer, worker):
-    """An ordinary (not emergency) request of the worker, opened by station A's officer."""
+    """An ordinary (not emergency) request of the worker, opened and accepted by station A's
+    officer: money is asked for a request someone has taken up."""
     from unionhub.cases import services as case_services
 
-    return case_services.case_submit(
+    case = case_services.case_submit(
         actor=officer,
         worker=worker,
         category=ServiceCategory.objects.get(code="hardship_relief"),
@@ -125,6 +126,7 @@ def case(officer, worker):
         summary="配偶患病，生活困难",
         description="妻子患病长期透析，申请困难帮扶。",
     )
+    return case_services.case_accept(actor=officer, case=case)
 
 
 @pytest.fixture
@@ -161,9 +163,11 @@ def approved(request_payment, approver1, approver2):
 
 @pytest.fixture
 def emergency_case(tree, officer, worker):
+    """An emergency of the worker, opened and accepted by station A's officer."""
     from unionhub.cases import services as case_services
 
-    return case_services.case_submit(
+    case = case_services.case_submit(
         actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
         channel="phone", summary="工伤住院", description="车间事故，手部受伤住院。",
     )  # fmt: skip
+    return case_services.case_accept(actor=officer, case=case)

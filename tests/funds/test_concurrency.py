@@ -215,6 +215,7 @@ def test_the_same_emergency_advance_sent_eight_times_at_once_pays_once(
         actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
         channel="phone", summary="家中失火", description="夜间家中失火，烧伤住院。",
     )  # fmt: skip
+    case = case_services.case_accept(actor=officer, case=case)
     same = key()
 
     def advance():
@@ -305,7 +306,6 @@ def wait_until_one_waits_on_a_lock() -> None:
 
 @pytest.fixture
 def closed_case(case, officer):
-    case_services.case_accept(actor=officer, case=case)
     case_services.case_resolve(actor=officer, case=case, resolution="已落实帮扶")
     return case_services.case_close(actor=officer, case=case)
 
@@ -411,7 +411,6 @@ def test_a_withdrawal_and_a_payment_step_at_once_wait_for_each_other(
     """The worker withdraws at the moment the chair pays (or an approver approves): one waits
     for the other, neither deadlocks, and the money is either paid before the withdrawal or
     cancelled with it, never paid on a withdrawn request."""
-    case_services.case_accept(actor=officer, case=case)
     payment = request_payment(funded, "1000.00", case=case)
     if step == "pay":
         payment = services.disbursement_approve(actor=approver1, disbursement=payment)

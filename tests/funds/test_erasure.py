@@ -25,7 +25,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def history(worker, officer, chair, case, funded, approved):
     """A closed request with a visit, a note and a file, and a payment made for it."""
     FamilyMemberFactory(worker=worker, name="王子涵", school="惠山区钱桥实验小学")
-    case_services.case_accept(actor=officer, case=case)
     case_services.case_note(actor=officer, case=case, text="妻子透析，每月医药费约六千元")
     case_services.case_log_contact(
         actor=officer, case=case, kind="visit", summary="上门探望王小明",

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.funds.conftest import days_ago, key
-from unionhub.cases import services as case_services
 from unionhub.core.errors import DomainError
 from unionhub.core.models import AuditEntry
 from unionhub.funds import services
@@ -26,7 +25,6 @@ SHORT = ("x", " 错 ", "退回")  # under four characters once trimmed
 def steps(funded, chair, approver1, approved, request_payment, emergency_case, donate):
     """Each step that needs a reason: ``(prepare, field, message)``; ``prepare()`` makes what
     the step acts on and returns the step, to be run with a reason."""
-    case_services.case_accept(actor=chair, case=emergency_case)
 
     def reject():
         payment = request_payment(funded, "500.00")

@@ -365,9 +365,6 @@ def test_the_pay_page_of_a_withdrawn_request_says_so_before_anything_is_typed(
 def test_resolving_while_money_is_not_yet_paid_is_warned(
     tree, funded, chair, officer, case, request_payment, login
 ):
-    from unionhub.cases import services as case_services
-
-    case_services.case_accept(actor=officer, case=case)
     url = reverse("cases:case-detail", args=[case.public_id])
     client = login(officer)
     assert client.get(url).context["resolve_warning"] == ""

@@ -1406,6 +1406,7 @@ def test_the_advance_cap_holds_for_the_request_not_each_advance(tree, funded, ch
         actor=chair, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
         channel="phone", summary="家中失火", description="晚上十点家中失火。",
     )  # fmt: skip
+    fire = case_services.case_accept(actor=chair, case=fire)
 
     def advance(amount):
         return services.emergency_advance(
@@ -1555,7 +1556,6 @@ def test_a_withdrawn_request_takes_its_unpaid_payments_with_it(
 ):
     """The worker withdraws while money is still being asked for and approved: both payments
     are cancelled, whoever asked is told, and nothing is paid on the request any more."""
-    case_services.case_accept(actor=officer, case=case)
     asked = request_payment(funded, "5000.00", case=case)
     approved = request_payment(funded, "800.00", case=case, reason="交通补助")
     for approver in (approver1, approver2):  # with the 5,000 asked, it takes two
@@ -1603,7 +1603,7 @@ def test_a_payment_left_open_on_a_request_that_is_over_is_neither_approved_nor_p
 def test_a_reversed_payment_no_longer_counts_as_money_reached_and_the_clock_runs_again(
     funded, emergency_case, chair, officer
 ):
-    case = case_services.case_accept(actor=officer, case=emergency_case)
+    case = emergency_case
     first = advance(funded, case, chair, "5000.00")
     second = advance(funded, case, chair, "3000.00")
     case.refresh_from_db()

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from tests.conftest import staff
 from tests.funds.conftest import key, make_fund
-from unionhub.cases import services as case_services
 from unionhub.core.models import AuditEntry
 from unionhub.funds import services
 from unionhub.notifications.models import Notification
@@ -41,7 +40,6 @@ def district_approvers(tree):
 
 @pytest.fixture
 def district_advance(district_fund, district_admin, emergency_case):
-    case_services.case_accept(actor=district_admin, case=emergency_case)
     return services.emergency_advance(
         actor=district_admin, fund=district_fund, case=emergency_case,
         amount=Decimal("15000.00"), method="cash", reason="突发伤病，先行垫付医疗费用。",
@@ -101,7 +99,6 @@ def test_a_refusal_below_goes_above_and_names_the_organisation_and_who_was_told(
     tree, funded, chair, approver1, approver2, emergency_case, login
 ):
     lead = staff(tree.station_a, Role.DISTRICT_ADMIN, username="lead", full_name="邹晓东")
-    case_services.case_accept(actor=chair, case=emergency_case)
     advance = services.emergency_advance(
         actor=chair, fund=funded, case=emergency_case, amount=Decimal("5000.00"),
         method="cash", reason="垫付住院押金", idempotency_key=key(), payment_reference="SJ-0001",

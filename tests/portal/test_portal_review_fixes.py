@@ -152,7 +152,7 @@ def test_a_withdrawal_keeps_the_reason_given(case, worker, login):
 
 
 def test_the_worker_is_told_before_withdrawing_that_aid_under_way_is_cancelled_too(
-    case, worker, login
+    case, officer, worker, login
 ):
     from decimal import Decimal
 
@@ -162,6 +162,7 @@ def test_the_worker_is_told_before_withdrawing_that_aid_under_way_is_cancelled_t
     client = login(worker.user)
     assert "一并取消" not in client.get(detail(case)).content.decode()
     fund = make_fund(case.organization, code="wd-test")
+    case = services.case_accept(actor=officer, case=case)  # money is asked once it is taken up
     fund_services.disbursement_request(
         actor=Case.objects.get(pk=case.pk).created_by, fund=fund, worker=worker, case=case,
         amount=Decimal("800.00"), method="cash", reason="医药费补助",

@@ -734,6 +734,9 @@ def case_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
             messages.warning(request, UNTOLD_MESSAGES[action] % {"worker": case.worker.name})
         elif action in DONE_MESSAGES:
             messages.success(request, DONE_MESSAGES[action])
+        if action == "accept" and request.POST.get("then") == "money" and not request.htmx:
+            # Accepted from the money form, which waited for it: back there to ask.
+            return redirect("funds:disbursement-create", case_id=case.public_id)
     case = _get_case(request, public_id)
     context = _detail_context(
         request, case, {action: form} if failed else None, open_action=action if failed else ""

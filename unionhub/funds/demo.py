@@ -384,13 +384,15 @@ def seed(ctx) -> None:
               amount="8000.00" if index == 0 else "1500.00", requested_at=s.now - datetime.timedelta(hours=3 + index),
               requester=requester, approvers=[], paid_at=None, payer=None, status="requested",
               urgent=index == 0, reason=case.summary + "，申请救助。")  # fmt: skip
+    # An advance is paid on a request someone has taken up (and that is still open).
     emergency = (
-        Case.objects.filter(urgency="emergency").exclude(pk__in=[fire.pk, fire_part.pk])
-        .exclude(owner_path__startswith=hz_union.path).order_by("-submitted_at").first()
+        Case.objects.filter(urgency="emergency", status__in=["accepted", "in_progress"])
+        .exclude(pk__in=[fire.pk, fire_part.pk]).exclude(owner_path__startswith=hz_union.path)
+        .order_by("-submitted_at").first()
     )  # fmt: skip
     if emergency is not None:
         at = max(
-            emergency.submitted_at + datetime.timedelta(hours=2), s.now - datetime.timedelta(days=2)
+            emergency.accepted_at + datetime.timedelta(hours=2), s.now - datetime.timedelta(days=2)
         )
         s.pay(hs, worker=emergency.worker, category=emergency.category, case=emergency,
               amount="15000.00", requested_at=at, requester=u["hs_admin"], approvers=[],

@@ -523,24 +523,59 @@ REVERSED_MESSAGE = gettext_noop(
 
 # A request turned down or withdrawn takes no money.
 AID_REFUSED_STATUSES = (Case.Status.REJECTED, Case.Status.WITHDRAWN)
+# A request nobody has taken up yet (just submitted, or referred and not yet accepted where it
+# was sent): money is asked for once its owner accepts it, so that the worker reads that it is
+# being handled (and can no longer withdraw it unseen) before anything is paid on it.
+AID_WAITING_STATUSES = (Case.Status.SUBMITTED, Case.Status.REFERRED)
 
 
 def case_takes_aid(case: Case) -> bool:
+    """Whether money asked for on ``case`` may still be approved and paid (it is not over)."""
     return case.status not in AID_REFUSED_STATUSES
 
 
+def case_open_to_asking(case: Case) -> bool:
+    """Whether money may be asked for on ``case`` now: taken up (accepted, in progress) or
+    done (resolved, closed: aid often follows the visit that resolved it), not turned down."""
+    return case_takes_aid(case) and case.status not in AID_WAITING_STATUSES
+
+
+def not_accepted_message(case: Case) -> str:
+    """Why no money may be asked for on ``case`` yet (``case_open_to_asking`` is false while it
+    waits to be taken up)."""
+    if case.status == Case.Status.REFERRED:
+        return _(
+            "Request %(reference)s was referred to %(organization)s and has not been accepted "
+            "there yet: money can be asked for it once %(organization)s accepts it."
+        ) % {"reference": case.reference, "organization": case.organization.name}
+    return _(
+        "Request %(reference)s has not been accepted yet: accept it first (the worker is then "
+        "told it is being handled), then ask for money."
+    ) % {"reference": case.reference}
+
+
 def _check_case_takes_aid(case: Case, actor) -> None:
-    """The request is the actor's to see, and (as it stands now) may still take money."""
-    status = Case.objects.visible_to(actor).filter(pk=case.pk).values_list("status", flat=True)
-    if not status:
+    """The request is the actor's to see, and (as it stands now) money may be asked for it: it
+    has been taken up and is not turned down or withdrawn."""
+    row = (
+        Case.objects.visible_to(actor)
+        .filter(pk=case.pk)
+        .values_list("status", "organization_id")
+        .first()
+    )
+    if row is None:
         raise PermissionDenied
-    case.status = status[0]
+    case.status, organization_id = row
+    if case.organization_id != organization_id:  # referred meanwhile: name where it went now
+        case.organization = Organization.objects.get(pk=organization_id)
     if not case_takes_aid(case):
         raise Conflict(
             _("Request %(reference)s is %(status)s: no money can be asked for it.")
             % {"reference": case.reference, "status": case.get_status_display()},
             code="case_closed_to_aid",
         )
+    if not case_open_to_asking(case):
+        raise Conflict(not_accepted_message(case), code="case_not_accepted")
 
 
 def _asked_lately(fund: Fund, worker) -> Decimal:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
+from unionhub.cases import services as case_services
 from unionhub.cases.models import Case
 from unionhub.cases.views import serve_attachment, upload_from
 from unionhub.core.access import Cap, access_for, get_object_for_user, require
@@ -410,8 +411,14 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             return redirect("funds:disbursement-detail", public_id=disbursement.public_id)
     advance = None
     closed = not services.case_takes_aid(case)  # withdrawn or rejected: said before any typing
+    # Not taken up yet: said before any typing too, with the way to take it up when it is theirs.
+    waiting = (
+        "" if closed or services.case_open_to_asking(case) else services.not_accepted_message(case)
+    )
+    can_accept = bool(waiting) and "accept" in case_services.allowed_actions(case, request.user)
     if (
         not closed
+        and not waiting
         and case.urgency == Case.Urgency.EMERGENCY
         and request.user.advance_funds.exists()
     ):
@@ -428,6 +435,8 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             "asked": asked,
             "closed": closed,
             "paid_linked": services.paid_on_linked_requests(case),
+            "waiting": waiting,
+            "can_accept": can_accept,
         },
     )
 
