@@ -24,6 +24,7 @@ def test_the_advance_forms_voucher_number_is_marked_required_and_refused_by_meth
         actor=officer, worker=worker, category=ServiceCategory.objects.get(code="emergency_aid"),
         channel="phone", summary="家中失火", description="晚上十点家中失火。",
     )  # fmt: skip
+    fire = case_services.case_accept(actor=officer, case=fire)  # money follows acceptance
     client = login(chair)
     page = client.get(reverse("funds:disbursement-create", args=[fire.public_id])).content.decode()
     assert 'class="required"' in _label(page, "id_advance_payment_reference")

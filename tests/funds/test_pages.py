@@ -1589,7 +1589,7 @@ def test_the_request_and_its_money_form_show_what_a_part_at_the_district_paid(
     from tests.funds.test_services import advance
     from unionhub.cases import services as case_services
 
-    case = case_services.case_accept(actor=officer, case=emergency_case)
+    case = emergency_case  # accepted
     part = case_services.case_refer_part(
         actor=officer, case=case, organization=tree.district,
         summary="申请区总工会大额救助", reason="损失较大，超出本单位基金能力",

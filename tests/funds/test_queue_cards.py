@@ -31,7 +31,7 @@ def test_rejecting_without_a_comment_stays_on_the_queue_with_the_reason_on_that_
     html = response.content.decode()
     card = _card(html, asked)
     assert 'class="form-control approval-comment is-invalid"' in card
-    assert 'role="alert">请填写不同意的理由。</div>' in card
+    assert 'role="alert">请填写不同意的理由（至少4个字）。</div>' in card
     assert "is-invalid" not in _card(html, other)  # the other card is left as it was
     asked.refresh_from_db()
     assert asked.status == "requested"

@@ -1631,7 +1631,7 @@ def test_money_paid_on_a_part_at_the_district_stops_the_clock_of_the_request_it_
     """The fire story: the enterprise's request refers a larger grant to the district; the
     district pays it on the part. The worker has their money: the 24-hour clock of the request
     at their own union stops too, and runs again if that payment is reversed."""
-    case = case_services.case_accept(actor=officer, case=emergency_case)
+    case = emergency_case  # accepted
     part = case_services.case_refer_part(
         actor=officer, case=case, organization=tree.district,
         summary="申请区总工会大额救助", reason="损失较大，超出本单位基金能力",
@@ -1666,7 +1666,7 @@ def test_money_paid_on_the_request_itself_does_not_stop_the_clock_of_its_part(
 ):
     """Money runs up the chain, not down: the part at the district is its own errand (a
     larger grant), which the enterprise's advance does not settle."""
-    case = case_services.case_accept(actor=officer, case=emergency_case)
+    case = emergency_case  # accepted
     part = case_services.case_refer_part(
         actor=officer, case=case, organization=tree.district,
         summary="申请区总工会大额救助", reason="损失较大，超出本单位基金能力",

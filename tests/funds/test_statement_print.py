@@ -30,7 +30,7 @@ def _pay(fund, approved, chair, amount):
 
 
 def _reverse(chair, entry):
-    services.entry_reverse(actor=chair, entry=entry, reason="更正", idempotency_key=key())
+    services.entry_reverse(actor=chair, entry=entry, reason="金额录错，更正", idempotency_key=key())
 
 
 def _reversed_payment_and_gift(funded, donate, approved, chair):

@@ -138,6 +138,8 @@ def aid(tree, worker, case):
         idempotency_key=str(uuid.uuid4()),
     )  # fmt: skip
 
+    services.case_accept(actor=chair, case=case)  # money is asked for a request taken up
+
     def ask(amount: str):
         return fund_services.disbursement_request(
             actor=chair, fund=fund, worker=worker, case=case, category=case.category,
