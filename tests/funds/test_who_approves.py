@@ -77,8 +77,7 @@ def test_an_enterprise_fund_with_its_own_approvers_is_decided_by_them_alone(
         services.disbursement_approve(actor=district1, disbursement=payment)
     assert refused.value.code == "not_fund_approver"
     assert str(refused.value) == (
-        "伟达五金员工扶助基金的支出由无锡伟达五金有限公司工会的审批人（冯立群、唐美玲）审批，"
-        "其他组织的审批人不能审批。"
+        "伟达五金员工扶助基金的支出由其审批人（冯立群、唐美玲）审批，您不在其中。"
     )
     with pytest.raises(DomainError):
         services.disbursement_reject(actor=district1, disbursement=payment, comment="不同意支付")
@@ -137,19 +136,38 @@ def test_without_approvers_of_its_own_the_nearest_organisation_above_with_some_s
     assert _told("disbursement_requested") == {"district1", "district2"}
     assert services.approval_queue(district1)[0].filter(pk=payment.pk).exists()
 
-    # An approver at the street, nearer the fund, takes over from the district.
+    # One approver at the street, nearer the fund, decides; while they are the only one there,
+    # the district's stand in beside them (a payment above the first tier needs two).
     street = staff(tree.street_a, Role.FUND_APPROVER, username="street1", full_name="邹晓东")
-    assert _deciding(funded) == (tree.street_a, {"street1"})
+    assert _deciding(funded) == (tree.street_a, {"street1", "district1", "district2"})
+    # With a second at the street, the street's two decide alone.
+    staff(tree.street_a, Role.FUND_APPROVER, username="street2", full_name="邹晓南")
+    assert _deciding(funded) == (tree.street_a, {"street1", "street2"})
     assert not services.approval_queue(district1)[0].filter(pk=payment.pk).exists()
     with pytest.raises(DomainError):
         services.disbursement_approve(actor=district1, disbursement=payment)
     assert services.disbursement_approve(actor=street, disbursement=payment).status == "approved"
 
     # An approver who leaves (their sign-in switched off) no longer counts: the district stands
-    # in again.
+    # in again beside the one left.
     street.is_active = False
     street.save(update_fields=["is_active"])
-    assert _deciding(funded) == (tree.district, {"district1", "district2"})
+    assert _deciding(funded) == (tree.street_a, {"street2", "district1", "district2"})
+
+
+def test_an_enterprise_union_with_one_approver_is_not_stuck_on_a_payment_that_needs_two(
+    tree, funded, chair, worker, district_approvers
+):
+    """A payment above the first tier needs two approvers: with one at the union, the one
+    above decides beside them, so the payment can be decided at all."""
+    own = staff(tree.union_a, Role.FUND_APPROVER, username="own1", full_name="冯立群")
+    district1, _district2 = district_approvers
+    payment = _asked(funded, chair, worker, "8000.00")
+    assert _told("disbursement_requested") == {"own1", "district1", "district2"}
+    services.disbursement_approve(actor=own, disbursement=payment)
+    done = services.disbursement_approve(actor=district1, disbursement=payment)
+    assert done.status == "approved"
+    assert set(Fund.objects.decided_by(district1).values_list("code", flat=True)) == {funded.code}
 
 
 def test_the_queue_s_query_and_the_one_fund_helper_apply_the_same_rule(
@@ -165,7 +183,8 @@ def test_the_queue_s_query_and_the_one_fund_helper_apply_the_same_rule(
         expected = {f.code for f in funds if person in services.approvers_of(f)}
         assert decided == expected, person.username
     assert {f.code for f in Fund.objects.decided_by(station_b)} == {"yq-fz"}
-    assert {f.code for f in Fund.objects.decided_by(people[2])} == {"hs-kn", "yq-jd"}
+    # Station B has one approver: the district stands in beside them for its union's fund.
+    assert {f.code for f in Fund.objects.decided_by(people[2])} == {"hs-kn", "yq-jd", "yq-fz"}
 
 
 def test_pages_and_the_api_refuse_a_decision_from_an_approver_above(
@@ -179,7 +198,7 @@ def test_pages_and_the_api_refuse_a_decision_from_an_approver_above(
     assert page.status_code == 200 and approve not in page.content.decode()
     refused = client.post(approve, {"comment": ""})
     assert refused.status_code == 400
-    assert "其他组织的审批人不能审批" in refused.content.decode()
+    assert "您不在其中" in refused.content.decode()
     api = client.post(
         reverse("api:disbursement-approve", args=[payment.public_id]),
         {},
@@ -201,4 +220,8 @@ def test_the_fund_page_says_who_approves_and_when_others_stand_in(
     assert "陆文斌" in page and "钱雅琴" in page
     staff(tree.union_a, Role.FUND_APPROVER, username="own1", full_name="冯立群")
     page = client.get(url).content.decode()
-    assert "无锡伟达五金有限公司工会的审批人：冯立群" in page and "陆文斌" not in page
+    assert "无锡伟达五金有限公司工会的审批人：冯立群、" in page
+    assert "陆文斌（惠山区总工会，代为审批）" in page and "钱雅琴（惠山区总工会，代为审批）" in page
+    staff(tree.union_a, Role.FUND_APPROVER, username="own2", full_name="唐美玲")
+    page = client.get(url).content.decode()
+    assert "无锡伟达五金有限公司工会的审批人：冯立群、唐美玲" in page and "陆文斌" not in page

@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,6 +34,11 @@ def _scope(queryset, user, field: str, capability: str | None):
     from unionhub.core.access import Cap, access_for
 
     return queryset.filter(access_for(user).q(field, capability or Cap.VIEW))
+
+
+# A payment above a fund's first tier, and every emergency advance, needs two approvers: while
+# a fund's organisation has fewer on the system, those above it stand in (``decided_by``).
+APPROVERS_AT_LEAST = 2
 
 
 def approver_memberships():
@@ -69,19 +74,19 @@ class FundQuerySet(models.QuerySet):
 
     def decided_by(self, user) -> FundQuerySet:
         """The funds whose payments ``user`` approves, rejects and ratifies: those of each
-        organisation where they are an approver, and of the organisations under it that have no
-        approver of their own on the system (nor one in between). The same rule as
-        ``funds.services.fund_approvers``, as one query: a fund of an enterprise union with its own
-        approvers is theirs alone, never the district's."""
+        organisation where they are an approver, and of the organisations under it where fewer
+        than ``APPROVERS_AT_LEAST`` approvers sit nearer the fund (at its own organisation or in
+        between). The same rule as ``funds.services.fund_approvers``, as one query: a fund of an
+        enterprise union with two approvers of its own is theirs alone, never the district's."""
         from unionhub.core.access import access_for
         from unionhub.orgs.models import Membership, Organization
 
-        query = Q(pk__in=[])
+        query, funds = Q(pk__in=[]), self
         access = access_for(user)  # the user's memberships, as loaded for the request
         paths = {g.path for g in access.grants if g.role == Membership.Role.FUND_APPROVER}
         if not (user.is_authenticated and user.is_active):
             paths = set()
-        for path in sorted(paths):
+        for index, path in enumerate(sorted(paths)):
             depth = len(path) // Organization.steplen
             # An approver at an organisation between this one and the fund's (or at the fund's
             # own) decides instead: a path that begins the fund organisation's path is above it.
@@ -95,8 +100,18 @@ class FundQuerySet(models.QuerySet):
                 )
                 .filter(fund_path_head=F("organization__path"))
             )
-            query |= Q(organization__path__startswith=path) & ~Exists(nearer)
-        return self.filter(query)
+            # Counted as people: while fewer than two decide nearer the fund, this level does.
+            counted = (
+                nearer.order_by()
+                .values("role")
+                .annotate(people=Count("user_id", distinct=True))
+                .values("people")[:1]
+            )
+            name = f"approvers_nearer_{index}"
+            funds = funds.alias(**{name: Coalesce(Subquery(counted), 0)})
+            few = Q(**{f"{name}__lt": APPROVERS_AT_LEAST})
+            query |= Q(organization__path__startswith=path) & few
+        return funds.filter(query)
 
     def transfer_targets(self, user, source) -> FundQuerySet:
         """The funds ``user`` may move money into from ``source``: the other active funds they

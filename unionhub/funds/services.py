@@ -45,6 +45,7 @@ from unionhub.core.money import (
 )
 from unionhub.core.validators import TEXT_LIMIT, validate_plausible_date
 from unionhub.funds.models import (
+    APPROVERS_AT_LEAST,
     RELATED_DAYS,
     Approval,
     AuditEvidence,
@@ -210,24 +211,35 @@ def fund_managers(organization: Organization) -> list:
 
 def fund_approvers(fund: Fund) -> tuple[Organization | None, list]:
     """Who decides on ``fund``'s payments (approves or rejects them, ratifies an emergency
-    advance or refuses to): the approvers of the fund's own organisation; only when it has no
-    active approver on the system, those of the nearest organisation above it that has. Returns
-    that organisation and its approvers (``None`` and nobody when no organisation up the tree
-    has one). One rule for who is told of a payment to decide, whose queue lists it and who may
-    decide it, on the pages and in the API; ``Fund.objects.decided_by`` is the same rule as a
-    query. One query."""
+    advance or refuses to): the approvers of the fund's own organisation; while fewer than
+    ``APPROVERS_AT_LEAST`` are on the system there (a payment above the first tier, and every
+    advance, needs two), those of the organisations above it stand in, nearest first, until
+    there are. Returns the nearest organisation with approvers and the deciders, each with
+    ``approver_org`` (``None`` and nobody when no organisation up the tree has one). One rule
+    for who is told of a payment to decide, whose queue lists it and who may decide it, on the
+    pages and in the API; ``Fund.objects.decided_by`` is the same rule as a query. One query."""
     step, path = Organization.steplen, fund.organization.path
     chain = [path[:end] for end in range(step, len(path) + 1, step)]
-    memberships = list(
+    memberships = sorted(
         approver_memberships()
         .filter(organization__path__in=chain)
         .select_related("user", "organization")
-        .order_by("user__full_name", "user_id")
+        .order_by("user__full_name", "user_id"),
+        key=lambda m: -len(m.organization.path),
     )
     if not memberships:
         return None, []
-    nearest = max((m.organization for m in memberships), key=lambda o: len(o.path))
-    users = {m.user_id: m.user for m in memberships if m.organization_id == nearest.pk}
+    nearest = memberships[0].organization
+    users: dict[int, object] = {}
+    level = None
+    for membership in memberships:
+        if membership.organization.path != level:
+            if len(users) >= APPROVERS_AT_LEAST:
+                break
+            level = membership.organization.path
+        if membership.user_id not in users:
+            membership.user.approver_org = membership.organization
+            users[membership.user_id] = membership.user
     return nearest, list(users.values())
 
 
@@ -776,11 +788,8 @@ def _check_decides(fund: Fund, actor, deciders=None) -> None:
             code="not_fund_approver",
         )
     raise DomainError(
-        _(
-            "Payments from %(fund)s are decided by the approvers of %(organization)s "
-            "(%(names)s), not by those of other organisations."
-        )
-        % {"fund": fund.name, "organization": organization.name, "names": names(users)},
+        _("Payments from %(fund)s are decided by its approvers (%(names)s), not by you.")
+        % {"fund": fund.name, "names": names(users)},
         code="not_fund_approver",
     )
 
