@@ -464,6 +464,26 @@ def test_sending_back_returns_the_request_unaccepted_to_the_organisation_that_re
     assert services.case_accept(actor=officer, case=case).status == Status.ACCEPTED
 
 
+def test_a_request_is_not_sent_back_to_an_organisation_the_sender_handles_themselves(
+    tree, case, officer, district_admin
+):
+    """A station refers a request up to the district; the district sends it back. A second tap
+    (another tab, a retried call) must not send it up again, nor may anyone send a request back
+    to an organisation whose requests they handle themselves."""
+    up = services.case_refer(
+        actor=officer, case=case, organization=tree.district, reason="需区总工会协调"
+    )
+    back = services.case_send_back(actor=district_admin, case=up, reason="请指导站先行核实情况")
+    assert back.organization == tree.union_a and services.referred_by(back) == tree.district
+    assert "send_back" not in services.allowed_actions(back, district_admin)
+    with pytest.raises(Conflict) as again:
+        services.case_send_back(actor=district_admin, case=back, reason="请指导站先行核实情况")
+    assert again.value.code == "send_back_to_own"
+    back.refresh_from_db()
+    assert back.organization == tree.union_a
+    assert back.events.filter(data__sent_back=True).count() == 1
+
+
 def test_passing_a_referred_request_on_does_not_accept_it(
     tree, referred_to_b, outsider, district_admin, worker
 ):

@@ -87,7 +87,7 @@ def test_request_two_approvals_payment_and_the_worker_sees_it(story, live_server
             phone.wait_for_load_state("networkidle")
             assert phone.locator("h1").inner_text() == "审批"
             card = phone.locator(".approval-card").first
-            assert "请填写不同意的理由。" in card.inner_text()
+            assert "请填写不同意的理由（至少4个字）。" in card.inner_text()
             assert Disbursement.objects.get().status == "requested"
         # Enter in the comment starts a new line; it never sends the first button (Approve).
         comment = card.get_by_label(f"审批意见：{worker.name} ¥300,000.00")

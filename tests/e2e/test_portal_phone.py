@@ -155,6 +155,7 @@ def test_a_link_pasted_into_a_summary_keeps_every_list_inside_the_phone(
         received_on=timezone.localdate(),
         idempotency_key=str(uuid.uuid4()),
     )
+    services.case_accept(actor=chair, case=cases[3])  # money is asked for a request taken up
     fund_services.disbursement_request(
         actor=chair,
         fund=fund,

@@ -1648,8 +1648,8 @@ def test_money_paid_on_a_part_at_the_district_stops_the_clock_of_the_request_it_
     assert part.money_reached_at == paid.paid_at and part.sla_due_at is None
     assert case.money_reached_at == paid.paid_at and case.sla_due_at is None
     assert case.is_open  # its visits go on
-    assert services.paid_on_linked_requests(case) == [paid]
-    assert services.paid_on_linked_requests(part) == [paid]
+    assert services.paid_on_linked_requests(case, officer) == [paid]
+    assert services.paid_on_linked_requests(part, district_admin) == [paid]
 
     entry = LedgerEntry.objects.get(disbursement=paid, kind="disbursement")
     services.entry_reverse(
@@ -1658,7 +1658,7 @@ def test_money_paid_on_a_part_at_the_district_stops_the_clock_of_the_request_it_
     case.refresh_from_db()
     assert case.money_reached_at is None
     assert case.sla_due_at == case.resolution_due_at
-    assert services.paid_on_linked_requests(case) == []
+    assert services.paid_on_linked_requests(case, officer) == []
 
 
 def test_money_paid_on_the_request_itself_does_not_stop_the_clock_of_its_part(
@@ -1676,4 +1676,29 @@ def test_money_paid_on_the_request_itself_does_not_stop_the_clock_of_its_part(
     case.refresh_from_db()
     assert case.money_reached_at == paid.paid_at
     assert part.money_reached_at is None
-    assert [d.pk for d in services.paid_on_linked_requests(part)] == [paid.pk]
+    assert [d.pk for d in services.paid_on_linked_requests(part, district_admin)] == [paid.pk]
+
+
+def test_what_a_sister_part_paid_is_not_shown_to_an_organisation_that_cannot_see_it(
+    tree, emergency_case, officer, outsider, district_admin, donate
+):
+    """Two parts of one request went to two organisations: the one holding the second part sees
+    what the request and its own part paid, not what the first part's holder paid."""
+    case = emergency_case
+    to_district = case_services.case_refer_part(
+        actor=officer, case=case, organization=tree.district,
+        summary="申请区总工会大额救助", reason="损失较大，超出本单位基金能力",
+    )  # fmt: skip
+    to_district = case_services.case_accept(actor=district_admin, case=to_district)
+    to_station_b = case_services.case_refer_part(
+        actor=officer, case=case, organization=tree.station_b,
+        summary="协调堰桥方面临时住处", reason="职工家属住在堰桥",
+    )  # fmt: skip
+    district_fund = make_fund(
+        tree.district, code="hs-kn", name="惠山区困难职工帮扶资金", officers=[district_admin]
+    )
+    donate(district_fund, "50000.00", actor=district_admin)
+    paid = advance(district_fund, to_district, district_admin, "10000.00")
+    assert services.paid_on_linked_requests(to_station_b, outsider) == []
+    assert services.paid_on_linked_requests(to_station_b, district_admin) == [paid]
+    assert services.paid_on_linked_requests(case, officer) == [paid]

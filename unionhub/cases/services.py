@@ -184,14 +184,27 @@ def _check(case: Case, actor, action: str) -> None:
             )
     if action == "rate" and case.rating is not None:
         raise Conflict(_("You have already rated this request."), code="already_rated")
-    if action == "send_back" and referred_by(case) is None:
-        raise Conflict(
-            _(
-                "No other organisation referred this request here: there is none to send it "
-                "back to."
-            ),
-            code="nothing_to_send_back",
-        )
+    if action == "send_back":
+        back_to = referred_by(case)
+        if back_to is None:
+            raise Conflict(
+                _(
+                    "No other organisation referred this request here: there is none to send it "
+                    "back to."
+                ),
+                code="nothing_to_send_back",
+            )
+        if any(grant.path == back_to.path for grant in access_for(actor).grants):
+            # Their own organisation (a second tap after it went back, or a request their own
+            # organisation referred down): they would only send it to themselves.
+            raise Conflict(
+                _(
+                    "This request would go back to %(organization)s, your own organisation: "
+                    "accept it, or refer it on."
+                )
+                % {"organization": back_to.name},
+                code="send_back_to_own",
+            )
 
 
 def referred_by(case: Case) -> Organization | None:

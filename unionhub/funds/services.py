@@ -477,13 +477,18 @@ def with_parts(case: Case) -> list[int]:
     return ids
 
 
-def paid_on_linked_requests(case: Case) -> list[Disbursement]:
-    """Money paid (and standing) to the worker on ``case``, on the request it is a part of, and
-    on the parts referred from either, from any fund: whoever asks for more sees what a part at
-    the district (or the request at the enterprise) has already paid."""
-    root = _requests_served(case)[-1]
+def paid_on_linked_requests(case: Case, user) -> list[Disbursement]:
+    """Money paid (and standing) to the worker on ``case``, on the requests it is a part of, on
+    the parts referred from it, and on any other linked request ``user`` may see, from any fund:
+    whoever asks for more sees what a part at the district (or the request at the enterprise)
+    has already paid. A part another organisation holds beside this one (a sister part) is left
+    out unless the user sees it."""
+    chain = _requests_served(case)
+    family = with_parts(chain[-1])
+    shown = {c.pk for c in chain} | set(with_parts(case))
+    shown |= set(Case.objects.visible_to(user).filter(pk__in=family).values_list("pk", flat=True))
     return list(
-        Disbursement.objects.filter(case_id__in=with_parts(root), status=Status.PAID)
+        Disbursement.objects.filter(case_id__in=shown, status=Status.PAID)
         .select_related("fund", "case")
         .order_by("paid_at", "id")
     )

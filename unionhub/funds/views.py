@@ -434,7 +434,7 @@ def disbursement_create(request: HttpRequest, case_id) -> HttpResponse:
             "advance_form": advance,
             "asked": asked,
             "closed": closed,
-            "paid_linked": services.paid_on_linked_requests(case),
+            "paid_linked": services.paid_on_linked_requests(case, request.user),
             "waiting": waiting,
             "can_accept": can_accept,
         },
