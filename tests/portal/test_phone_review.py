@@ -58,23 +58,6 @@ def test_a_description_over_the_limit_is_refused_with_both_numbers_and_kept(work
 # No space after Chinese full-width punctuation -----------------------------------------------
 
 
-@pytest.fixture
-def hardship(db):
-    return ServiceCategory.objects.get(code="hardship_relief")
-
-
-@pytest.fixture
-def case(officer, worker, hardship):
-    return services.case_submit(
-        actor=officer,
-        worker=worker,
-        category=hardship,
-        channel="phone",
-        summary="配偶患病，生活困难",
-        description="妻子患病长期透析，两个孩子上学，申请困难帮扶。",
-    )
-
-
 def _page(client, url: str, language: str = "zh-hans") -> str:
     client.cookies["django_language"] = language
     return client.get(url).content.decode()
